@@ -1,0 +1,33 @@
+# The two commands: `make demo` and `make test`. Both build .venv with pinned versions first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+
+.PHONY: install demo test bench bench-accuracy bench-extract clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# The venv's own pip (23.2) mis-resolves extras; upgrade it before anything else.
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bench]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+demo: install
+	$(BIN)/python -m pipeline.sample_site.demo
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: bench-accuracy bench-extract
+
+bench-accuracy: install
+	$(BIN)/python -m benchmarks.accuracy
+
+bench-extract: install
+	$(BIN)/python -m benchmarks.extract_speed
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

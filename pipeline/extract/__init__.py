@@ -1,0 +1,112 @@
+"""Extract: page bytes → an `Article` with its main-content lines and page metadata.
+
+Generic by design: the main content is found by text and link density over the DOM
+(`body`), the publish time from metadata or the dated line nearest the content (`dates`),
+credits from the lines around the headline (`pipeline.credits`). Per-site `SiteHints`
+are only a fallback for what the generic pass could not find.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from pipeline.credits import Credits, is_credit_line, is_meta_line, parse_credits
+from pipeline.extract.body import page_lines
+from pipeline.extract.dates import parse_date, published_time
+from pipeline.extract.encoding import decode_html
+from pipeline.extract.metadata import canonical_url, language, meta_tags, title
+from pipeline.records import Article, ExtractionError
+from pipeline.urls import article_id
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+# How many lines above the content to read for the byline, source and date.
+_HEADER_LINES = 12
+# A page whose generic content is shorter than this gets the site hint's body, if any.
+_MIN_CONTENT_CHARS = 80
+
+
+@dataclass(slots=True, frozen=True)
+class SiteHints:
+    """Selectors for one site, used only where the generic extraction finds nothing.
+    Each is XPath when it starts with "/" or "(", CSS otherwise."""
+
+    title: str = ""
+    body: str = ""
+    published: str = ""
+
+    def select(self, root: etree._Element, selector: str) -> list[etree._Element]:
+        if not selector:
+            return []
+        if selector.startswith(("/", "(")):
+            return [e for e in root.xpath(selector) if isinstance(e, etree._Element)]
+        from lxml.cssselect import CSSSelector  # only sites with CSS hints pay for it
+
+        return CSSSelector(selector)(root)
+
+
+def _parse(text: str) -> etree._Element:
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(_XML_DECLARATION.sub("", text, count=1), parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
+        raise ExtractionError("unparseable HTML", str(error)) from error
+    if root is None:
+        raise ExtractionError("unparseable HTML", "no elements")
+    return root
+
+
+def extract(raw: bytes, url: str = "", http_charset: str | None = None,
+            hints: SiteHints | None = None) -> Article:
+    """Decode, parse and extract one article page. Raises ExtractionError with a reason."""
+    if not raw or not raw.strip():
+        raise ExtractionError("empty page")
+    text, codec = decode_html(raw, http_charset)
+    root = _parse(text)
+    meta = meta_tags(root)
+    headline = title(root, meta)
+    canonical = canonical_url(root, meta, url)
+    lines = page_lines(root)
+    paragraphs = lines.content_texts
+    anchor = lines.content[0] if lines.content else len(lines.texts)
+    hints = hints or SiteHints()
+    if sum(map(len, paragraphs)) < _MIN_CONTENT_CHARS:
+        for element in hints.select(root, hints.body)[:1]:
+            paragraphs = page_lines(element).texts
+    if not paragraphs:
+        raise ExtractionError("no main content", "the page has no text outside navigation")
+    if not headline:
+        headline = next((" ".join(e.xpath("string()").split()) for e in hints.select(root, hints.title)), "")
+
+    credits = Credits()
+    for line in lines.texts[max(0, anchor - _HEADER_LINES) : anchor]:
+        if is_meta_line(line) or is_credit_line(line):
+            credits.merge(parse_credits(line))
+    if meta.get("author") and not credits.authors:
+        credits.merge(parse_credits("作者：" + meta["author"]))
+    credits.source = credits.source or meta.get("source", "") or meta.get("og:site_name", "")
+
+    published, precision = published_time(meta, lines.texts, anchor, canonical)
+    if published is None:
+        published = next((parse_date(e.xpath("string()")) for e in hints.select(root, hints.published)), None)
+        precision = "time" if published else ""
+    return Article(
+        url=url,
+        article_id=article_id(canonical or url),
+        canonical_url=canonical,
+        raw_sha256=hashlib.sha256(raw).hexdigest(),
+        encoding=codec,
+        title=headline,
+        source=credits.source,
+        published_at=published,
+        published_precision=precision,
+        authors=credits.authors,
+        editor=credits.editor,
+        photographers=credits.photographers,
+        language=language("".join(paragraphs[:40]), root),
+        paragraphs=paragraphs,
+        paragraphs_raw=list(paragraphs),
+    )

@@ -1,0 +1,145 @@
+"""Publish time: from structured metadata first, then from the dated line nearest the article."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+# Chinese news sites publish in Beijing time and rarely say so.
+DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
+
+_DATE_TIME = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"
+    r"(?:\s*(?:T|\s)?\s*(上午|下午|晚上|早上)?\s*(\d{1,2})\s*[:：时点]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?"
+    r"\s*(?:秒)?\s*(am|pm)?\s*(Z|[+-]\d\d:?\d\d)?)?",
+    re.IGNORECASE,
+)
+# "1998年3月号", "2003年5月": a month with no day, as magazines and archives date articles.
+_YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])")
+_COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)")
+_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/_]?(\d\d)[-/_]?(\d\d)(?!\d)")
+_URL_YEAR_MONTH_DAY = re.compile(r"/((?:19|20)\d\d)[-_]?(\d\d)/(\d\d)/")
+_LABEL = re.compile(r"发布|发表|时间|日期|更新|刊发|来源|posted|published|date", re.IGNORECASE)
+
+META_DATE_KEYS = (
+    "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
+    "pubdate", "publishdate", "publish_date", "publishtime", "publish-date", "dc.date.issued",
+    "dc.date", "dcterms.created", "sailthru.date", "parsely-pub-date", "weibo:article:create_at",
+    "article_date_original", "cxenseparse:recs:publishtime", "date",
+)
+
+
+def parse_date(text: str) -> datetime | None:
+    """The first date (with time when given) in `text`, as an aware datetime, or None."""
+    match = _DATE_TIME.search(text)
+    if match:
+        return _from_match(match)
+    match = _COMPACT_DATE.search(text)
+    if match:
+        return _build(match.group(1), match.group(2), match.group(3))
+    return None
+
+
+def _build(year: str, month: str, day: str, hour: int = 0, minute: int = 0, second: int = 0,
+           zone: str | None = None) -> datetime | None:
+    try:
+        moment = datetime(int(year), int(month), int(day), hour, minute, second)
+    except ValueError:
+        return None
+    if zone:
+        if zone.upper() == "Z":
+            return moment.replace(tzinfo=timezone.utc)
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        return moment.replace(tzinfo=timezone(sign * offset))
+    return moment.replace(tzinfo=DEFAULT_ZONE)
+
+
+def _from_match(match: re.Match[str]) -> datetime | None:
+    year, month, day, half_day, hour, minute, second, am_pm, zone = match.groups()
+    hour_value = int(hour) if hour else 0
+    if hour_value < 12 and ((half_day in ("下午", "晚上")) or (am_pm and am_pm.lower() == "pm")):
+        hour_value += 12
+    if hour_value > 23 or (minute and int(minute) > 59) or (second and int(second) > 59):
+        hour_value, minute, second = 0, None, None
+    return _build(year, month, day, hour_value, int(minute or 0), int(second or 0), zone)
+
+
+def date_from_meta(meta: dict[str, str]) -> datetime | None:
+    for key in META_DATE_KEYS:
+        value = meta.get(key)
+        if value:
+            parsed = parse_date(value)
+            if parsed:
+                return parsed
+    return None
+
+
+def date_from_url(url: str) -> datetime | None:
+    for pattern in (_URL_YEAR_MONTH_DAY, _URL_DATE):
+        match = pattern.search(url)
+        if match:
+            parsed = _build(*match.groups())
+            if parsed:
+                return parsed
+    return None
+
+
+def date_from_lines(lines: list[str], anchor: int) -> datetime | None:
+    """The best-placed date among page lines, or None.
+
+    Each dated line is scored by how far it stands from the start of the article (`anchor`;
+    lines after it count double, since dates lead articles), with penalties for a date that
+    no label ("发布时间") introduces, one without a time of day, and one inside a sentence
+    of prose (a date the article talks about, not when it was published).
+    """
+    best_score, best = float("inf"), None
+    for index, line in enumerate(lines):
+        if len(line) > 200:
+            continue
+        distance = anchor - index if index < anchor else 2 * (index - anchor) + 1
+        prose = len(line) > 60 or "。" in line or "，" in line
+        for match in _DATE_TIME.finditer(line):
+            moment = _from_match(match)
+            if moment is None:
+                continue
+            labelled = bool(_LABEL.search(line[max(0, match.start() - 12) : match.start()]))
+            score = distance + 3 * (not labelled) + 2 * (match.group(5) is None) + 10 * prose
+            if score < best_score:
+                best_score, best = score, moment
+    return best
+
+
+def month_from_lines(lines: list[str], anchor: int) -> datetime | None:
+    """For pages dated only by month ("《北京之春》1998年3月号"): the first day of the month
+    named nearest the article. Only a last resort, when no line carries a full date."""
+    best_distance, best = float("inf"), None
+    for index, line in enumerate(lines):
+        if len(line) > 200:
+            continue
+        distance = abs(index - anchor)
+        match = _YEAR_MONTH.search(line)
+        if match and distance < best_distance:
+            moment = _build(match.group(1), match.group(2), "1")
+            if moment:
+                best_distance, best = distance, moment
+    return best
+
+
+def published_time(meta: dict[str, str], lines: list[str], anchor: int, url: str) -> tuple[datetime | None, str]:
+    """(publish time, its precision: "time", "day" or "month"; "" when unknown).
+
+    From metadata, else page lines, else the URL, else a month named on the page. A metadata
+    date without a time of day takes the time from a page line of the same day.
+    """
+    from_meta = date_from_meta(meta)
+    from_lines = date_from_lines(lines, anchor)
+    if from_meta and from_lines and from_meta.time() == time() and from_lines.date() == from_meta.date():
+        from_meta = from_lines
+    found = from_meta or from_lines or date_from_url(url)
+    if found:
+        return found, "day" if found.time() == time() else "time"
+    month = month_from_lines(lines, anchor)
+    return month, "month" if month else ""

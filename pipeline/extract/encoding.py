@@ -1,0 +1,121 @@
+"""Bytes → text: find the page's real encoding even when its declaration is wrong or missing."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+# A tiny share of undecodable bytes is normal on real pages (a truncated character, a stray
+# byte in an ad snippet); more than this means the encoding is wrong.
+_MAX_ERROR_RATE = 0.001
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+_XML_DECLARATION = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+# Labels that mean a subset of a wider codec: decode with the superset so that characters
+# the page's CMS wrote outside the declared set still come out right (the WHATWG rule).
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_cn": "gb18030",
+    "hz": "gb18030",
+    "big5": "big5hkscs",
+    "cp950": "big5hkscs",
+    "latin_1": "cp1252",
+    "ascii": "cp1252",
+    "iso8859_1": "cp1252",
+    "utf_8": "utf-8",
+}
+
+
+_SINGLE_BYTE = frozenset({"cp1252", "iso8859_15", "cp1250", "cp1251", "iso8859_2", "mac_roman"})
+_HIGH_BYTES = re.compile(rb"[\x80-\xff]")
+
+
+def _looks_double_byte(raw: bytes) -> bool:
+    """True when high bytes are too many for Western text, which has them only sparsely.
+
+    Only a hint: the GB18030 decode that follows must still be clean to be taken.
+    """
+    sample = raw[:65536]
+    high = len(_HIGH_BYTES.findall(sample))
+    return high > 200 or high > 0.05 * len(sample)
+
+
+def canonical_codec(label: str | None) -> str | None:
+    """Python codec name for a declared charset label, or None if the label is unknown."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'").lower()).name
+    except LookupError:
+        return None
+    name = name.replace("-", "_")
+    return _SUPERSETS.get(name, name)
+
+
+def declared_charsets(raw: bytes) -> list[str]:
+    """Charsets the page declares about itself (XML declaration, then <meta>), in order."""
+    head = raw[:16384]
+    labels = [m.group(1).decode("ascii") for m in _XML_DECLARATION.finditer(head)]
+    labels += [m.group(1).decode("ascii") for m in _META_CHARSET.finditer(head)]
+    return labels
+
+
+def _decode_if_clean(raw: bytes, codec: str) -> str | None:
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError:
+        pass
+    except LookupError:
+        return None
+    text = raw.decode(codec, errors="replace")
+    if text.count("\ufffd") <= max(1, len(text) * _MAX_ERROR_RATE):
+        return text
+    return None
+
+
+def decode_html(raw: bytes, http_charset: str | None = None) -> tuple[str, str]:
+    """Decode page bytes; returns (text, codec used).
+
+    Order: byte-order mark; strict UTF-8 when the bytes hold multi-byte sequences (GBK text
+    is almost never valid UTF-8, while pages that say gb2312 but are UTF-8 are common);
+    the HTTP charset; the page's own declarations; GB18030; statistical detection.
+    """
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            return raw.decode(codec, errors="replace"), codec
+    if not raw.isascii():
+        try:
+            return raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as error:
+            # A page cut off inside its last character is still UTF-8.
+            if error.start >= len(raw) - 3 and error.reason == "unexpected end of data":
+                return raw.decode("utf-8", errors="replace"), "utf-8"
+    else:
+        return raw.decode("ascii"), "ascii"
+    candidates = [canonical_codec(http_charset)] + [canonical_codec(c) for c in declared_charsets(raw)]
+    if _looks_double_byte(raw):
+        # Old Chinese sites often declare a Western charset over GBK bytes; a single-byte
+        # codec would decode them without error, as mojibake.
+        candidates = [c for c in candidates if c not in _SINGLE_BYTE]
+    seen: set[str] = {"utf-8"}
+    for codec in [*candidates, "gb18030"]:
+        if codec and codec not in seen:
+            seen.add(codec)
+            text = _decode_if_clean(raw, codec)
+            if text is not None:
+                return text, codec
+    return _detect(raw)
+
+
+def _detect(raw: bytes) -> tuple[str, str]:
+    from charset_normalizer import from_bytes  # only for pages no declaration explains
+
+    best = from_bytes(raw[:65536]).best()
+    codec = canonical_codec(best.encoding) if best is not None else None
+    codec = codec or "gb18030"
+    return raw.decode(codec, errors="replace"), codec

@@ -1,0 +1,101 @@
+"""Page-level metadata: <meta> tags, JSON-LD, title, canonical URL and language."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urljoin
+
+from lxml import etree
+
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|--|—|–|-\s|\s-)\s*")
+# Characters written differently in Traditional and Simplified Chinese, among the most
+# frequent in news text; their counts decide the script of a page.
+_TRADITIONAL_ONLY = frozenset("這個們說國會來時為與後對於發經過現動還開關點體業學實將從長區當機麼問"
+                              "題選給讓應該進員議論總統術電網東萬華線務頭聽見歲產護標權辦處據內監級")
+_SIMPLIFIED_ONLY = frozenset("这个们说国会来时为与后对于发经过现动还开关点体业学实将从长区当机么问题选给让应该"
+                             "进员议论总统术电网东万华线务头听见岁产护标权办处据内监级")
+
+
+def meta_tags(root: etree._Element) -> dict[str, str]:
+    """<meta name|property|itemprop|http-equiv=… content=…> as a dict with lower-case keys
+    (first occurrence wins), plus `datepublished`/`author` from JSON-LD when present."""
+    meta: dict[str, str] = {}
+    for element in root.iter("meta"):
+        key = element.get("name") or element.get("property") or element.get("itemprop") or element.get("http-equiv")
+        content = element.get("content")
+        if key and content and content.strip():
+            meta.setdefault(key.strip().lower(), content.strip())
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            _read_json_ld(script.text, meta)
+    return meta
+
+
+def _read_json_ld(text: str, meta: dict[str, str]) -> None:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return
+    items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        if isinstance(item.get("datePublished"), str):
+            meta.setdefault("datepublished", item["datePublished"])
+        if isinstance(item.get("headline"), str):
+            meta.setdefault("headline", item["headline"])
+        authors = item.get("author")
+        authors = authors if isinstance(authors, list) else [authors]
+        names = [a.get("name") if isinstance(a, dict) else a for a in authors]
+        names = [n for n in names if isinstance(n, str) and n.strip()]
+        if names:
+            meta.setdefault("author", " ".join(names))
+
+
+def _text(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def title(root: etree._Element, meta: dict[str, str]) -> str:
+    """The article's headline: the heading the <title> quotes, else og:title, else <title>
+    without the site name."""
+    title_element = root.find(".//title")
+    document_title = _text(title_element) if title_element is not None else ""
+    headings = [_text(h) for h in root.iter("h1", "h2", "h3")]
+    quoted = [h for h in headings if len(h) >= 4 and h in document_title]
+    if quoted:
+        return max(quoted, key=len)
+    for key in ("og:title", "headline", "twitter:title", "title"):
+        if meta.get(key):
+            return " ".join(meta[key].split())
+    h1s = [h for h in root.iter("h1")]
+    if len(h1s) == 1 and 4 <= len(_text(h1s[0])) <= 80:
+        return _text(h1s[0])
+    parts = [p for p in _TITLE_SEPARATORS.split(document_title) if p]
+    return max(parts, key=len) if parts else document_title
+
+
+def canonical_url(root: etree._Element, meta: dict[str, str], url: str) -> str:
+    for link in root.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            return urljoin(url, link.get("href").strip())
+    if meta.get("og:url"):
+        return urljoin(url, meta["og:url"])
+    return url
+
+
+def language(text: str, root: etree._Element) -> str:
+    """BCP 47 tag of the body: zh-Hans / zh-Hant by counting script-specific characters,
+    otherwise the page's own lang attribute."""
+    traditional = sum(1 for ch in text if ch in _TRADITIONAL_ONLY)
+    simplified = sum(1 for ch in text if ch in _SIMPLIFIED_ONLY)
+    if traditional or simplified:
+        return "zh-Hant" if traditional > simplified else "zh-Hans"
+    declared = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
+    if declared:
+        return declared
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and sum(ch.isascii() for ch in letters) > 0.8 * len(letters):
+        return "en"
+    return ""
