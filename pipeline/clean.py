@@ -19,6 +19,8 @@ _FULLWIDTH_ALNUM = str.maketrans(
     {chr(code): chr(code - 0xFEE0) for code in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 )
 
+_HAS_FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+
 
 def normalize_whitespace(text: str) -> str:
     return _BLANKS.sub(" ", text).strip()
@@ -27,7 +29,10 @@ def normalize_whitespace(text: str) -> str:
 def normalize_text(text: str) -> str:
     """The cleaned form of a line: whitespace collapsed, full-width letters and digits made
     ASCII, spaced names joined. CJK punctuation is left alone (no blanket NFKC)."""
-    return join_spaced_names(normalize_whitespace(text).translate(_FULLWIDTH_ALNUM))
+    text = normalize_whitespace(text)
+    if _HAS_FULLWIDTH_ALNUM.search(text):
+        text = text.translate(_FULLWIDTH_ALNUM)
+    return join_spaced_names(text)
 
 
 def _is_header_line(line: str, title: str) -> bool:

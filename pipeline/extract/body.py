@@ -1,30 +1,41 @@
 """Find the main content of a page and return it as an ordered list of lines.
 
 The page is cut into lines at block boundaries and <br>. Each line gets a value: positive for
-prose (its non-link characters), negative for link lists, short labels and anything inside an
-element whose class or id names page furniture (nav, sidebar, comments …). The main content
-is the element whose subtree has the largest total value — the smallest region that holds
-most prose and least furniture. It is one pass over the tree plus one over the lines, so it
-stays within a small multiple of the parse itself.
+prose (its non-link characters), negative for link lists, short labels, site notices and
+anything inside an element whose class or id names page furniture (nav, sidebar, comments …).
+The main content is the element whose subtree has the largest total value — the smallest
+region that holds most prose and least furniture — trimmed to the span from its first to its
+last paragraph.
+
+Speed matters here (this runs on every page of years of archives), so the tree is first
+flattened by lxml itself: formatting tags dissolved into their text, links marked inline,
+<br> turned into newlines. The Python walk then visits block elements only.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from lxml import etree
 
-BLOCK_TAGS = frozenset(
-    """address article aside blockquote body center dd details dialog div dl dt fieldset
-    figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre
-    section summary table tbody td tfoot th thead tr ul""".split()
-)
-# Removed before the walk: they never hold article text.
+# Removed with their content: they never hold article text.
 UNWANTED_TAGS = (
     "script", "style", "noscript", "iframe", "object", "embed", "svg", "canvas", "template",
     "select", "button", "input", "textarea", "title", "map", "audio", "video", "frameset",
 )
+# Dissolved into their parent's text: they format a line, they never start one.
+INLINE_TAGS = (
+    "font", "span", "b", "strong", "em", "i", "u", "s", "strike", "small", "big", "sup", "sub",
+    "nobr", "label", "abbr", "acronym", "cite", "code", "tt", "var", "q", "ins", "del", "mark",
+    "time", "img", "wbr", "kbd", "samp", "dfn", "bdi", "bdo", "ruby", "rt", "rp", "data", "picture",
+    "source", "tbody", "thead", "tfoot", "tr",
+)
+FURNITURE_TAGS = frozenset({"nav", "aside", "footer"})
+# Private-use characters that bracket link text once the <a> elements are dissolved.
+LINK_START, LINK_END = "\ue000", "\ue001"
+
 _FURNITURE_HINT = re.compile(
     r"comment|footer|sidebar|crumb|share|related|recommend|copyright|advert|(?<![a-z])ad[sv]?(?![a-z])"
     r"|(?<![a-z])nav|menu|pinglun|xgxw|xgwz|tuijian|hotnews|paihang|login|toolbar|pager|pagination"
@@ -33,6 +44,10 @@ _FURNITURE_HINT = re.compile(
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SENTENCE_PUNCTUATION = re.compile(r"[，。！？；：、,.!?;“”]")
+_LINK_TEXT = re.compile(f"{LINK_START}([^{LINK_END}]*){LINK_END}?")
+# Headings of a comment section: the article ends there, however much prose the comments
+# hold. ("相关阅读" and the like are not among them: such boxes also sit inside articles.)
+_STOP_LINE = re.compile(r"[【\[]?(?:网友评论|发表评论|我要评论|相关评论|评论区|热门评论|最新评论|精彩评论|网友留言|我要留言)")
 # Site-wide notices read like prose but are never the article.
 _NOTICE = re.compile(
     r"版权所有|版权声明|著作权|未经(?:书面)?(?:许可|授权)|不得(?:转载|复制)|免责声明|ICP备|ICP证"
@@ -44,7 +59,7 @@ _NOTICE = re.compile(
 _LABEL_CHARS = 20
 # How much a character of a link list weighs against the region that holds it.
 _LINK_PENALTY = 0.5
-# A line with this much prose is article text wherever it stands.
+# A run of prose lines with this many characters is article text wherever it stands.
 _PARAGRAPH_CHARS = 50
 # Above this share of characters inside links, a line is navigation.
 _MAX_LINK_DENSITY = 0.4
@@ -62,24 +77,31 @@ class PageLines:
         return [self.texts[index] for index in self.content]
 
 
-@dataclass(slots=True)
-class _Block:
-    parent: int
-    furniture: bool
-    end: int = 0
-    value: float = 0.0
+def _is_furniture(element: etree._Element) -> bool:
+    return _names_furniture(element.get("class"), element.get("id"), element.get("style"))
 
 
-def _is_furniture(element: etree._Element, tag: str) -> bool:
-    if tag in ("nav", "aside", "footer"):
+@functools.lru_cache(maxsize=8192)
+def _names_furniture(css_class: str | None, identifier: str | None, style: str | None) -> bool:
+    """Cached: a site repeats the same few class names on every page."""
+    hint = f"{css_class or ''} {identifier or ''}"
+    if _FURNITURE_HINT.search(hint):
         return True
-    if tag in ("html", "body"):  # their classes describe the whole page, not a region
-        return False
-    hint = (element.get("class") or "") + " " + (element.get("id") or "")
-    if hint != " " and _FURNITURE_HINT.search(hint):
-        return True
-    style = element.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _flatten(root: etree._Element) -> None:
+    """Leave only block elements, with link text bracketed and <br> as newlines."""
+    etree.strip_elements(root, *UNWANTED_TAGS, with_tail=False)
+    etree.strip_tags(root, *INLINE_TAGS)
+    for link in root.iter("a"):
+        text = link.text
+        if text:
+            link.text = LINK_START + text + LINK_END
+    for line_break in root.iter("br"):
+        tail = line_break.tail
+        line_break.tail = "\n" + tail if tail else "\n"
+    etree.strip_tags(root, "a", "br")
 
 
 def _line_values(text: str, link_chars: int, furniture: bool) -> tuple[float, float]:
@@ -102,18 +124,19 @@ def _line_values(text: str, link_chars: int, furniture: bool) -> tuple[float, fl
     return prose, prose
 
 
-def _trimmed(values: list[float]) -> tuple[int, int]:
+def _trimmed(values: list[float], stops: list[bool]) -> tuple[int, int]:
     """The [start, stop) run from the first to the last real paragraph, widened over the
     neutral or prose lines beside it (a heading and speaker line before; credits, a table of
     short cells after) up to the first link list or furniture line.
 
     A paragraph is a run of prose lines (hard-wrapped pages break one into many short lines)
-    holding at least _PARAGRAPH_CHARS of prose.
+    holding at least _PARAGRAPH_CHARS of prose. A stop line ("网友评论", "相关阅读") after
+    the first paragraph ends the article whatever prose follows it.
     """
     runs: list[tuple[int, int]] = []
     run_start, run_total = 0, 0.0
     for index, value in enumerate([*values, -1.0]):
-        if value > 0:
+        if value > 0 and not (runs and stops[index]):
             if run_total == 0:
                 run_start = index
             run_total += value
@@ -121,91 +144,100 @@ def _trimmed(values: list[float]) -> tuple[int, int]:
         if run_total >= _PARAGRAPH_CHARS:
             runs.append((run_start, index))
         run_total = 0.0
+        if runs and index < len(stops) and stops[index]:
+            break
     if not runs:
         return 0, len(values)
     start, stop = runs[0][0], runs[-1][1]
     while start > 0 and values[start - 1] >= 0:
         start -= 1
-    while stop < len(values) and values[stop] >= 0:
+    while stop < len(values) and values[stop] >= 0 and not stops[stop]:
         stop += 1
     return start, stop
 
 
-def page_lines(root: etree._Element) -> PageLines:
-    """Cut a parsed page into lines and find its main content. Removes script-like elements
-    from `root` in place."""
-    etree.strip_elements(root, *UNWANTED_TAGS, with_tail=False)
-    blocks: list[_Block] = [_Block(parent=-1, furniture=False)]
-    lines: list[tuple[int, str, int]] = []  # (block, text, characters inside links)
-    stack = [0]
-    pieces: list[str] = []
-    link_chars = 0
-    link_depth = 0
-
-    def flush() -> None:
-        nonlocal link_chars
-        if pieces:
-            text = " ".join("".join(pieces).split())
-            if text:
-                lines.append((stack[-1], text, link_chars))
-            pieces.clear()
-        link_chars = 0
-
+def _walk(root: etree._Element) -> tuple[list[int], list[int], list[bool], list[tuple[int, str]]]:
+    """(parent, subtree end, furniture flag) of every element by pre-order index, and the
+    text pieces in document order with the element each belongs to."""
+    parents: list[int] = []
+    ends: list[int] = []
+    elements: list[etree._Element] = []
+    pieces: list[tuple[int, str]] = []
+    stack = [-1]
     for event, element in etree.iterwalk(root, events=("start", "end")):
-        tag = element.tag
-        if not isinstance(tag, str):
-            continue
         if event == "start":
-            if tag in BLOCK_TAGS:
-                flush()
-                parent = stack[-1]
-                blocks.append(_Block(parent, blocks[parent].furniture or _is_furniture(element, tag)))
-                stack.append(len(blocks) - 1)
-            elif tag == "br":
-                flush()
-            elif tag == "a":
-                link_depth += 1
+            index = len(parents)
+            parents.append(stack[-1])
+            ends.append(0)
+            elements.append(element)
+            stack.append(index)
             text = element.text
-            if text:
-                pieces.append(text)
-                if link_depth:
-                    link_chars += len(text.strip())
+            if text and not text.isspace():
+                pieces.append((index, text))
         else:
-            if tag in BLOCK_TAGS:
-                flush()
-                blocks[stack.pop()].end = len(blocks)
-            elif tag == "a":
-                link_depth -= 1
+            index = stack.pop()
+            ends[index] = len(parents)
             tail = element.tail
-            if tail:
-                pieces.append(tail)
-                if link_depth:
-                    link_chars += len(tail.strip())
-    flush()
-    blocks[0].end = len(blocks)
+            if tail and stack[-1] >= 0 and not tail.isspace():
+                pieces.append((stack[-1], tail))
+    # Furniture flags cover whole subtrees, which are contiguous in pre-order.
+    furniture = [False] * len(parents)
+    marked = [e for e in root.iter(*FURNITURE_TAGS)]
+    marked += [
+        e for e in root.xpath("descendant-or-self::*[@class or @id or @style]")
+        if e.tag not in ("html", "body") and _is_furniture(e)  # their classes describe the page
+    ]
+    if marked:
+        index_of = {element: index for index, element in enumerate(elements)}
+        for element in marked:
+            index = index_of[element]
+            furniture[index : ends[index]] = [True] * (ends[index] - index)
+    return parents, ends, furniture, pieces
 
+
+def page_lines(root: etree._Element) -> PageLines:
+    """Cut a parsed page into lines and find its main content. Flattens `root` in place."""
+    _flatten(root)
+    parents, ends, furniture, pieces = _walk(root)
+
+    owners: list[int] = []
+    texts: list[str] = []
+    link_chars: list[int] = []
+    for owner, piece in pieces:
+        for line in piece.split("\n"):
+            if LINK_START in line:
+                linked = sum(len("".join(m.split())) for m in _LINK_TEXT.findall(line))
+                line = line.replace(LINK_START, "").replace(LINK_END, "")
+            else:
+                linked = 0
+            line = " ".join(line.split())
+            if line:
+                owners.append(owner)
+                texts.append(line)
+                link_chars.append(linked)
+    if not texts:
+        return PageLines(texts=[], content=[])
+
+    totals = [0.0] * len(parents)
     trim_values = []
-    for block_index, text, in_links in lines:
-        block = blocks[block_index]
-        region_value, trim_value = _line_values(text, in_links, block.furniture)
-        block.value += region_value
+    for owner, text, linked in zip(owners, texts, link_chars):
+        region_value, trim_value = _line_values(text, linked, furniture[owner])
+        totals[owner] += region_value
         trim_values.append(trim_value)
-    totals = [block.value for block in blocks]
-    for index in range(len(blocks) - 1, 0, -1):
-        totals[blocks[index].parent] += totals[index]
-    best = max(range(len(blocks)), key=totals.__getitem__)
-    first, last = best, blocks[best].end
-    keep_furniture = blocks[best].furniture
+    for index in range(len(parents) - 1, 0, -1):
+        totals[parents[index]] += totals[index]
+    best = max(range(len(parents)), key=totals.__getitem__)
+    first, last, keep_furniture = best, ends[best], furniture[best]
     region = [
         index
-        for index, (block_index, text, in_links) in enumerate(lines)
-        if first <= block_index < last
-        and (keep_furniture or not blocks[block_index].furniture)
+        for index, owner in enumerate(owners)
+        if first <= owner < last and (keep_furniture or not furniture[owner])
     ]
-    start, stop = _trimmed([trim_values[index] for index in region])
+    start, stop = _trimmed(
+        [trim_values[index] for index in region],
+        [len(texts[index]) <= 20 and bool(_STOP_LINE.match(texts[index])) for index in region],
+    )
     content = [
-        index
-        for index in region[start:stop]
-        if lines[index][2] <= _MAX_LINK_DENSITY * len(lines[index][1])
+        index for index in region[start:stop] if link_chars[index] <= _MAX_LINK_DENSITY * len(texts[index])
     ]
-    return PageLines(texts=[text for _, text, _ in lines], content=content)
+    return PageLines(texts=texts, content=content)

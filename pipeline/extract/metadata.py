@@ -16,6 +16,11 @@ _TRADITIONAL_ONLY = frozenset("這個們說國會來時為與後對於發經過�
 _SIMPLIFIED_ONLY = frozenset("这个们说国会来时为与后对于发经过现动还开关点体业学实将从长区当机么问题选给让应该"
                              "进员议论总统术电网东万华线务头听见岁产护标权办处据内监级")
 
+_TRADITIONAL_CHARS = re.compile("[" + "".join(sorted(_TRADITIONAL_ONLY)) + "]")
+_SIMPLIFIED_CHARS = re.compile("[" + "".join(sorted(_SIMPLIFIED_ONLY)) + "]")
+_LETTERS = re.compile(r"[^\W\d_]")
+_LATIN_LETTERS = re.compile(r"[A-Za-z]")
+
 
 def meta_tags(root: etree._Element) -> dict[str, str]:
     """<meta name|property|itemprop|http-equiv=… content=…> as a dict with lower-case keys
@@ -88,14 +93,14 @@ def canonical_url(root: etree._Element, meta: dict[str, str], url: str) -> str:
 def language(text: str, root: etree._Element) -> str:
     """BCP 47 tag of the body: zh-Hans / zh-Hant by counting script-specific characters,
     otherwise the page's own lang attribute."""
-    traditional = sum(1 for ch in text if ch in _TRADITIONAL_ONLY)
-    simplified = sum(1 for ch in text if ch in _SIMPLIFIED_ONLY)
+    traditional = len(_TRADITIONAL_CHARS.findall(text))
+    simplified = len(_SIMPLIFIED_CHARS.findall(text))
     if traditional or simplified:
         return "zh-Hant" if traditional > simplified else "zh-Hans"
     declared = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
     if declared:
         return declared
-    letters = [ch for ch in text if ch.isalpha()]
-    if letters and sum(ch.isascii() for ch in letters) > 0.8 * len(letters):
+    letters = len(_LETTERS.findall(text))
+    if letters and len(_LATIN_LETTERS.findall(text)) > 0.8 * letters:
         return "en"
     return ""

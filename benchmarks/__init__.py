@@ -1,0 +1,1 @@
+"""Benchmarks: accuracy and speed of forum-etl beside the tools users would otherwise pick."""

@@ -1,0 +1,102 @@
+"""`make bench-accuracy`: body F1 and publish-date accuracy on the cwce pages, beside
+readability-lxml and trafilatura, with the worst pages listed."""
+
+from __future__ import annotations
+
+import statistics
+
+from benchmarks.corpus import GoldPage, load_cwce
+from benchmarks.metrics import bigram_f1, bigrams, date_matches
+from benchmarks.report import write_section
+from pipeline.clean import clean
+from pipeline.extract import extract
+from pipeline.records import ExtractionError
+
+WORST_SHOWN = 10
+
+
+def _ours(page: GoldPage):
+    try:
+        return clean(extract(page.raw, url=page.url))
+    except ExtractionError:
+        return None
+
+
+def _readability(raw: bytes) -> str:
+    import lxml.html
+    from readability import Document
+
+    try:
+        return lxml.html.fromstring(Document(raw).summary()).text_content()
+    except Exception:  # a competitor's failure on a page scores as empty output
+        return ""
+
+
+def _trafilatura(raw: bytes) -> str:
+    import trafilatura
+
+    return trafilatura.extract(raw) or ""
+
+
+def _precision_recall(predicted: str, gold: str) -> tuple[float, float]:
+    pred, ref = bigrams(predicted), bigrams(gold)
+    overlap = sum((pred & ref).values())
+    return overlap / max(1, sum(pred.values())), overlap / max(1, sum(ref.values()))
+
+
+def main() -> None:
+    pages = load_cwce()
+    rows = []
+    day_hits, minute_hits = [], []
+    date_misses = []
+    competitors = {"readability-lxml": [], "trafilatura": []}
+    for page in pages:
+        article = _ours(page)
+        body = article.body_text if article else ""
+        published = article.published_at if article else None
+        precision, recall = _precision_recall(body, page.body)
+        rows.append((bigram_f1(body, page.body), precision, recall, page.page_id, page.url))
+        day = date_matches(published, page.date, fields=3)
+        if day is not None:
+            day_hits.append(day)
+            if not day:
+                date_misses.append((page.page_id, page.date, published.isoformat() if published else "none"))
+        minute = date_matches(published, page.date, fields=5)
+        if minute is not None and " " in page.date:
+            minute_hits.append(bool(minute))
+        competitors["readability-lxml"].append(bigram_f1(_readability(page.raw), page.body))
+        competitors["trafilatura"].append(bigram_f1(_trafilatura(page.raw), page.body))
+
+    mean_f1 = statistics.fmean(r[0] for r in rows)
+    lines = [
+        f"Pages: {len(pages)} (`../shared/eval/cwce`). Body: character-bigram multiset F1 over letters and digits.",
+        "",
+        "| extractor | mean body F1 | median |",
+        "|---|---|---|",
+        f"| **forum-etl** | **{mean_f1:.4f}** | {statistics.median(r[0] for r in rows):.3f} |",
+    ]
+    for name, scores in competitors.items():
+        lines.append(f"| {name} | {statistics.fmean(scores):.3f} | {statistics.median(scores):.3f} |")
+    lines += [
+        "",
+        f"Publish date (day) accuracy: **{sum(day_hits) / len(day_hits):.3f}** "
+        f"({sum(day_hits)}/{len(day_hits)} pages with a gold date); "
+        f"to the minute where the gold gives a time: {sum(minute_hits) / max(1, len(minute_hits)):.3f} "
+        f"({sum(minute_hits)}/{len(minute_hits)}).",
+        "",
+        f"Worst {WORST_SHOWN} pages (F1, precision, recall):",
+        "",
+        "| page | F1 | P | R | url |",
+        "|---|---|---|---|---|",
+    ]
+    for f1, precision, recall, page_id, url in sorted(rows)[:WORST_SHOWN]:
+        lines.append(f"| {page_id[:8]} | {f1:.3f} | {precision:.3f} | {recall:.3f} | {url} |")
+    lines += ["", "Date misses (page, gold, extracted):", ""]
+    lines += [f"- {page_id[:8]}: gold {gold}, got {got}" for page_id, gold, got in date_misses]
+    report = "\n".join(lines)
+    print(report)
+    write_section("bench-accuracy", "make bench-accuracy", report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""`make bench-extract`: throughput of forum-etl's extract+clean on the cwce pages beside
+trafilatura (default and fast), readability-lxml and a bare lxml parse, in one run.
+
+Throughput is documents per CPU second (process time, so a busy machine does not skew it),
+the median over repeated rounds with the min–max spread; ratios are taken pair-wise within
+the same run.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+from benchmarks.corpus import load_cwce
+from benchmarks.report import write_section
+
+ROUNDS = 5
+SLOW_ROUNDS = 3  # for the tools that take seconds per round
+
+
+def _forum_etl() -> Callable[[bytes], object]:
+    from pipeline.clean import clean
+    from pipeline.extract import extract
+    from pipeline.records import ExtractionError
+
+    def run(raw: bytes) -> object:
+        try:
+            return clean(extract(raw))
+        except ExtractionError:
+            return None
+
+    return run
+
+
+def _bare_parse() -> Callable[[bytes], object]:
+    import lxml.html
+
+    def run(raw: bytes) -> object:
+        try:
+            return lxml.html.document_fromstring(raw)
+        except Exception:  # lxml refuses a few pages; the parse cost was still paid
+            return None
+
+    return run
+
+
+def _trafilatura(fast: bool) -> Callable[[bytes], object]:
+    import trafilatura
+
+    return lambda raw: trafilatura.extract(raw, fast=fast)
+
+
+def _readability() -> Callable[[bytes], object]:
+    from readability import Document
+
+    def run(raw: bytes) -> object:
+        try:
+            return Document(raw).summary()
+        except Exception:
+            return None
+
+    return run
+
+
+def _rounds(run: Callable[[bytes], object], pages: list[bytes], rounds: int) -> list[float]:
+    """Documents per CPU second of each round."""
+    for raw in pages[:5]:  # warm imports and caches
+        run(raw)
+    rates = []
+    for _ in range(rounds):
+        start = time.process_time()
+        for raw in pages:
+            run(raw)
+        rates.append(len(pages) / (time.process_time() - start))
+    return rates
+
+
+def main() -> None:
+    pages = [page.raw for page in load_cwce()]
+    megabytes = sum(map(len, pages)) / 1e6
+    tools = {
+        "forum-etl extract+clean": (_forum_etl(), ROUNDS),
+        "bare lxml parse": (_bare_parse(), ROUNDS),
+        "trafilatura (default)": (_trafilatura(fast=False), SLOW_ROUNDS),
+        "trafilatura (fast)": (_trafilatura(fast=True), SLOW_ROUNDS),
+        "readability-lxml": (_readability(), SLOW_ROUNDS),
+    }
+    rates = {name: _rounds(run, pages, rounds) for name, (run, rounds) in tools.items()}
+    median = {name: statistics.median(r) for name, r in rates.items()}
+    ours = median["forum-etl extract+clean"]
+    per_doc_mb = megabytes / len(pages)
+    lines = [
+        f"{len(pages)} pages, {megabytes:.2f} MB; median of {ROUNDS} rounds ({SLOW_ROUNDS} for the slow tools).",
+        "",
+        "| tool | docs / CPU s (median) | min–max | MB / CPU s | forum-etl is × faster |",
+        "|---|---|---|---|---|",
+    ]
+    for name, values in rates.items():
+        lines.append(
+            f"| {name} | {median[name]:.0f} | {min(values):.0f}–{max(values):.0f} "
+            f"| {median[name] * per_doc_mb:.1f} | {ours / median[name]:.2f} |"
+        )
+    lines += [
+        "",
+        f"Targets: ≥ 10× trafilatura (default): **{ours / median['trafilatura (default)']:.1f}×**; "
+        f"≥ 0.5× the bare lxml parse: **{ours / median['bare lxml parse']:.2f}×**.",
+    ]
+    report = "\n".join(lines)
+    print(report)
+    write_section("bench-extract", "make bench-extract", report)
+
+
+if __name__ == "__main__":
+    main()
