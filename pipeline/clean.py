@@ -7,7 +7,8 @@ import dataclasses
 import re
 
 from pipeline.credits import (
-    Credits, is_credit_line, is_furniture_line, is_meta_line, lead_credits, parse_credits,
+    Credits, is_caption_line, is_credit_line, is_furniture_line, is_meta_line, is_plain_short_line,
+    lead_credits, parse_credits,
 )
 from pipeline.names import join_spaced_names
 from pipeline.records import Article
@@ -35,10 +36,14 @@ def normalize_text(text: str) -> str:
     return join_spaced_names(text)
 
 
+# How far into the body the headline, byline and metadata lines can reach.
+_HEAD_LINES = 8
+
+
 def _is_header_line(line: str, title: str) -> bool:
     return (
         line == title
-        or (len(line) <= len(title) + 12 and bool(title) and title in line)
+        or (bool(title) and title in line and len(line) <= len(title) + 12)
         or is_meta_line(line)
         or is_credit_line(line)
         or is_furniture_line(line)
@@ -49,21 +54,38 @@ def _is_footer_line(line: str) -> bool:
     return is_credit_line(line) or is_furniture_line(line) or is_meta_line(line)
 
 
+def _head_end(lines: list[str], title: str) -> int:
+    """Where the body starts: after the last headline/metadata line among the first few,
+    passing over short plain lines (a byline) before it."""
+    start = 0
+    for index, line in enumerate(lines[:_HEAD_LINES]):
+        if _is_header_line(line, title):
+            start = index + 1
+        elif not is_plain_short_line(line):
+            break
+    return start
+
+
 def clean(article: Article) -> Article:
     """A new Article whose paragraphs are the body only, normalised, with credits moved
-    into authors/editor/photographers/source."""
+    into authors/editor/photographers/source and a byline into `byline`."""
     title = normalize_whitespace(article.title)
     raw = [line for line in map(normalize_whitespace, article.paragraphs_raw) if line]
     credits = Credits(list(article.authors), list(article.photographers), article.editor, article.source)
 
-    start, stop = 0, len(raw)
-    while start < stop and _is_header_line(raw[start], title):
-        credits.merge(parse_credits(raw[start]))
-        start += 1
+    start, stop = _head_end(raw, title), len(raw)
+    byline = [line for line in raw[:start] if not _is_header_line(line, title)]
+    for line in raw[:start]:
+        credits.merge(parse_credits(line))
     while stop > start and _is_footer_line(raw[stop - 1]):
         credits.merge(parse_credits(raw[stop - 1]))
         stop -= 1
-    body_raw = raw[start:stop]
+    body_raw = []
+    for line in raw[start:stop]:
+        if is_caption_line(line):
+            credits.merge(parse_credits(line))
+        elif line != title:  # a headline repeated in the body is a video or photo caption
+            body_raw.append(line)
     if body_raw:
         credits.merge(lead_credits(body_raw[0]))
     return dataclasses.replace(
@@ -73,6 +95,7 @@ def clean(article: Article) -> Article:
         authors=credits.authors,
         editor=credits.editor,
         photographers=credits.photographers,
+        byline=normalize_text(" ".join(byline)),
         paragraphs=[normalize_text(line) for line in body_raw],
         paragraphs_raw=body_raw,
     )

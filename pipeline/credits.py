@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.names import is_cjk, join_spaced_names, looks_like_name
+from pipeline.names import join_spaced_names, looks_like_name
 
 _COLON = r"\s*[:：]\s*"
 _OPEN, _CLOSE = "(（[【", ")）]】"
@@ -15,9 +15,13 @@ _OPEN, _CLOSE = "(（[【", ")）]】"
 _NAME_CHARS = re.compile(r"[\u3400-\u9fff·•]+|[A-Za-z][A-Za-z.\- ]*[A-Za-z]")
 
 _EDITOR = re.compile(rf"(?:责任编辑|责编|编辑|編輯|責任編輯|责任校对|值班编辑|审核|审校){_COLON}?([^\s()（）\[\]【】|,，;；]+(?: [^\s()（）\[\]【】|,，;；:：]{{1,2}})?)")
+# The source runs up to the next label, which inline markup often glues on without a space
+# ("来源：中国知识产权报发布时间：…").
 _SOURCE = re.compile(
-    rf"(?:文章来源|稿件来源|新闻来源|来源|來源|出处|转自|摘自){_COLON}([^\s|]+(?: [^\s|：:]+)??)(?=\s{{2,}}|\s*$|\s+(?:发布|发表|时间|日期|作者|编辑|责任|点击|浏览|字号|【|\d)|\s*[|】)）])"
+    rf"(?:文章来源|稿件来源|新闻来源|来源|來源|出处|转自|摘自){_COLON}(.+?)"
+    r"(?=\s*(?:发布|發佈|发表|發表|时间|時間|日期|作者|编辑|編輯|责任|責任|点击|浏览|瀏覽|阅读|閱讀|字号|字體|字体|【|\||\d{4}[-/年])|\s{2,}|\s*$)"
 )
+_UNBALANCED_CLOSE = re.compile(r"[)）\]】]$")
 _PHOTO = re.compile(r"(?:图片由|图/|圖/|摄影[:：]?|摄影记者|攝影[:：]?|图片[:：]|图[:：])\s*(?:记者|本报记者)?\s*([^,，;；()（）]+?)\s*(?:摄|攝)?\s*$|^(.+?)\s*(?:摄|攝)$")
 _AUTHOR_ROLES = re.compile(
     r"本报特派记者|本报特约记者|本报见习记者|本报实习记者|本报记者|本报通讯员|特派记者|特约记者|见习记者|实习记者"
@@ -26,7 +30,8 @@ _AUTHOR_ROLES = re.compile(
 _AUTHOR_LABEL = re.compile(r"(?:作者|撰文|撰稿|文)\s*[:：/／]\s*")
 _TRAILING_VERBS = re.compile(r"(?:整理|报道|報道|采写|采访|撰写|编译|发自\S*|综合报道|联合报道|讯|摄|攝)$")
 _FURNITURE_LINE = re.compile(
-    r"^(?:分享到|分享至|打印本页|打印|关闭窗口|关闭|【?字号|字体[:：]|返回顶部|上一篇|下一篇|上一页|下一页"
+    r"^(?:当前位置|您的位置|您现在的位置|你现在的位置|你的位置|所在位置|现在位置|(?:网站)?首页\s*(?:>|›|»|＞|→)"
+    r"|分享到|分享至|打印本页|打印|关闭窗口|关闭|【?字号|字体[:：]|返回顶部|上一篇|下一篇|上一页|下一页"
     r"|相关(?:链接|新闻|文章|阅读|报道)|点击(?:数|量|次数)|浏览(?:次数|量)|阅读\s*\(|责任编辑[:：]?\s*$"
     r"|主办单位|承办单位|ICP|京ICP|地址[:：]|联系电话|电话[:：]|E-?mail[:：]|邮箱[:：]|扫一扫|【纠错】|【打印】|【关闭】)",
     re.IGNORECASE,
@@ -38,6 +43,13 @@ _NOTICE_LINE = re.compile(
 )
 
 
+# Clauses of a credit line: punctuation, wide gaps, or a new role after a finished one
+# ("本报记者 许可 整理 图片由记者 蒋文杰 摄").
+_CLAUSE_BREAK = re.compile(r"[,，;；|]|\s{2,}|(?<=整理|报道|采写|撰文)\s+|\s+(?=图片由|摄影|图/|圖/|通讯员|通訊員|实习记者|本报记者)")
+_CAPTION_START = re.compile(r"^[（(]?(?:图为|图：|图:|图片：|图片:|上图|下图|左图|右图|▲|△)")
+_CAPTION_END = re.compile(r"(?:摄|攝|摄影)\s*[)）]?$")
+_ANY_PUNCTUATION = re.compile(r"[，。！？；：,.!?;:、]")
+_BYLINE_CHARS = 40
 _SENTENCE_END = re.compile(r"[。！？!?]|，.*，")
 _LEAD_CREDIT = re.compile(r"^[^（(]{0,16}[（(]((?:[^（()）]{0,8})(?:记者|通讯员|記者)[^（()）]{2,40})[）)]")
 _META_HINT = re.compile(r"来源|來源|时间|時間|日期|发布|發佈|作者|编辑|编者|点击|浏览|阅读|\d{4}\s*[-/.年]\s*\d{1,2}")
@@ -74,6 +86,17 @@ def _names(fragment: str) -> list[str]:
     return names
 
 
+def _balanced(text: str) -> str:
+    """Drop a closing bracket the text does not open ("来源：新华社）" from "（来源：新华社）")."""
+    while _UNBALANCED_CLOSE.search(text):
+        close = text[-1]
+        opening = {")": "(", "）": "（", "]": "[", "】": "【"}[close]
+        if text.count(opening) >= text.count(close):
+            break
+        text = text[:-1].rstrip()
+    return text
+
+
 def _strip_brackets(line: str) -> str:
     line = line.strip()
     while line and line[0] in _OPEN and line[-1] in _CLOSE:
@@ -87,11 +110,11 @@ def parse_credits(line: str) -> Credits:
     text = _strip_brackets(line)
     source = _SOURCE.search(text)
     if source:
-        credits.source = source.group(1).strip()
+        credits.source = _balanced(source.group(1).strip())
     editor = _EDITOR.search(text)
     if editor:
         credits.editor = join_spaced_names(editor.group(1)).replace(" ", "")
-    for clause in re.split(r"[,，;；|]|\s{2,}", text):
+    for clause in _CLAUSE_BREAK.split(text):
         clause = clause.strip(" " + _OPEN + _CLOSE)
         if not clause or _EDITOR.search(clause) or _SOURCE.search(clause):
             continue
@@ -145,6 +168,16 @@ def is_furniture_line(line: str) -> bool:
     return len(text) <= 120 and bool(_NOTICE_LINE.search(text))
 
 
-def cjk_share(text: str) -> float:
-    letters = [c for c in text if not c.isspace()]
-    return sum(map(is_cjk, letters)) / len(letters) if letters else 0.0
+def is_caption_line(line: str) -> bool:
+    """A photo caption inside the body: "图为启动仪式现场。本报记者 钱锋 摄"."""
+    text = line.strip()
+    if len(text) > 100:
+        return False
+    if not (_CAPTION_START.match(text) or _CAPTION_END.search(text)):
+        return False
+    return bool(parse_credits(text).photographers) or bool(_CAPTION_START.match(text))
+
+
+def is_plain_short_line(line: str) -> bool:
+    """A short line with no sentence punctuation: a byline, heading or speaker line."""
+    return len(line) <= _BYLINE_CHARS and not _ANY_PUNCTUATION.search(line)

@@ -54,6 +54,9 @@ class Article:
     editor: str = ""
     photographers: list[str] = field(default_factory=list)
     language: str = ""
+    # Lines between the headline and the body that name the author or speaker
+    # ("国家知识产权局副局长 李明哲" under a speech's title).
+    byline: str = ""
     paragraphs: list[str] = field(default_factory=list)
     # Same length as `paragraphs`: each paragraph as the page wrote it (whitespace collapsed
     # only), so the cleaned form never loses the original spelling of a name.
@@ -82,6 +85,7 @@ def article_record(article: Article, **extra: object) -> dict[str, object]:
         "editor": article.editor,
         "photographers": article.photographers,
         "language": article.language,
+        "byline": article.byline,
         "paragraphs": article.paragraphs,
         "speeches": [
             {

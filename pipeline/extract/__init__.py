@@ -18,13 +18,15 @@ from pipeline.credits import Credits, is_credit_line, is_meta_line, parse_credit
 from pipeline.extract.body import page_lines
 from pipeline.extract.dates import parse_date, published_time
 from pipeline.extract.encoding import decode_html
-from pipeline.extract.metadata import canonical_url, language, meta_tags, title
+from pipeline.extract.metadata import canonical_url, document_title, language, meta_tags, title
 from pipeline.records import Article, ExtractionError
 from pipeline.urls import article_id
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
-# How many lines above the content to read for the byline, source and date.
+# Lines around the start of the content to read for the byline, source and date: the
+# metadata line often sits just above the body, or is the body's first line.
 _HEADER_LINES = 12
+_HEADER_LINES_INSIDE = 4
 # A page whose generic content is shorter than this gets the site hint's body, if any.
 _MIN_CONTENT_CHARS = 80
 
@@ -67,11 +69,12 @@ def extract(raw: bytes, url: str = "", http_charset: str | None = None,
     text, codec = decode_html(raw, http_charset)
     root = _parse(text)
     meta = meta_tags(root)
-    headline = title(root, meta)
     canonical = canonical_url(root, meta, url)
+    page_title = document_title(root)
     lines = page_lines(root)
     paragraphs = lines.content_texts
     anchor = lines.content[0] if lines.content else len(lines.texts)
+    headline = title(page_title, root, meta, lines.texts, anchor)
     hints = hints or SiteHints()
     if sum(map(len, paragraphs)) < _MIN_CONTENT_CHARS:
         for element in hints.select(root, hints.body)[:1]:
@@ -82,7 +85,7 @@ def extract(raw: bytes, url: str = "", http_charset: str | None = None,
         headline = next((" ".join(e.xpath("string()").split()) for e in hints.select(root, hints.title)), "")
 
     credits = Credits()
-    for line in lines.texts[max(0, anchor - _HEADER_LINES) : anchor]:
+    for line in lines.texts[max(0, anchor - _HEADER_LINES) : anchor + _HEADER_LINES_INSIDE]:
         if is_meta_line(line) or is_credit_line(line):
             credits.merge(parse_credits(line))
     if meta.get("author") and not credits.authors:

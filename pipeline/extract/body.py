@@ -48,6 +48,16 @@ _LINK_TEXT = re.compile(f"{LINK_START}([^{LINK_END}]*){LINK_END}?")
 # Headings of a comment section: the article ends there, however much prose the comments
 # hold. ("相关阅读" and the like are not among them: such boxes also sit inside articles.)
 _STOP_LINE = re.compile(r"[【\[]?(?:网友评论|发表评论|我要评论|相关评论|评论区|热门评论|最新评论|精彩评论|网友留言|我要留言)")
+# A short line stamped with a date and time, after the article has begun, heads the next
+# post of a thread or the next comment ("〓 留言板 发布时间 2005/05/18 13:45:40 by 某某 〓").
+_POST_STAMP = re.compile(r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d\d")
+_STAMP_LINE_CHARS = 80
+
+
+def _is_stop_line(text: str) -> bool:
+    if len(text) <= 20 and _STOP_LINE.match(text):
+        return True
+    return len(text) <= _STAMP_LINE_CHARS and "。" not in text and bool(_POST_STAMP.search(text))
 # Site-wide notices read like prose but are never the article.
 _NOTICE = re.compile(
     r"版权所有|版权声明|著作权|未经(?:书面)?(?:许可|授权)|不得(?:转载|复制)|免责声明|ICP备|ICP证"
@@ -130,8 +140,8 @@ def _trimmed(values: list[float], stops: list[bool]) -> tuple[int, int]:
     short cells after) up to the first link list or furniture line.
 
     A paragraph is a run of prose lines (hard-wrapped pages break one into many short lines)
-    holding at least _PARAGRAPH_CHARS of prose. A stop line ("网友评论", "相关阅读") after
-    the first paragraph ends the article whatever prose follows it.
+    holding at least _PARAGRAPH_CHARS of prose. A stop line (a comment-section heading, the
+    stamp of the next post) after the first paragraph ends the article whatever follows.
     """
     runs: list[tuple[int, int]] = []
     run_start, run_total = 0, 0.0
@@ -235,7 +245,7 @@ def page_lines(root: etree._Element) -> PageLines:
     ]
     start, stop = _trimmed(
         [trim_values[index] for index in region],
-        [len(texts[index]) <= 20 and bool(_STOP_LINE.match(texts[index])) for index in region],
+        [_is_stop_line(texts[index]) for index in region],
     )
     content = [
         index for index in region[start:stop] if link_chars[index] <= _MAX_LINK_DENSITY * len(texts[index])

@@ -8,6 +8,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+# How many lines above the article may hold its headline.
+_HEADLINE_WINDOW = 15
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|--|—|–|-\s|\s-)\s*")
 # Characters written differently in Traditional and Simplified Chinese, among the most
 # frequent in news text; their counts decide the script of a page.
@@ -62,19 +64,28 @@ def _text(element: etree._Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def title(root: etree._Element, meta: dict[str, str]) -> str:
-    """The article's headline: the heading the <title> quotes, else og:title, else <title>
-    without the site name."""
-    title_element = root.find(".//title")
-    document_title = _text(title_element) if title_element is not None else ""
-    headings = [_text(h) for h in root.iter("h1", "h2", "h3")]
-    quoted = [h for h in headings if len(h) >= 4 and h in document_title]
+def document_title(root: etree._Element) -> str:
+    """The text of <title>."""
+    element = root.find(".//title")
+    return _text(element) if element is not None else ""
+
+
+def title(document_title: str, root: etree._Element, meta: dict[str, str], lines: list[str], anchor: int) -> str:
+    """The article's headline.
+
+    The <title> usually quotes it beside the site and section names, and the page shows it
+    as a heading or as a line just above the article (`anchor`): the longest such quoted
+    text wins. Without one: og:title and the like, a lone <h1>, else the longest part of
+    <title> once the site name is split off.
+    """
+    quoted = [heading for heading in map(_text, root.iter("h1", "h2", "h3")) if len(heading) >= 4 and heading in document_title]
+    quoted += [line for line in lines[max(0, anchor - _HEADLINE_WINDOW) : anchor + 3] if len(line) >= 4 and line in document_title]
     if quoted:
         return max(quoted, key=len)
     for key in ("og:title", "headline", "twitter:title", "title"):
         if meta.get(key):
             return " ".join(meta[key].split())
-    h1s = [h for h in root.iter("h1")]
+    h1s = list(root.iter("h1"))
     if len(h1s) == 1 and 4 <= len(_text(h1s[0])) <= 80:
         return _text(h1s[0])
     parts = [p for p in _TITLE_SEPARATORS.split(document_title) if p]

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline.sample_site import load_content
+from pipeline.sample_site.server import serve
+
+
+@pytest.fixture(scope="session")
+def sample_site_url():
+    """Base URL of the bundled sample site, served on 127.0.0.1 for the whole session."""
+    with serve() as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def sample_content() -> dict[str, dict]:
+    return {content["slug"]: content for content in load_content()}
