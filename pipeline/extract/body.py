@@ -71,6 +71,8 @@ _LABEL_CHARS = 20
 _LINK_PENALTY = 0.5
 # A run of prose lines with this many characters is article text wherever it stands.
 _PARAGRAPH_CHARS = 50
+# How much label weight a parent may add and still count as the same region.
+_CLIMB_TOLERANCE = 20.0
 # Above this share of characters inside links, a line is navigation.
 _MAX_LINK_DENSITY = 0.4
 
@@ -146,7 +148,8 @@ def _trimmed(values: list[float], stops: list[bool]) -> tuple[int, int]:
     runs: list[tuple[int, int]] = []
     run_start, run_total = 0, 0.0
     for index, value in enumerate([*values, -1.0]):
-        if value > 0 and not (runs and stops[index]):
+        stop_here = index < len(stops) and stops[index] and (runs or run_total >= _PARAGRAPH_CHARS)
+        if value > 0 and not stop_here:
             if run_total == 0:
                 run_start = index
             run_total += value
@@ -154,7 +157,7 @@ def _trimmed(values: list[float], stops: list[bool]) -> tuple[int, int]:
         if run_total >= _PARAGRAPH_CHARS:
             runs.append((run_start, index))
         run_total = 0.0
-        if runs and index < len(stops) and stops[index]:
+        if stop_here:
             break
     if not runs:
         return 0, len(values)
@@ -237,6 +240,10 @@ def page_lines(root: etree._Element) -> PageLines:
     for index in range(len(parents) - 1, 0, -1):
         totals[parents[index]] += totals[index]
     best = max(range(len(parents)), key=totals.__getitem__)
+    # A parent that adds only a few short labels (a heading, a speaker line above a lone
+    # paragraph) is the article too.
+    while parents[best] >= 0 and totals[parents[best]] >= totals[best] - _CLIMB_TOLERANCE:
+        best = parents[best]
     first, last, keep_furniture = best, ends[best], furniture[best]
     region = [
         index

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from pipeline.extract.encoding import canonical_codec, decode_html
+
+TEXT = "知识产权保护高层论坛在北京举行，与会代表围绕“全链条保护”展开讨论。"
+
+
+def page(body: str, meta: str = "") -> str:
+    return f"<html><head>{meta}<title>t</title></head><body><p>{body}</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [("gb2312", "gb18030"), ("GBK", "gb18030"), ("utf8", "utf-8"), ("UTF-8", "utf-8"),
+     ("big5", "big5hkscs"), ("iso-8859-1", "cp1252"), ("no-such-charset", None), ("", None)],
+)
+def test_labels_map_to_superset_codecs(label, codec):
+    assert canonical_codec(label) == codec
+
+
+def test_utf8_page():
+    text, codec = decode_html(page(TEXT, '<meta charset="utf-8">').encode("utf-8"))
+    assert codec == "utf-8" and TEXT in text
+
+
+def test_gbk_declared_gb2312_decodes_as_gb18030():
+    raw = page(TEXT, '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">').encode("gbk")
+    text, codec = decode_html(raw)
+    assert codec == "gb18030" and TEXT in text
+
+
+def test_characters_outside_gb2312_survive():
+    body = "镕基 与 喆 都不在 GB2312 里"  # common in names, absent from the declared charset
+    text, codec = decode_html(page(body, "<meta charset=gb2312>").encode("gb18030"))
+    assert body in text
+
+
+def test_gbk_bytes_declared_utf8_are_recovered():
+    text, codec = decode_html(page(TEXT, '<meta charset="utf-8">').encode("gbk"), http_charset="utf-8")
+    assert codec == "gb18030" and TEXT in text
+
+
+def test_utf8_bytes_declared_gb2312_are_read_as_utf8():
+    text, codec = decode_html(page(TEXT, "<meta charset=gb2312>").encode("utf-8"))
+    assert codec == "utf-8" and TEXT in text
+
+
+def test_gbk_bytes_declared_latin1_are_not_mojibake():
+    raw = page(TEXT * 5, '<meta charset="iso-8859-1">').encode("gbk")
+    text, _ = decode_html(raw, http_charset="ISO-8859-1")
+    assert TEXT in text
+
+
+def test_western_page_keeps_its_declared_charset():
+    body = "Café, naïve résumé — déjà vu."
+    text, codec = decode_html(page(body, '<meta charset="windows-1252">').encode("cp1252"))
+    assert codec == "cp1252" and body in text
+
+
+def test_byte_order_mark_wins():
+    raw = codecs.BOM_UTF8 + page(TEXT, "<meta charset=gb2312>").encode("utf-8")
+    text, codec = decode_html(raw)
+    assert codec == "utf-8-sig" and TEXT in text
+
+
+def test_page_cut_inside_its_last_character_is_still_utf8():
+    raw = f"<html><body><p>{TEXT}".encode("utf-8") + "论".encode("utf-8")[:2]
+    text, codec = decode_html(raw)
+    assert codec == "utf-8" and text.endswith("\ufffd")
+
+
+def test_no_declaration_is_detected():
+    text, codec = decode_html(page(TEXT * 3).encode("gb18030"))
+    assert TEXT in text
+
+
+def test_ascii_page():
+    assert decode_html(b"<html><body>plain</body></html>") == ("<html><body>plain</body></html>", "ascii")

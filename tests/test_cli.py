@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from pipeline.cli import main
+from pipeline.sample_site import SITE_DIR
+
+SEED = SITE_DIR / "zscqb/2022/04/27/gclt-zzyj.html"
+FIELDS = {"input", "url", "article_id", "raw_sha256", "title", "source", "published_at", "authors",
+          "editor", "language", "paragraphs", "speeches"}
+
+
+def test_extract_files_as_json(capsys):
+    assert main(["extract", str(SEED), "--format", "json"]) == 0
+    [record] = json.loads(capsys.readouterr().out)
+    assert FIELDS <= record.keys()
+    assert record["input"] == str(SEED)
+    assert record["published_at"] == "2022-04-27T18:40:00+08:00"
+    assert record["editor"] == "晏如" and record["authors"] == ["杨柳", "薛佩雯"]
+    assert record["speeches"] == [] and len(record["paragraphs"]) == 67
+
+
+def test_extract_urls_from_the_local_sample_site_as_jsonl(capsys, sample_site_url):
+    urls = [f"{sample_site_url}/zscqb/2022/04/27/gclt-zzyj.html", f"{sample_site_url}/zscqb/2022/04/27/gclt-zzyj_gb.html"]
+    assert main(["extract", *urls, "--format", "jsonl"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["input"] for r in records] == urls
+    assert records[0]["paragraphs"] == records[1]["paragraphs"]
+
+
+def test_bad_inputs_give_one_line_errors_and_the_rest_still_runs(capsys, tmp_path, sample_site_url):
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    missing = tmp_path / "missing.html"
+    status = main(["extract", str(missing), str(empty), f"{sample_site_url}/no/such/page.html", str(SEED), "--format", "jsonl"])
+    captured = capsys.readouterr()
+    assert status == 1
+    errors = captured.err.strip().splitlines()
+    assert len(errors) == 3
+    assert str(missing) in errors[0] and "No such file" in errors[0]
+    assert "empty page" in errors[1]
+    assert "HTTP 404" in errors[2]
+    assert len(captured.out.strip().splitlines()) == 1
+
+
+def test_table_format(capsys):
+    assert main(["extract", str(SEED), "--format", "table"]) == 0
+    out = capsys.readouterr().out
+    assert "2022中国知识产权保护高层论坛撷英" in out and "晏如" in out
+
+
+def test_console_script_is_installed():
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("forum-etl ")
