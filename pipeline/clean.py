@@ -16,6 +16,8 @@ from pipeline.records import Article
 # Every kind of blank a CMS writes: ideographic and no-break spaces, tabs, zero-width
 # characters, the byte-order mark.
 _BLANKS = re.compile(r"[\s\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff]+")
+# Anything but a single ASCII space between words needs the full substitution above.
+_UNUSUAL_BLANKS = re.compile(r"[^\S ]|  |[\u200b\ufeff]")
 _FULLWIDTH_ALNUM = str.maketrans(
     {chr(code): chr(code - 0xFEE0) for code in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 )
@@ -24,7 +26,9 @@ _HAS_FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 
 def normalize_whitespace(text: str) -> str:
-    return _BLANKS.sub(" ", text).strip()
+    if _UNUSUAL_BLANKS.search(text):
+        text = _BLANKS.sub(" ", text)
+    return text.strip()
 
 
 def normalize_text(text: str) -> str:

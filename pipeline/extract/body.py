@@ -65,6 +65,7 @@ _NOTICE = re.compile(
     re.IGNORECASE,
 )
 
+_NOTICE_WORDS = ("版权", "著作权", "未经", "不得", "免责", "ICP", "©", "opyright", "OPYRIGHT", "ights reserved", "IGHTS RESERVED")
 # A line shorter than this without punctuation reads as a label ("首页", "分享到"), not prose.
 _LABEL_CHARS = 20
 # How much a character of a link list weighs against the region that holds it.
@@ -131,9 +132,16 @@ def _line_values(text: str, link_chars: int, furniture: bool) -> tuple[float, fl
     prose = chars - link_chars
     if prose < _LABEL_CHARS and not _SENTENCE_PUNCTUATION.search(text):
         return -0.5 * prose, 0.0
-    if _NOTICE.search(text):
+    if _mentions_notice(text):
         return -chars, -chars
     return prose, prose
+
+
+def _mentions_notice(text: str) -> bool:
+    # Plain substring tests first: a regex alternation over every paragraph is slow.
+    if any(word in text for word in _NOTICE_WORDS):
+        return bool(_NOTICE.search(text))
+    return False
 
 
 def _trimmed(values: list[float], stops: list[bool]) -> tuple[int, int]:
@@ -216,27 +224,27 @@ def page_lines(root: etree._Element) -> PageLines:
     owners: list[int] = []
     texts: list[str] = []
     link_chars: list[int] = []
+    trim_values: list[float] = []
+    totals = [0.0] * len(parents)
     for owner, piece in pieces:
-        for line in piece.split("\n"):
+        for line in piece.split("\n") if "\n" in piece else (piece,):
             if LINK_START in line:
                 linked = sum(len("".join(m.split())) for m in _LINK_TEXT.findall(line))
                 line = line.replace(LINK_START, "").replace(LINK_END, "")
             else:
                 linked = 0
             line = " ".join(line.split())
-            if line:
-                owners.append(owner)
-                texts.append(line)
-                link_chars.append(linked)
+            if not line:
+                continue
+            region_value, trim_value = _line_values(line, linked, furniture[owner])
+            totals[owner] += region_value
+            owners.append(owner)
+            texts.append(line)
+            link_chars.append(linked)
+            trim_values.append(trim_value)
     if not texts:
         return PageLines(texts=[], content=[])
 
-    totals = [0.0] * len(parents)
-    trim_values = []
-    for owner, text, linked in zip(owners, texts, link_chars):
-        region_value, trim_value = _line_values(text, linked, furniture[owner])
-        totals[owner] += region_value
-        trim_values.append(trim_value)
     for index in range(len(parents) - 1, 0, -1):
         totals[parents[index]] += totals[index]
     best = max(range(len(parents)), key=totals.__getitem__)

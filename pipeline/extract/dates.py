@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -15,6 +17,7 @@ _DATE_TIME = re.compile(
     r"\s*(?:秒)?\s*(am|pm)?\s*(Z|[+-]\d\d:?\d\d)?)?",
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d")
 # "1998年3月号", "2003年5月": a month with no day, as magazines and archives date articles.
 _YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])")
 _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)")
@@ -95,20 +98,29 @@ def date_from_lines(lines: list[str], anchor: int) -> datetime | None:
     no label ("发布时间") introduces, one without a time of day, and one inside a sentence
     of prose (a date the article talks about, not when it was published).
     """
+    # One regex pass over the whole page text, matches mapped back to their lines.
+    text = "\n".join(lines)
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
     best_score, best = float("inf"), None
-    for index, line in enumerate(lines):
+    for year in _YEAR.finditer(text):
+        # The full pattern is slow to scan for; try it only where a year stands.
+        match = _DATE_TIME.match(text, year.start())
+        if match is None:
+            continue
+        index = bisect.bisect_right(starts, match.start()) - 1
+        line = lines[index]
         if len(line) > 200:
             continue
+        moment = _from_match(match)
+        if moment is None:
+            continue
+        offset = match.start() - starts[index]
         distance = anchor - index if index < anchor else 2 * (index - anchor) + 1
         prose = len(line) > 60 or "。" in line or "，" in line
-        for match in _DATE_TIME.finditer(line):
-            moment = _from_match(match)
-            if moment is None:
-                continue
-            labelled = bool(_LABEL.search(line[max(0, match.start() - 12) : match.start()]))
-            score = distance + 3 * (not labelled) + 2 * (match.group(5) is None) + 10 * prose
-            if score < best_score:
-                best_score, best = score, moment
+        labelled = bool(_LABEL.search(line[max(0, offset - 12) : offset]))
+        score = distance + 3 * (not labelled) + 2 * (match.group(5) is None) + 10 * prose
+        if score < best_score:
+            best_score, best = score, moment
     return best
 
 
