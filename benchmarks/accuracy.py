@@ -8,9 +8,11 @@ import statistics
 from benchmarks.corpus import GoldPage, load_cwce
 from benchmarks.metrics import bigram_f1, bigrams, date_matches
 from benchmarks.report import write_section
-from pipeline.clean import clean
+from pipeline.clean import clean, join_pages, normalize_text
 from pipeline.extract import extract
 from pipeline.records import ExtractionError
+from pipeline.sample_site import load_content, page_paths, site_file
+from pipeline.split import split
 
 WORST_SHOWN = 10
 
@@ -42,6 +44,29 @@ def _precision_recall(predicted: str, gold: str) -> tuple[float, float]:
     pred, ref = bigrams(predicted), bigrams(gold)
     overlap = sum((pred & ref).values())
     return overlap / max(1, sum(pred.values())), overlap / max(1, sum(ref.values()))
+
+
+def speaker_attribution() -> tuple[int, int, int, list[str]]:
+    """(speeches attributed right, speeches expected, speeches found, misses) over the sample
+    site. Right means the same paragraphs, speaker name, org, position and role."""
+    right = expected_total = found_total = 0
+    misses = []
+    for content in load_content():
+        pages = [extract(site_file(path).read_bytes(), url="http://www.cipnews.example" + path) for path in page_paths(content)]
+        article = split(clean(join_pages(pages)))
+        paragraphs = [text for text in map(normalize_text, content["paragraphs"]) if text]
+        expected = {
+            (tuple(paragraphs[s["first_paragraph"] : s["last_paragraph"] + 1]),
+             s["speaker_name"], s["speaker_org"], s["speaker_position"], s["role"])
+            for s in content["speeches"]
+        }
+        found = {(s.paragraphs, s.speaker_name, s.speaker_org, s.speaker_position, s.role) for s in article.speeches}
+        right += len(expected & found)
+        expected_total += len(expected)
+        found_total += len(found)
+        misses += [f"{content['slug']}: expected {e[1] or e[4]} ({e[2]} {e[3]}), not found" for e in expected - found]
+        misses += [f"{content['slug']}: found {f[1] or f[4]} ({f[2]} {f[3]}), not expected" for f in found - expected]
+    return right, expected_total, found_total, misses
 
 
 def main() -> None:
@@ -91,6 +116,14 @@ def main() -> None:
     ]
     for f1, precision, recall, page_id, url in sorted(rows)[:WORST_SHOWN]:
         lines.append(f"| {page_id[:8]} | {f1:.3f} | {precision:.3f} | {recall:.3f} | {url} |")
+    right, expected_speeches, found_speeches, misses = speaker_attribution()
+    lines += [
+        "",
+        f"Speaker attribution on the sample site: **{right}/{expected_speeches}** speeches right "
+        f"(same paragraphs, name, org, position and role; recall {right / expected_speeches:.3f}, "
+        f"precision {right / max(1, found_speeches):.3f}).",
+    ]
+    lines += [f"- {miss}" for miss in misses]
     lines += ["", "Date misses (page, gold, extracted):", ""]
     lines += [f"- {page_id[:8]}: gold {gold}, got {got}" for page_id, gold, got in date_misses]
     report = "\n".join(lines)

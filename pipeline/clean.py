@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import datetime
 
 from pipeline.credits import (
     Credits, is_caption_line, is_credit_line, is_furniture_line, is_meta_line, is_plain_short_line,
     lead_credits, parse_credits,
 )
+from pipeline.extract.dates import parse_date
 from pipeline.names import join_spaced_names
 from pipeline.records import Article
 
@@ -79,8 +81,11 @@ def clean(article: Article) -> Article:
 
     start, stop = _head_end(raw, title), len(raw)
     byline = [line for line in raw[:start] if not _is_header_line(line, title)]
+    published, precision = article.published_at, article.published_precision
     for line in raw[:start]:
         credits.merge(parse_credits(line))
+        if published is None and is_meta_line(line) and (published := parse_date(line)):
+            precision = "time" if published.time() != datetime.min.time() else "day"
     while stop > start and _is_footer_line(raw[stop - 1]):
         credits.merge(parse_credits(raw[stop - 1]))
         stop -= 1
@@ -100,6 +105,29 @@ def clean(article: Article) -> Article:
         editor=credits.editor,
         photographers=credits.photographers,
         byline=normalize_text(" ".join(byline)),
+        published_at=published,
+        published_precision=precision,
         paragraphs=[normalize_text(line) for line in body_raw],
         paragraphs_raw=body_raw,
+    )
+
+
+def join_pages(pages: list[Article]) -> Article:
+    """One article from the extracted pages of a multi-page article, in order: the first
+    page's metadata, every page's lines, with the headline and metadata lines that later
+    pages repeat at their top dropped. Clean the result as usual."""
+    first, rest = pages[0], pages[1:]
+    title = normalize_whitespace(first.title)
+    lines = list(first.paragraphs_raw)
+    credits = Credits(list(first.authors), list(first.photographers), first.editor, first.source)
+    for page in rest:
+        page_lines = [line for line in map(normalize_whitespace, page.paragraphs_raw) if line]
+        start = 0
+        while start < len(page_lines) and _is_header_line(page_lines[start], title):
+            start += 1
+        lines += page_lines[start:]
+        credits.merge(Credits(page.authors, page.photographers, page.editor, page.source))
+    return dataclasses.replace(
+        first, paragraphs=lines, paragraphs_raw=list(lines), authors=credits.authors,
+        photographers=credits.photographers, editor=credits.editor, source=credits.source,
     )

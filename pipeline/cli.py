@@ -12,7 +12,8 @@ from pipeline import __version__
 from pipeline.clean import clean
 from pipeline.extract import extract
 from pipeline.fetch import FetchError, fetch_page
-from pipeline.records import ExtractionError, article_record
+from pipeline.records import Article, ExtractionError, article_record
+from pipeline.split import split
 
 
 def _is_url(text: str) -> bool:
@@ -33,7 +34,7 @@ def _records(sources: list[str]) -> Iterator[dict[str, object] | None]:
     for source in sources:
         try:
             raw, url, charset = _read(source)
-            article = clean(extract(raw, url=url, http_charset=charset))
+            article = split(clean(extract(raw, url=url, http_charset=charset)))
         except (OSError, FetchError, ExtractionError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             print(f"forum-etl: {source}: {reason}", file=sys.stderr)
@@ -71,6 +72,40 @@ def _extract_command(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _split_command(args: argparse.Namespace) -> int:
+    """Split plain-text articles (first line the headline, a paragraph per line)."""
+    failed = 0
+    records = []
+    for source in args.inputs:
+        try:
+            text = Path(source).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"forum-etl: {source}: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
+            failed += 1
+            continue
+        lines = [line for line in text.splitlines() if line.strip()]
+        if not lines:
+            print(f"forum-etl: {source}: empty file", file=sys.stderr)
+            failed += 1
+            continue
+        path = Path(source).resolve()
+        article = Article(url=path.as_uri(), article_id="", canonical_url="", raw_sha256="", encoding="utf-8",
+                          title=lines[0].strip(), paragraphs=lines, paragraphs_raw=lines)
+        article = split(clean(article))
+        records.append({"input": source, **{k: v for k, v in article_record(article).items()
+                                             if k in ("title", "source", "published_at", "authors", "editor", "speeches")}})
+    _emit(records, args.format)
+    return 1 if failed else 0
+
+
+def _emit(records: list[dict[str, object]], output_format: str) -> None:
+    if output_format == "jsonl":
+        for record in records:
+            print(json.dumps(record, ensure_ascii=False))
+    else:
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="forum-etl", description=__doc__)
     parser.add_argument("--version", action="version", version=f"forum-etl {__version__}")
@@ -81,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     extract_parser.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
     extract_parser.add_argument("--format", choices=("json", "jsonl", "table"), default="json")
     extract_parser.set_defaults(run=_extract_command)
+    split_parser = commands.add_parser(
+        "split", help="split plain-text articles (headline first, a paragraph per line) by speaker"
+    )
+    split_parser.add_argument("inputs", nargs="+", metavar="FILE.txt")
+    split_parser.add_argument("--format", choices=("json", "jsonl"), default="json")
+    split_parser.set_defaults(run=_split_command)
     return parser
 
 

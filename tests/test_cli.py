@@ -19,7 +19,10 @@ def test_extract_files_as_json(capsys):
     assert record["input"] == str(SEED)
     assert record["published_at"] == "2022-04-27T18:40:00+08:00"
     assert record["editor"] == "晏如" and record["authors"] == ["杨柳", "薛佩雯"]
-    assert record["speeches"] == [] and len(record["paragraphs"]) == 67
+    assert len(record["paragraphs"]) == 67
+    assert [s["speaker_name"] for s in record["speeches"]] == ["申长雨", "贺小荣", "宫鸣", "殷勇"]
+    assert set(record["speeches"][0]) == {"index", "speaker_name", "speaker_name_raw", "speaker_position", "speaker_org",
+                                          "role", "title", "paragraphs", "start_offset", "end_offset"}
 
 
 def test_extract_urls_from_the_local_sample_site_as_jsonl(capsys, sample_site_url):
@@ -54,3 +57,22 @@ def test_table_format(capsys):
 def test_console_script_is_installed():
     result = subprocess.run([sys.executable, "-m", "pipeline.cli", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("forum-etl ")
+
+
+SEED_TEXT = SITE_DIR.parents[3].parent / "shared" / "seed" / "000_efff464407f2de7a.txt"
+
+
+def test_split_plain_text(capsys, tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text("论坛发言摘编\n\n  国家知识产权局局长 申长雨\n  知识产权保护工作取得历史性成就，各项指标快速提升。\n"
+                       "  北京市副市长 殷 勇\n  北京知识产权保护综合实力不断提升，营商环境持续优化。\n", encoding="utf-8")
+    assert main(["split", str(article)]) == 0
+    [record] = json.loads(capsys.readouterr().out)
+    speeches = record["speeches"]
+    assert [(s["speaker_name"], s["speaker_name_raw"], s["speaker_org"], s["speaker_position"]) for s in speeches] == [
+        ("申长雨", "申长雨", "国家知识产权局", "局长"), ("殷勇", "殷 勇", "北京市", "副市长")]
+
+
+def test_split_a_missing_file_is_a_one_line_error(capsys, tmp_path):
+    assert main(["split", str(tmp_path / "nope.txt")]) == 1
+    assert capsys.readouterr().err.count("\n") == 1

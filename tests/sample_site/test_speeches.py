@@ -1,0 +1,81 @@
+"""Each sample page gives the speeches it was written with, field by field."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.clean import clean, join_pages, normalize_text
+from pipeline.extract import extract
+from pipeline.records import Article
+from pipeline.sample_site import load_content, page_paths, site_file
+from pipeline.split import split
+
+CONTENT = load_content()
+
+
+def _article(content: dict) -> Article:
+    pages = [extract(site_file(path).read_bytes(), url="http://www.cipnews.example" + path) for path in page_paths(content)]
+    return split(clean(join_pages(pages)))
+
+
+def _expected_paragraphs(content: dict) -> list[str]:
+    return [text for text in map(normalize_text, content["paragraphs"]) if text]
+
+
+@pytest.mark.parametrize("content", CONTENT, ids=lambda c: c["slug"])
+def test_speeches_field_by_field(content):
+    article = _article(content)
+    paragraphs = _expected_paragraphs(content)
+    assert article.paragraphs == paragraphs
+    expected = [
+        {
+            "index": number,
+            "speaker_name": s["speaker_name"],
+            "speaker_name_raw": s["speaker_name_raw"],
+            "speaker_position": s["speaker_position"],
+            "speaker_org": s["speaker_org"],
+            "role": s["role"],
+            "title": normalize_text(s["title"]),
+            "paragraphs": tuple(paragraphs[s["first_paragraph"] : s["last_paragraph"] + 1]),
+        }
+        for number, s in enumerate(content["speeches"])
+    ]
+    got = [
+        {key: getattr(s, key) for key in ("index", "speaker_name", "speaker_name_raw", "speaker_position",
+                                          "speaker_org", "role", "title", "paragraphs")}
+        for s in article.speeches
+    ]
+    assert got == expected
+
+
+@pytest.mark.parametrize("content", CONTENT, ids=lambda c: c["slug"])
+def test_offsets_slice_the_body_and_speeches_do_not_overlap(content):
+    article = _article(content)
+    body = article.body_text
+    previous_end = -1
+    for speech in article.speeches:
+        assert body[speech.start_offset : speech.end_offset] == "\n".join(speech.paragraphs)
+        assert speech.start_offset > previous_end
+        previous_end = speech.end_offset
+
+
+def test_seed_has_exactly_the_four_keynotes_and_no_credit_text():
+    seed = _article(next(c for c in CONTENT if c["slug"] == "seed"))
+    assert [(s.speaker_name, s.speaker_org, s.speaker_position) for s in seed.speeches] == [
+        ("申长雨", "国家知识产权局", "局长"), ("贺小荣", "最高人民法院", "副院长"),
+        ("宫鸣", "最高人民检察院", "检察委员会副部级专职委员"), ("殷勇", "北京市", "副市长")]
+    in_speeches = [p for s in seed.speeches for p in s.paragraphs]
+    assert sorted(in_speeches) == sorted(seed.paragraphs)  # every body paragraph in exactly one speech
+    for text in in_speeches:
+        for furniture in ("本报记者", "编辑:", "转载", "主办单位", "ICP"):
+            assert furniture not in text
+
+
+def test_gbk_copy_splits_like_the_utf8_page():
+    by_slug = {c["slug"]: c for c in CONTENT}
+    assert _article(by_slug["seed-gbk"]).speeches == _article(by_slug["seed"]).speeches
+
+
+@pytest.mark.parametrize("slug", ["narrative", "news", "wrong-charset"])
+def test_reported_speech_and_plain_news_have_no_speeches(slug):
+    assert _article(next(c for c in CONTENT if c["slug"] == slug)).speeches == []
