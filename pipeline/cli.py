@@ -5,15 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.clean import clean
+from pipeline.crawl import CrawlSummary, crawl
 from pipeline.extract import extract
 from pipeline.fetch import FetchError, fetch_page
 from pipeline.records import Article, ExtractionError, article_record
+from pipeline.sources import ConfigError, load_config
 from pipeline.split import split
+from pipeline.storage import Warehouse
+from pipeline.transform import archived_articles
 
 
 def _is_url(text: str) -> bool:
@@ -106,6 +112,66 @@ def _emit(records: list[dict[str, object]], output_format: str) -> None:
         print(json.dumps(records, ensure_ascii=False, indent=2))
 
 
+class _ProgressLine:
+    """One status line on stderr, redrawn in place when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, summary: CrawlSummary) -> None:
+        now = time.monotonic()
+        if self.live and now - self.last > 0.1:
+            self.last = now
+            print(f"\r{summary.line()}", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.live:
+            print(file=sys.stderr)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from error
+
+
+def _crawl_command(args: argparse.Namespace) -> int:
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        print(f"forum-etl: {error}", file=sys.stderr)
+        return 2
+    warehouse = Warehouse.open(args.warehouse or config.warehouse)
+    progress = _ProgressLine()
+    summary = crawl(config, warehouse, max_pages=args.max_pages, since=args.since, progress=progress)
+    progress.done()
+    rate = (summary.fetched + summary.not_modified) / summary.seconds if summary.seconds else 0.0
+    print(f"crawl {summary.run_id}: {summary.line()} in {summary.seconds:.1f} s ({rate:.1f} pages/s); "
+          f"archive: {warehouse.uri}", file=sys.stderr)
+    return 0
+
+
+def _reprocess_command(args: argparse.Namespace) -> int:
+    warehouse = Warehouse.open(args.warehouse)
+    failed = 0
+    records = []
+    for processed in archived_articles(warehouse, since=args.since, until=args.until):
+        if processed.article is None:
+            print(f"forum-etl: {processed.url}: {processed.error}", file=sys.stderr)
+            failed += 1
+            continue
+        record = article_record(processed.article, input=processed.url)
+        if args.format == "jsonl":
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+        else:
+            records.append(record)
+    if args.format == "table":
+        _print_table(records)
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="forum-etl", description=__doc__)
     parser.add_argument("--version", action="version", version=f"forum-etl {__version__}")
@@ -122,6 +188,20 @@ def build_parser() -> argparse.ArgumentParser:
     split_parser.add_argument("inputs", nargs="+", metavar="FILE.txt")
     split_parser.add_argument("--format", choices=("json", "jsonl"), default="json")
     split_parser.set_defaults(run=_split_command)
+    crawl_parser = commands.add_parser("crawl", help="crawl the configured sources into the raw archive")
+    crawl_parser.add_argument("--config", required=True, help="crawl configuration (TOML)")
+    crawl_parser.add_argument("--max-pages", type=int, help="fetch at most this many article pages")
+    crawl_parser.add_argument("--since", type=_date, help="skip articles dated before this day (YYYY-MM-DD)")
+    crawl_parser.add_argument("--warehouse", help="override the configuration's warehouse (path or s3:// URI)")
+    crawl_parser.set_defaults(run=_crawl_command)
+    reprocess_parser = commands.add_parser(
+        "reprocess", help="re-extract every archived article from its raw pages (no network)"
+    )
+    reprocess_parser.add_argument("--warehouse", default="warehouse", help="path or s3:// URI")
+    reprocess_parser.add_argument("--since", type=_date, help="only articles published on or after this day")
+    reprocess_parser.add_argument("--until", type=_date, help="only articles published on or before this day")
+    reprocess_parser.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
+    reprocess_parser.set_defaults(run=_reprocess_command)
     return parser
 
 

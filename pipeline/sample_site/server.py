@@ -1,20 +1,72 @@
 """Serve the sample site on 127.0.0.1 (tests, demo and benchmarks never touch a real site).
 
-UTF-8 article pages are sent with `charset=utf-8` in Content-Type; GBK pages with no charset,
-as old Chinese sites do, so the page's own <meta> (right or wrong) is all a client has.
+Besides the static files it answers what a real news site's server does: /robots.txt,
+/sitemap.xml and /rss.xml generated for the address it is served on, Content-Type with
+`charset=utf-8` for UTF-8 article pages and none for GBK ones (as old Chinese sites do, so
+the page's own <meta>, right or wrong, is all a client has), and ETag / Last-Modified with
+304 answers to conditional requests. For crawler tests, `faults` makes chosen paths
+misbehave, and every request is logged with its arrival time.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
+import email.utils
+import hashlib
 import http.server
+import socket
+import struct
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from pipeline.sample_site import SITE_DIR, load_content, page_paths
+
+DEFAULT_ROBOTS = "User-agent: *\nDisallow: /private/\n"
+# Every file was "modified" at this moment, so revisits can be answered 304.
+SITE_MODIFIED = email.utils.formatdate(1_700_000_000, usegmt=True)
+
+
+@dataclass
+class Fault:
+    """How a path misbehaves.
+
+    kind: "status" (answer `status`, with `retry_after` for 429), "flaky" (answer 500 for the
+    first `times` requests, then the page), "reset" (drop the connection with a TCP reset),
+    "slow" (wait `delay` seconds before answering), "truncated" (promise more bytes than
+    sent), "redirect_loop", "huge" (a body of `size` bytes), "mislabelled" (send the page's
+    bytes as GBK but say charset=utf-8), "redirect" (301 to `location`).
+    """
+
+    kind: str
+    status: int = 500
+    retry_after: str = ""
+    times: int = 1
+    delay: float = 0.0
+    size: int = 0
+    location: str = ""
+    seen: int = 0
+
+
+@dataclass
+class Request:
+    path: str
+    at: float  # time.monotonic() on arrival
+    headers: dict[str, str]
+
+
+@dataclass
+class SampleSite:
+    url: str
+    requests: list[Request] = field(default_factory=list)
+
+    def paths(self) -> list[str]:
+        return [request.path for request in self.requests]
 
 
 def _charsets() -> dict[str, str]:
@@ -26,32 +78,130 @@ def _charsets() -> dict[str, str]:
     return announced
 
 
-class SampleSiteHandler(http.server.SimpleHTTPRequestHandler):
-    charsets: dict[str, str] = {}
+def sitemap_xml(base_url: str) -> bytes:
+    entries = []
+    for content in load_content():
+        for path in page_paths(content)[:1]:
+            lastmod = datetime.fromisoformat(content["published"]).date().isoformat()
+            entries.append(f"  <url><loc>{escape(base_url + path)}</loc><lastmod>{lastmod}</lastmod></url>")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + "\n".join(entries) + "\n</urlset>\n").encode("utf-8")
 
-    def guess_type(self, path: str) -> str:
-        kind = super().guess_type(path)
+
+def rss_xml(base_url: str) -> bytes:
+    items = []
+    newest = sorted(load_content(), key=lambda c: c["published"], reverse=True)
+    for content in newest[:8]:
+        published = email.utils.format_datetime(datetime.fromisoformat(content["published"]))
+        items.append(f"    <item><title>{escape(content['title'])}</title><link>{escape(base_url + content['path'])}</link>"
+                     f"<pubDate>{published}</pubDate></item>")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>\n'
+            f"    <title>中国知识产权资讯网</title><link>{escape(base_url)}/</link>\n"
+            + "\n".join(items) + "\n</channel></rss>\n").encode("utf-8")
+
+
+class SampleSiteHandler(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    charsets: dict[str, str] = {}
+    faults: dict[str, Fault] = {}
+    robots: str = DEFAULT_ROBOTS
+    site: SampleSite
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        self.site.requests.append(Request(path, time.monotonic(), dict(self.headers)))
+        fault = self.faults.get(path)
+        if fault and self._misbehave(fault, path):
+            return
+        generated = {"/robots.txt": (self.robots.encode("utf-8"), "text/plain; charset=utf-8"),
+                     "/sitemap.xml": (sitemap_xml(self.site.url), "application/xml"),
+                     "/rss.xml": (rss_xml(self.site.url), "application/rss+xml")}
+        if path in generated:
+            self._send(200, *generated[path])
+            return
+        file = Path(self.directory) / path.lstrip("/")
+        if file.is_dir():
+            file = file / "index.html"
+        if not file.is_file():
+            self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8")
+            return
+        body = file.read_bytes()
+        etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+        if self.headers.get("If-None-Match") == etag or self.headers.get("If-Modified-Since") == SITE_MODIFIED:
+            self._send(304, b"", None, {"ETag": etag, "Last-Modified": SITE_MODIFIED})
+            return
+        self._send(200, body, self._content_type(path, file), {"ETag": etag, "Last-Modified": SITE_MODIFIED})
+
+    def _content_type(self, path: str, file: Path) -> str:
+        kind = self.guess_type(str(file))
         if kind == "text/html":
-            site_path = "/" + Path(path).resolve().relative_to(Path(self.directory).resolve()).as_posix()
-            charset = self.charsets.get(site_path, "utf-8")
+            charset = self.charsets.get(path, "utf-8")
             return f"text/html; charset={charset}" if charset else "text/html"
         return kind
+
+    def _send(self, status: int, body: bytes, content_type: str | None, headers: dict[str, str] | None = None,
+              length: int | None = None) -> None:
+        self.send_response(status)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body) if length is None else length))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _misbehave(self, fault: Fault, path: str) -> bool:
+        """Act out the fault; False when this request should be served normally."""
+        fault.seen += 1
+        if fault.kind == "status":
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+            self._send(fault.status, b"<html><body>error</body></html>", "text/html", headers)
+        elif fault.kind == "flaky":
+            if fault.seen > fault.times:
+                return False
+            self._send(500, b"<html><body>try again</body></html>", "text/html")
+        elif fault.kind == "reset":
+            # SO_LINGER with a zero timeout turns close() into a TCP RST.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+        elif fault.kind == "slow":
+            time.sleep(fault.delay)
+            return False
+        elif fault.kind == "truncated":
+            body = (Path(self.directory) / path.lstrip("/")).read_bytes()
+            self._send(200, body[: len(body) // 2], "text/html; charset=utf-8", length=len(body))
+            self.close_connection = True
+        elif fault.kind == "redirect_loop":
+            self._send(302, b"", None, {"Location": path})
+        elif fault.kind == "redirect":
+            self._send(301, b"", None, {"Location": fault.location})
+        elif fault.kind == "huge":
+            self._send(200, b"<html><body>" + b"x" * fault.size + b"</body></html>", "text/html")
+        elif fault.kind == "mislabelled":
+            body = (Path(self.directory) / path.lstrip("/")).read_bytes()
+            self._send(200, body.decode("utf-8").encode("gbk", errors="xmlcharrefreplace"), "text/html; charset=utf-8")
+        return True
 
     def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
         pass
 
 
 @contextlib.contextmanager
-def serve(site_dir: Path = SITE_DIR, port: int = 0) -> Iterator[str]:
-    """Serve `site_dir` on 127.0.0.1 in a background thread; yields the base URL."""
-    handler = type("Handler", (SampleSiteHandler,), {"charsets": _charsets()})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(handler, directory=str(site_dir))
-    )
+def serve(site_dir: Path = SITE_DIR, port: int = 0, faults: dict[str, Fault] | None = None,
+          robots: str = DEFAULT_ROBOTS) -> Iterator[SampleSite]:
+    """Serve `site_dir` on 127.0.0.1 in a background thread; yields the running site."""
+    site = SampleSite(url="")
+    handler = type("Handler", (SampleSiteHandler,), {
+        "charsets": _charsets(), "faults": dict(faults or {}), "robots": robots, "site": site,
+    })
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), lambda *a: handler(*a, directory=str(site_dir)))
+    server.daemon_threads = True
+    site.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield site
     finally:
         server.shutdown()
         server.server_close()
@@ -66,9 +216,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Serve the bundled sample site on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
-    with serve(port=args.port) as base_url:
-        print(f"serving the sample site at {base_url}/ (Ctrl-C to stop)")
-        for url in article_urls(base_url):
+    with serve(port=args.port) as site:
+        print(f"serving the sample site at {site.url}/ (Ctrl-C to stop)")
+        for url in article_urls(site.url):
             print(" ", url)
         threading.Event().wait()
 

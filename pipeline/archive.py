@@ -1,0 +1,174 @@
+"""The raw archive (bronze): every fetched response, every fetch failure, and the crawl state.
+
+Tables (schemas defined here once; column docs are Parquet field metadata):
+  raw_pages/run_id=RUN/part-NNNNN.parquet   bodies as fetched, zstd-compressed
+  fetch_errors/run_id=RUN/part-NNNNN.parquet
+  crawl_state/state.parquet                 one row per known URL: validators and times
+
+A run writes its pages in parts as it goes, each part atomically, so a crash loses at most
+the part being written and never what earlier runs archived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.storage import Warehouse
+
+
+def _field(name: str, kind: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
+    return pa.field(name, kind, nullable=nullable, metadata={"doc": doc})
+
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+
+RAW_PAGES_SCHEMA = pa.schema([
+    _field("url", pa.string(), "requested URL, canonicalised", nullable=False),
+    _field("final_url", pa.string(), "URL after redirects"),
+    _field("kind", pa.string(), "article | listing | sitemap | feed", nullable=False),
+    _field("article_url", pa.string(), "URL of page 1 of the article this page belongs to (articles only)"),
+    _field("page_number", pa.int16(), "1 for single pages; n for page n of a multi-page article"),
+    _field("status", pa.int16(), "HTTP status", nullable=False),
+    _field("content_type", pa.string(), "Content-Type header"),
+    _field("charset", pa.string(), "charset named by the Content-Type header, if any"),
+    _field("etag", pa.string(), "ETag header, for conditional revisits"),
+    _field("last_modified", pa.string(), "Last-Modified header, for conditional revisits"),
+    _field("fetched_at", TIMESTAMP, "when the response arrived", nullable=False),
+    _field("sha256", pa.string(), "SHA-256 of body", nullable=False),
+    _field("body", pa.binary(), "the response body as received (after transfer decoding)", nullable=False),
+    _field("source", pa.string(), "name of the configured source", nullable=False),
+    _field("run_id", pa.string(), "crawl run that fetched it", nullable=False),
+])
+
+FETCH_ERRORS_SCHEMA = pa.schema([
+    _field("url", pa.string(), "URL that failed", nullable=False),
+    _field("kind", pa.string(), "article | listing | sitemap | feed | robots", nullable=False),
+    _field("error_class", pa.string(), "HTTP 404, ConnectError, ReadTimeout, BodyTooLarge, RobotsDisallowed …", nullable=False),
+    _field("message", pa.string(), "readable description", nullable=False),
+    _field("attempts", pa.int16(), "requests made before giving up (0: never requested)", nullable=False),
+    _field("status", pa.int16(), "HTTP status of the last answer, if there was one"),
+    _field("failed_at", TIMESTAMP, "when the crawler gave up", nullable=False),
+    _field("source", pa.string(), "name of the configured source", nullable=False),
+    _field("run_id", pa.string(), "crawl run", nullable=False),
+])
+
+CRAWL_STATE_SCHEMA = pa.schema([
+    _field("url", pa.string(), "canonicalised URL", nullable=False),
+    _field("kind", pa.string(), "article | listing | sitemap | feed", nullable=False),
+    _field("article_url", pa.string(), "page 1 of the article (articles only)"),
+    _field("page_number", pa.int16(), "page within the article"),
+    _field("etag", pa.string(), "last ETag seen"),
+    _field("last_modified", pa.string(), "last Last-Modified seen"),
+    _field("sha256", pa.string(), "SHA-256 of the last body archived"),
+    _field("last_status", pa.int16(), "status of the last answer (304 included)"),
+    _field("first_seen", TIMESTAMP, "first fetch", nullable=False),
+    _field("last_fetched", TIMESTAMP, "last time a body was archived"),
+    _field("last_checked", TIMESTAMP, "last request of any outcome", nullable=False),
+    _field("source", pa.string(), "name of the configured source", nullable=False),
+])
+
+
+@dataclass(slots=True)
+class RawPage:
+    url: str
+    final_url: str
+    kind: str
+    article_url: str | None
+    page_number: int | None
+    status: int
+    content_type: str | None
+    charset: str | None
+    etag: str | None
+    last_modified: str | None
+    fetched_at: datetime
+    sha256: str
+    body: bytes
+    source: str
+    run_id: str
+
+
+@dataclass(slots=True)
+class FetchFailure:
+    url: str
+    kind: str
+    error_class: str
+    message: str
+    attempts: int
+    status: int | None
+    failed_at: datetime
+    source: str
+    run_id: str
+
+
+@dataclass(slots=True)
+class UrlState:
+    url: str
+    kind: str
+    article_url: str | None
+    page_number: int | None
+    etag: str | None
+    last_modified: str | None
+    sha256: str | None
+    last_status: int | None
+    first_seen: datetime
+    last_fetched: datetime | None
+    last_checked: datetime
+    source: str
+
+
+def _table(records: Iterable[object], schema: pa.Schema) -> pa.Table:
+    rows = [asdict(record) for record in records]
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def _write(warehouse: Warehouse, directory: str, run_id: str, part: int, table: pa.Table) -> None:
+    warehouse.write_parquet(
+        f"{directory}/run_id={run_id}/part-{part:05d}.parquet", table,
+        compression="zstd", use_dictionary=["kind", "source", "run_id", "content_type", "charset", "error_class"],
+        row_group_size=2000,
+    )
+
+
+def write_raw_pages(warehouse: Warehouse, run_id: str, part: int, pages: list[RawPage]) -> None:
+    _write(warehouse, "raw_pages", run_id, part, _table(pages, RAW_PAGES_SCHEMA))
+
+
+def write_fetch_errors(warehouse: Warehouse, run_id: str, part: int, failures: list[FetchFailure]) -> None:
+    _write(warehouse, "fetch_errors", run_id, part, _table(failures, FETCH_ERRORS_SCHEMA))
+
+
+def read_raw_pages(warehouse: Warehouse, columns: list[str] | None = None) -> pa.Table:
+    table = warehouse.read_parquet("raw_pages", RAW_PAGES_SCHEMA)
+    return table.select(columns) if columns else table
+
+
+def read_fetch_errors(warehouse: Warehouse) -> pa.Table:
+    return warehouse.read_parquet("fetch_errors", FETCH_ERRORS_SCHEMA)
+
+
+def latest_pages(warehouse: Warehouse, kind: str = "article") -> pa.Table:
+    """The newest archived body of every URL of one kind."""
+    table = read_raw_pages(warehouse)
+    table = table.filter(pc.equal(table["kind"], kind))
+    if table.num_rows == 0:
+        return table
+    table = table.sort_by([("url", "ascending"), ("fetched_at", "descending")])
+    urls = table["url"].to_pylist()
+    keep = [index for index, url in enumerate(urls) if index == 0 or urls[index - 1] != url]
+    return table.take(keep)
+
+
+def read_state(warehouse: Warehouse) -> dict[str, UrlState]:
+    table = warehouse.read_parquet("crawl_state", CRAWL_STATE_SCHEMA)
+    names = [f.name for f in fields(UrlState)]
+    return {row["url"]: UrlState(**{name: row[name] for name in names}) for row in table.to_pylist()}
+
+
+def write_state(warehouse: Warehouse, state: dict[str, UrlState]) -> None:
+    table = _table(sorted(state.values(), key=lambda s: s.url), CRAWL_STATE_SCHEMA)
+    warehouse.write_parquet("crawl_state/state.parquet", table, compression="zstd")
