@@ -76,6 +76,32 @@ class _HostGate:
             return moment - now
 
 
+def _crawl_delay(robots: str, user_agent: str) -> float | None:
+    """Crawl-delay of the group that applies to us (our product token, else "*"); fractional
+    values are honoured (the standard library's parser takes whole seconds only)."""
+    token = user_agent.split("/", 1)[0].strip().lower()
+    delays: dict[str, float] = {}
+    agents: list[str] = []
+    in_rules = False
+    for line in robots.splitlines():
+        key, _, value = line.split("#", 1)[0].partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if key == "user-agent":
+            if in_rules:
+                agents, in_rules = [], False
+            agents.append(value.lower())
+        elif key == "crawl-delay":
+            in_rules = True
+            try:
+                for agent in agents:
+                    delays[agent] = float(value)
+            except ValueError:
+                continue
+        elif key:
+            in_rules = True
+    return delays.get(token, delays.get("*"))
+
+
 def _retry_after(value: str | None, limit: float) -> float | None:
     if not value:
         return None
@@ -148,7 +174,7 @@ class Fetcher:
             rules.allow_all = True
         else:
             rules.parse(text.splitlines())
-            delay = rules.crawl_delay(self.politeness.user_agent)
+            delay = _crawl_delay(text, self.politeness.user_agent)
             if delay:
                 gate = self._gate(host)
                 gate.interval = max(gate.interval, float(delay))

@@ -76,3 +76,37 @@ def test_split_plain_text(capsys, tmp_path):
 def test_split_a_missing_file_is_a_one_line_error(capsys, tmp_path):
     assert main(["split", str(tmp_path / "nope.txt")]) == 1
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def _write_config(tmp_path, base_url: str) -> str:
+    host = base_url.split("//", 1)[1]
+    config = tmp_path / "crawl.toml"
+    config.write_text(f"""
+warehouse = "{tmp_path / 'wh'}"
+[politeness]
+requests_per_second = 0
+[[sources]]
+name = "sample"
+start_urls = ["{base_url}/gclt/index.html"]
+allowed_hosts = ["{host}"]
+article_patterns = ['/\\d{{4}}/\\d{{2}}/\\d{{2}}/[^/]+\\.html$']
+listing_patterns = ['/gclt/index(_\\d+)?\\.html$']
+""", encoding="utf-8")
+    return str(config)
+
+
+def test_crawl_then_reprocess(capsys, tmp_path, sample_site_url):
+    config = _write_config(tmp_path, sample_site_url)
+    assert main(["crawl", "--config", config, "--max-pages", "4"]) == 0
+    err = capsys.readouterr().err
+    assert "crawl " in err and ("7 fetched" in err or "8 fetched" in err)  # 3 listing pages + 4 articles (+ a page 2)
+    assert main(["reprocess", "--warehouse", str(tmp_path / "wh")]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert 1 <= len(records) <= 4 and all(r["title"] for r in records)
+
+
+def test_crawl_with_a_bad_config_exits_2_with_the_reason(capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[sources]]\nname = 'x'\n", encoding="utf-8")
+    assert main(["crawl", "--config", str(bad)]) == 2
+    assert "give at least one of start_urls" in capsys.readouterr().err

@@ -36,17 +36,17 @@ SITE_MODIFIED = email.utils.formatdate(1_700_000_000, usegmt=True)
 class Fault:
     """How a path misbehaves.
 
-    kind: "status" (answer `status`, with `retry_after` for 429), "flaky" (answer 500 for the
-    first `times` requests, then the page), "reset" (drop the connection with a TCP reset),
+    kind: "status" (answer `status`, with `retry_after` for 429), "flaky" (answer 500), "reset" (drop the connection with a TCP reset),
     "slow" (wait `delay` seconds before answering), "truncated" (promise more bytes than
     sent), "redirect_loop", "huge" (a body of `size` bytes), "mislabelled" (send the page's
-    bytes as GBK but say charset=utf-8), "redirect" (301 to `location`).
+    bytes as GBK but say charset=utf-8), "redirect" (301 to `location`). With `times`, only
+    the first `times` requests misbehave and later ones are served normally.
     """
 
     kind: str
     status: int = 500
     retry_after: str = ""
-    times: int = 1
+    times: int | None = None
     delay: float = 0.0
     size: int = 0
     location: str = ""
@@ -153,12 +153,12 @@ class SampleSiteHandler(http.server.SimpleHTTPRequestHandler):
     def _misbehave(self, fault: Fault, path: str) -> bool:
         """Act out the fault; False when this request should be served normally."""
         fault.seen += 1
+        if fault.times is not None and fault.seen > fault.times:
+            return False
         if fault.kind == "status":
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
             self._send(fault.status, b"<html><body>error</body></html>", "text/html", headers)
         elif fault.kind == "flaky":
-            if fault.seen > fault.times:
-                return False
             self._send(500, b"<html><body>try again</body></html>", "text/html")
         elif fault.kind == "reset":
             # SO_LINGER with a zero timeout turns close() into a TCP RST.

@@ -1,0 +1,27 @@
+"""Building blocks for crawler tests: a config for a served sample site, quick to crawl."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pipeline.sources import CrawlConfig, Politeness, parse_config
+
+ARTICLE_PATTERN = r"/\d{4}/\d{2}/\d{2}/[^/]+\.html$"
+LISTING_PATTERN = r"/(gclt|xw|ft|zt|gj)/index(_\d+)?\.html$"
+
+
+def sample_config(base_url: str, warehouse: str, revisit_after_days: float = 7.0, **politeness) -> CrawlConfig:
+    host = base_url.split("//", 1)[1]
+    config = parse_config(f"""
+        warehouse = "{warehouse}"
+        revisit_after_days = {revisit_after_days}
+        [[sources]]
+        name = "sample"
+        start_urls = ["{base_url}/gclt/index.html", "{base_url}/index.html"]
+        allowed_hosts = ["{host}"]
+        article_patterns = ['{ARTICLE_PATTERN}']
+        listing_patterns = ['{LISTING_PATTERN}', '^/index\\.html$']
+        """)
+    fast = Politeness(requests_per_second=0, backoff_seconds=0.01, timeout_seconds=2.0, user_agent="forum-etl-tests")
+    fast = replace(fast, **politeness)
+    return replace(config, sources=tuple(replace(source, politeness=fast) for source in config.sources))
