@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test bench bench-accuracy bench-extract clean
+.PHONY: install demo test bench bench-accuracy bench-extract bench-crawl clean
 
 install: $(INSTALLED)
 
@@ -21,13 +21,16 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q
 
-bench: bench-accuracy bench-extract
+bench: bench-accuracy bench-extract bench-crawl
 
 bench-accuracy: install
 	$(BIN)/python -m benchmarks.accuracy
 
 bench-extract: install
 	$(BIN)/python -m benchmarks.extract_speed
+
+bench-crawl: install
+	$(BIN)/python -m benchmarks.crawl
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
