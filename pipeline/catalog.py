@@ -1,0 +1,98 @@
+"""The DuckDB catalog: one file of views over the published Parquet (and the report views),
+for ad hoc SQL, reports and BI tools.
+
+The catalog is built aside and renamed into place, so a reader holding the old one never
+blocks a publish. Views name absolute paths (or s3:// URIs), since DuckDB resolves relative
+ones against each reader's working directory. DuckDB reaches S3-compatible storage through
+pyarrow's filesystem wrapped for fsspec (its httpfs extension cannot be installed offline).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from importlib import resources
+from pathlib import Path
+
+import pyarrow as pa
+
+from pipeline.publish import read_manifest
+from pipeline.storage import Warehouse
+from pipeline.tables import PUBLISHED_TABLES, QUARANTINE, SPEAKERS, VALIDATION_RESULTS
+
+CATALOG_NAME = "forum.duckdb"
+REPORT_VIEWS = (
+    "speeches_per_speaker_per_year", "avg_speech_length_by_org", "most_active_orgs",
+    "top_terms_per_speaker", "articles_per_month",
+)
+_SCHEMAS = {**PUBLISHED_TABLES, "speakers": SPEAKERS, "validation_results": VALIDATION_RESULTS, "quarantine": QUARANTINE}
+
+
+def catalog_path(warehouse: Warehouse) -> str:
+    """Next to the tables for a local warehouse; for object storage a local file
+    ($FORUM_ETL_CATALOG, default ./forum.duckdb)."""
+    if warehouse.is_local:
+        return warehouse.path(CATALOG_NAME)
+    return os.path.abspath(os.environ.get("FORUM_ETL_CATALOG", CATALOG_NAME))
+
+
+def connect(warehouse: Warehouse, path: str | None = None, read_only: bool = True):
+    import duckdb
+
+    connection = duckdb.connect(path or catalog_path(warehouse), read_only=read_only)
+    if not warehouse.is_local:
+        _register_object_storage(connection, warehouse)
+    return connection
+
+
+def _register_object_storage(connection, warehouse: Warehouse) -> None:
+    from fsspec.implementations.arrow import ArrowFSWrapper
+
+    class S3Wrapper(ArrowFSWrapper):
+        protocol = "s3"
+
+    connection.register_filesystem(S3Wrapper(warehouse.filesystem))
+
+
+def _sql_list(paths: list[str]) -> str:
+    return "[" + ", ".join("'" + path.replace("'", "''") + "'" for path in paths) + "]"
+
+
+def build_catalog(warehouse: Warehouse) -> tuple[str, float]:
+    """(catalog path, seconds taken): views over the current published version."""
+    started = time.monotonic()
+    manifest = read_manifest(warehouse)
+    target = catalog_path(warehouse)
+    temporary = f"{target}.tmp-{uuid.uuid4().hex}"
+    connection = connect(warehouse, temporary, read_only=False)
+    try:
+        files = {name: [warehouse.location(f) for f in manifest["tables"].get(name, [])] for name in (*PUBLISHED_TABLES, "speakers")}
+        for name in ("validation_results", "quarantine"):
+            files[name] = [path if warehouse.is_local else "s3://" + path for path in warehouse.files(name)]
+        for name, paths in files.items():
+            if paths:
+                connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_sql_list(paths)}, union_by_name = true, hive_partitioning = false)")
+            else:  # no data yet: an empty table with the documented columns
+                connection.register("empty_table", _SCHEMAS[name].empty_table())
+                connection.execute(f"CREATE TABLE {name} AS SELECT * FROM empty_table")
+                connection.unregister("empty_table")
+        for view in REPORT_VIEWS:
+            connection.execute(resources.files("pipeline.sql").joinpath(f"{view}.sql").read_text(encoding="utf-8"))
+    finally:
+        connection.close()
+    os.replace(temporary, target)
+    if os.path.exists(temporary + ".wal"):
+        os.remove(temporary + ".wal")
+    return target, time.monotonic() - started
+
+
+def query(warehouse: Warehouse, sql: str) -> pa.Table:
+    """Run SQL against the catalog (read-only) and return the result as Arrow."""
+    if not Path(catalog_path(warehouse)).exists():
+        build_catalog(warehouse)
+    connection = connect(warehouse)
+    try:
+        return connection.execute(sql).to_arrow_table()
+    finally:
+        connection.close()

@@ -1,0 +1,210 @@
+"""Publish: validated rows into the warehouse's Parquet tables, atomically and idempotently.
+
+Layout under the warehouse root:
+  articles/ speeches/ paragraphs/ speech_terms/   year=YYYY/month=MM/part-VERSION-ID.parquet
+  speakers/speakers-VERSION.parquet                (derived from every published speech)
+  validation_results/ quarantine/                  run_id=RUN/part-00000.parquet
+  _manifest.json                                   the files that make up the current version
+  _data_docs/                                      Great Expectations Data Docs
+
+A publish writes new files only, then replaces `_manifest.json` in one atomic step: that is
+the commit. A crash before it leaves the previous version whole; files no manifest names
+are garbage-collected after the commit. The same article published again replaces its
+rows everywhere (latest extraction wins), so rerunning an input changes nothing but
+`extracted_at`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pipeline.records import Article
+from pipeline.storage import Warehouse
+from pipeline.tables import PUBLISHED_TABLES, QUARANTINE, SPEAKERS, VALIDATION_RESULTS, rows, speakers
+
+MANIFEST = "_manifest.json"
+DOCS = "_data_docs"
+_DICTIONARY_COLUMNS = ["source", "language", "published_precision", "role", "speaker_org", "speaker_position",
+                       "editor", "pipeline_version"]
+
+
+@dataclass
+class PublishResult:
+    run_id: str
+    version: int
+    published: int  # articles published by this run
+    quarantined: dict[str, set[str]] = field(default_factory=dict)  # article_id → expectations failed
+    batch_failures: list[str] = field(default_factory=list)
+    rows_written: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    docs_index: str | None = None
+
+    @property
+    def success(self) -> bool:
+        return not self.quarantined and not self.batch_failures
+
+
+def read_manifest(warehouse: Warehouse) -> dict:
+    path = warehouse.path(MANIFEST)
+    try:
+        with warehouse.filesystem.open_input_stream(path) as stream:
+            return json.loads(stream.read().decode("utf-8"))
+    except (FileNotFoundError, OSError):
+        return {"version": 0, "tables": {}}
+
+
+def _write_manifest(warehouse: Warehouse, manifest: dict) -> None:
+    data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    target = warehouse.path(MANIFEST)
+    if warehouse.is_local:
+        temporary = f"{target}.tmp-{uuid.uuid4().hex}"
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    else:
+        with warehouse.filesystem.open_output_stream(target) as stream:
+            stream.write(data)
+
+
+def read_table(warehouse: Warehouse, name: str, columns: list[str] | None = None, manifest: dict | None = None) -> pa.Table:
+    """The current version of a published table (only the files the manifest names)."""
+    manifest = manifest or read_manifest(warehouse)
+    schema = PUBLISHED_TABLES.get(name) or {"speakers": SPEAKERS}[name]
+    files = manifest["tables"].get(name, [])
+    if not files:
+        table = schema.empty_table()
+        return table.select(columns) if columns else table
+    tables = [pq.read_table(warehouse.path(f), filesystem=warehouse.filesystem, columns=columns, schema=schema) for f in files]
+    return pa.concat_tables(tables)
+
+
+def _partition_of(path: str) -> tuple[int, int]:
+    parts = dict(part.split("=", 1) for part in path.split("/") if "=" in part)
+    return int(parts["year"]), int(parts["month"])
+
+
+def _write(warehouse: Warehouse, relative: str, table: pa.Table) -> None:
+    columns = [c for c in _DICTIONARY_COLUMNS if c in table.column_names]
+    warehouse.write_parquet(relative, table, compression="zstd", use_dictionary=columns,
+                            row_group_size=100_000, write_statistics=True)
+
+
+def _quarantine_rows(tables: dict[str, pa.Table], validation, held: set[str], run_id: str, now: datetime) -> pa.Table:
+    records = []
+    for name, table in tables.items():
+        if table.num_rows == 0:
+            continue
+        failed_rows = validation.failed_rows.get(name, {}) if validation else {}
+        ids = table.column("article_id").to_pylist()
+        for index, row in enumerate(table.to_pylist()):
+            if ids[index] in held:
+                records.append({"run_id": run_id, "table_name": name, "article_id": ids[index],
+                                "failed_expectations": failed_rows.get(index, []),
+                                "row_json": json.dumps(row, ensure_ascii=False, default=str), "quarantined_at": now})
+    return pa.Table.from_pylist(records, schema=QUARANTINE)
+
+
+def publish(warehouse: Warehouse, articles: Iterable[Article], run_id: str | None = None,
+            now: datetime | None = None, validate_rows: bool = True) -> PublishResult:
+    """Validate and publish a batch of articles; returns what was published and held back."""
+    started = time.monotonic()
+    now = now or datetime.now(timezone.utc)
+    run_id = run_id or now.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:4]
+    articles = list({article.article_id: article for article in articles}.values())  # one row per article
+    tables = rows(articles, now)
+    manifest = read_manifest(warehouse)
+    published_index = read_table(warehouse, "articles", ["article_id", "year", "month"], manifest)
+    batch_ids = set(tables["articles"].column("article_id").to_pylist())
+
+    validation = None
+    held: set[str] = set()
+    result = PublishResult(run_id, manifest["version"], 0)
+    if validate_rows:
+        from pipeline.validate import validate
+
+        docs_dir = warehouse.path(DOCS) if warehouse.is_local else None
+        known = set(published_index.column("article_id").to_pylist()) | batch_ids
+        validation = validate(tables, known, run_id, now, docs_dir)
+        held = set(validation.failed_articles) | (batch_ids if validation.batch_failures else set())
+        result.quarantined = {article_id: validation.failed_articles.get(article_id, set()) for article_id in held}
+        result.batch_failures = validation.batch_failures
+        result.docs_index = os.path.join(validation.docs_dir, "index.html")
+        _write(warehouse, f"validation_results/run_id={run_id}/part-00000.parquet",
+               pa.Table.from_pylist(validation.results, schema=VALIDATION_RESULTS))
+    if held:
+        _write(warehouse, f"quarantine/run_id={run_id}/part-00000.parquet", _quarantine_rows(tables, validation, held, run_id, now))
+        keep = pa.array(sorted(batch_ids - held), pa.string())
+        tables = {name: table.filter(pc.is_in(table["article_id"], value_set=keep)) for name, table in tables.items()}
+    publishing = batch_ids - held
+    version = manifest["version"] + 1
+    new_manifest = {"version": version, "published_at": now.isoformat(), "run_id": run_id, "tables": {}}
+    # Partitions to rewrite: where the batch's articles go, and where their old rows are.
+    old_partitions = {
+        (year, month)
+        for article_id, year, month in zip(*(published_index.column(c).to_pylist() for c in ("article_id", "year", "month")))
+        if article_id in publishing
+    }
+    for name, batch in tables.items():
+        new_partitions = set(zip(batch.column("year").to_pylist(), batch.column("month").to_pylist()))
+        touched = old_partitions | new_partitions
+        kept_files = []
+        for relative in manifest["tables"].get(name, []):
+            if _partition_of(relative) in touched:
+                continue
+            kept_files.append(relative)
+        written = 0
+        for year, month in sorted(touched):
+            old_files = [f for f in manifest["tables"].get(name, []) if _partition_of(f) == (year, month)]
+            old = [pq.read_table(warehouse.path(f), filesystem=warehouse.filesystem, schema=PUBLISHED_TABLES[name]) for f in old_files]
+            old = [t.filter(pc.invert(pc.is_in(t["article_id"], value_set=pa.array(sorted(publishing), pa.string())))) for t in old]
+            fresh = batch.filter(pc.and_(pc.equal(batch["year"], year), pc.equal(batch["month"], month)))
+            merged = pa.concat_tables([*old, fresh]) if old else fresh
+            if merged.num_rows == 0:
+                continue
+            merged = merged.sort_by([(merged.column_names[0], "ascending")])
+            relative = f"{name}/year={year}/month={month:02d}/part-{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
+            _write(warehouse, relative, merged)
+            kept_files.append(relative)
+            written += fresh.num_rows
+        new_manifest["tables"][name] = sorted(kept_files)
+        result.rows_written[name] = written
+    all_speeches = read_table(warehouse, "speeches", manifest=new_manifest)
+    speakers_file = f"speakers/speakers-{version:06d}.parquet"
+    _write(warehouse, speakers_file, speakers(all_speeches))
+    new_manifest["tables"]["speakers"] = [speakers_file]
+    _write_manifest(warehouse, new_manifest)  # the commit
+    _collect_garbage(warehouse, new_manifest)
+    result.version, result.published = version, len(publishing)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _collect_garbage(warehouse: Warehouse, manifest: dict) -> None:
+    """Delete table files the current manifest does not name (superseded or orphaned)."""
+    live = {warehouse.path(f) for files in manifest["tables"].values() for f in files}
+    for name in [*PUBLISHED_TABLES, "speakers"]:
+        for path in warehouse.files(name):
+            if path not in live:
+                warehouse.filesystem.delete_file(path)
+
+
+def quarantine_table(warehouse: Warehouse) -> pa.Table:
+    return warehouse.read_parquet("quarantine", QUARANTINE)
+
+
+def validation_results(warehouse: Warehouse) -> pa.Table:
+    return warehouse.read_parquet("validation_results", VALIDATION_RESULTS)
+
+

@@ -1,0 +1,8 @@
+-- Organisations by number of speeches, with how many distinct speakers and articles.
+CREATE OR REPLACE VIEW most_active_orgs AS
+SELECT speaker_org, count(*) AS speeches, count(DISTINCT speaker_id) AS speakers,
+       count(DISTINCT article_id) AS articles, min(published_at) AS first_speech, max(published_at) AS last_speech
+FROM speeches
+WHERE speaker_org IS NOT NULL
+GROUP BY speaker_org
+ORDER BY speeches DESC, speaker_org;
