@@ -11,11 +11,14 @@ from datetime import date
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.catalog import build_catalog, query
 from pipeline.clean import clean
 from pipeline.crawl import CrawlSummary, crawl
 from pipeline.extract import extract
 from pipeline.fetch import FetchError, fetch_page
+from pipeline.publish import publish
 from pipeline.records import Article, ExtractionError, article_record
+from pipeline.report import build_report
 from pipeline.sources import ConfigError, load_config
 from pipeline.split import split
 from pipeline.storage import Warehouse
@@ -172,6 +175,100 @@ def _reprocess_command(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _publish_command(args: argparse.Namespace) -> int:
+    warehouse = Warehouse.open(args.warehouse)
+    articles, failed = [], 0
+    for processed in archived_articles(warehouse, since=args.since, until=args.until):
+        if processed.article is None:
+            print(f"forum-etl: {processed.url}: {processed.error}", file=sys.stderr)
+            failed += 1
+        else:
+            articles.append(processed.article)
+    result = publish(warehouse, articles)
+    catalog, catalog_seconds = build_catalog(warehouse)
+    print(f"publish {result.run_id}: {result.published} articles published as version {result.version} "
+          f"({', '.join(f'{n} {t}' for t, n in result.rows_written.items())}) in {result.seconds:.1f} s; "
+          f"{failed} pages failed extraction", file=sys.stderr)
+    if not result.success:
+        print(f"forum-etl: validation failed: {len(result.quarantined)} articles quarantined"
+              + (f"; batch failures: {'; '.join(result.batch_failures)}" if result.batch_failures else ""), file=sys.stderr)
+        for article_id, expectations in sorted(result.quarantined.items()):
+            print(f"  {article_id}: {', '.join(sorted(expectations)) or 'held back with its batch'}", file=sys.stderr)
+    print(f"catalog: {catalog} (rebuilt in {catalog_seconds:.2f} s)", file=sys.stderr)
+    if result.docs_index:
+        print(f"data docs: {result.docs_index}", file=sys.stderr)
+    return 0 if result.success and not failed else 1
+
+
+def _query_command(args: argparse.Namespace) -> int:
+    import duckdb
+
+    warehouse = Warehouse.open(args.warehouse)
+    try:
+        table = query(warehouse, args.sql)
+    except duckdb.Error as error:
+        print(f"forum-etl: query failed: {error}", file=sys.stderr)
+        return 1
+    if args.format == "parquet":
+        if not args.out:
+            print("forum-etl: --format parquet needs --out FILE", file=sys.stderr)
+            return 2
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, args.out, compression="zstd")
+        return 0
+    output = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
+    try:
+        if args.format == "csv":
+            import csv
+
+            writer = csv.writer(output)
+            writer.writerow(table.column_names)
+            writer.writerows(tuple(row.values()) for row in table.to_pylist())
+        elif args.format == "json":
+            json.dump(table.to_pylist(), output, ensure_ascii=False, default=str, indent=1)
+            output.write("\n")
+        else:
+            _print_rows(table, output)
+    finally:
+        if args.out:
+            output.close()
+    return 0
+
+
+def _print_rows(table, output) -> None:
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    rows = [[("" if value is None else str(value)) for value in row.values()] for row in table.to_pylist()]
+    header = table.column_names
+    widths = [min(40, max([width(h)] + [width(r[i]) for r in rows])) for i, h in enumerate(header)]
+
+    def line(cells: list[str]) -> str:
+        out = []
+        for cell, size in zip(cells, widths):
+            while width(cell) > size:
+                cell = cell[:-2] + "…"
+            out.append(cell + " " * (size - width(cell)))
+        return " │ ".join(out).rstrip()
+
+    print(line(header), file=output)
+    print("─┼─".join("─" * size for size in widths), file=output)
+    for row in rows:
+        print(line(row), file=output)
+    print(f"({len(rows)} rows)", file=output)
+
+
+def _report_command(args: argparse.Namespace) -> int:
+    warehouse = Warehouse.open(args.warehouse)
+    out = args.out or (warehouse.path("report") if warehouse.is_local else "report")
+    index = build_report(warehouse, out)
+    print(f"report: {index.resolve().as_uri()}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="forum-etl", description=__doc__)
     parser.add_argument("--version", action="version", version=f"forum-etl {__version__}")
@@ -202,6 +299,23 @@ def build_parser() -> argparse.ArgumentParser:
     reprocess_parser.add_argument("--until", type=_date, help="only articles published on or before this day")
     reprocess_parser.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
     reprocess_parser.set_defaults(run=_reprocess_command)
+    publish_parser = commands.add_parser(
+        "publish", help="extract, validate and publish archived articles as Parquet; rebuild the DuckDB catalog"
+    )
+    publish_parser.add_argument("--warehouse", default="warehouse", help="path or s3:// URI")
+    publish_parser.add_argument("--since", type=_date, help="only articles published on or after this day")
+    publish_parser.add_argument("--until", type=_date, help="only articles published on or before this day")
+    publish_parser.set_defaults(run=_publish_command)
+    query_parser = commands.add_parser("query", help="run SQL on the DuckDB catalog")
+    query_parser.add_argument("sql")
+    query_parser.add_argument("--warehouse", default="warehouse", help="path or s3:// URI")
+    query_parser.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table")
+    query_parser.add_argument("--out", help="write to this file instead of standard output")
+    query_parser.set_defaults(run=_query_command)
+    report_parser = commands.add_parser("report", help="write the static HTML report")
+    report_parser.add_argument("--warehouse", default="warehouse", help="path or s3:// URI")
+    report_parser.add_argument("--out", help="directory (default: WAREHOUSE/report)")
+    report_parser.set_defaults(run=_report_command)
     return parser
 
 
