@@ -93,6 +93,6 @@ def query(warehouse: Warehouse, sql: str) -> pa.Table:
         build_catalog(warehouse)
     connection = connect(warehouse)
     try:
-        return connection.execute(sql).to_arrow_table()
+        return connection.sql(sql).to_arrow_table()
     finally:
         connection.close()

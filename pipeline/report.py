@@ -21,11 +21,12 @@ th,td{border-bottom:1px solid #e3e7ed;padding:4px 6px;text-align:left;vertical-a
 """
 
 
-def _bars(items: list[tuple[str, float]], width: int = 720, bar_height: int = 22, color: str = "#2f6db5") -> str:
+def _bars(items: list[tuple[str, float]], width: int = 720, bar_height: int = 22, color: str = "#2f6db5",
+          label_width: int = 220) -> str:
     """Horizontal bar chart."""
     if not items:
         return '<p class="empty">No data yet.</p>'
-    label_width, top = 220, 6
+    top = 6
     largest = max(value for _, value in items) or 1
     height = top + len(items) * bar_height + 6
     parts = [f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">']
@@ -81,7 +82,7 @@ def build_report(warehouse: Warehouse, out_dir: str | Path) -> Path:
     by_speaker: dict[str, list[tuple[str, float]]] = {}
     for row in terms:
         by_speaker.setdefault(row["speaker_name"], []).append((row["term"], row["uses"]))
-    term_blocks = "".join(f"<div><h3>{escape(name)}</h3>{_bars(items[:10], width=300, bar_height=18, color='#4f8f6a')}</div>"
+    term_blocks = "".join(f"<div><h3>{escape(name)}</h3>{_bars(items[:10], width=300, bar_height=18, color='#4f8f6a', label_width=90)}</div>"
                           for name, items in by_speaker.items())
     table_rows = "".join(
         "<tr>" + "".join(f"<td>{escape(str(value))}</td>" for value in (

@@ -1,0 +1,53 @@
+"""The warehouse on S3-compatible object storage: a real S3 API served by moto on 127.0.0.1."""
+
+from __future__ import annotations
+
+import pytest
+
+from publish_helpers import sample_articles
+from pipeline.archive import RawPage, latest_pages, write_raw_pages
+from pipeline.catalog import build_catalog, query
+from pipeline.publish import publish, read_manifest, read_table
+from pipeline.storage import Warehouse
+
+
+@pytest.fixture
+def s3(monkeypatch, tmp_path):
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint,
+                       "FORUM_ETL_CATALOG": str(tmp_path / "forum.duckdb")}.items():
+        monkeypatch.setenv(key, value)
+    import boto3
+
+    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="forum")
+    yield endpoint
+    server.stop()
+
+
+def test_publish_catalog_and_query_on_s3(s3):
+    warehouse = Warehouse.open("s3://forum/warehouse")
+    assert not warehouse.is_local
+    result = publish(warehouse, sample_articles())
+    assert result.success and read_manifest(warehouse)["version"] == 1
+    assert read_table(warehouse, "speeches").num_rows == 49
+    assert all(path.startswith("forum/warehouse/") for path in warehouse.files("articles"))
+    path, _ = build_catalog(warehouse)
+    assert not path.startswith("s3://")
+    top = query(warehouse, "SELECT speaker_org, speeches FROM most_active_orgs LIMIT 1").to_pylist()
+    assert top == [{"speaker_org": "国家知识产权局", "speeches": 4}]
+
+
+def test_raw_archive_on_s3(s3):
+    from datetime import datetime, timezone
+
+    warehouse = Warehouse.open("s3://forum/raw")
+    page = RawPage("http://x/a", "http://x/a", "article", "http://x/a", 1, 200, "text/html", None, None, None,
+                   datetime.now(timezone.utc), "0" * 64, b"<html>body</html>", "s", "r1")
+    write_raw_pages(warehouse, "r1", 0, [page])
+    assert latest_pages(warehouse).column("body").to_pylist() == [b"<html>body</html>"]

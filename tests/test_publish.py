@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from publish_helpers import sample_articles
+from pipeline.catalog import REPORT_VIEWS, build_catalog, query
+from pipeline.publish import quarantine_table, read_manifest, read_table, validation_results, publish
+from pipeline.records import Speech
+from pipeline.storage import Warehouse
+from pipeline.tables import ARTICLES, SPEECHES
+
+
+@pytest.fixture
+def published(tmp_path):
+    warehouse = Warehouse.open(str(tmp_path / "wh"))
+    result = publish(warehouse, sample_articles())
+    build_catalog(warehouse)
+    return warehouse, result
+
+
+def test_round_trip_readable_by_pyarrow_duckdb_and_pandas(published):
+    warehouse, result = published
+    assert result.success and result.published == 11
+    assert read_table(warehouse, "speeches").num_rows == 49
+    files = read_manifest(warehouse)["tables"]["speeches"]
+    assert all("/year=" in f and "/month=" in f for f in files)
+    speeches = pq.read_table(warehouse.path(files[0]))
+    assert speeches.schema.field("published_at").type == SPEECHES.field("published_at").type
+    assert pq.ParquetFile(warehouse.path(files[0])).metadata.row_group(0).column(0).compression == "ZSTD"
+    frame = read_table(warehouse, "articles").to_pandas()
+    assert str(frame["published_at"].dtype).startswith("datetime64") and frame["char_count"].dtype.name == "int32"
+    with duckdb.connect(warehouse.path("forum.duckdb"), read_only=True) as connection:
+        columns = dict(connection.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                          "WHERE table_name = 'articles'").fetchall())
+        assert columns["published_at"] == "TIMESTAMP WITH TIME ZONE" and columns["authors"] == "VARCHAR[]"
+        assert connection.execute("SELECT count(*) FROM speakers").fetchone()[0] == 17
+    assert set(ARTICLES.names) <= set(columns)
+
+
+def test_report_views_return_the_expected_rows(published):
+    warehouse, _ = published
+    for view in REPORT_VIEWS:
+        assert query(warehouse, f"SELECT count(*) AS n FROM {view}").to_pylist()[0]["n"] > 0
+    orgs = {r["speaker_org"]: r for r in query(warehouse, "SELECT * FROM most_active_orgs").to_pylist()}
+    assert orgs["国家知识产权局"]["speeches"] == 4  # 申长雨 twice (seed + GBK copy), 林静怡, 李明哲
+    per_year = query(warehouse, "SELECT speeches FROM speeches_per_speaker_per_year WHERE speaker_name = '宫鸣'").to_pylist()
+    assert per_year == [{"speeches": 2}]
+    months = query(warehouse, "SELECT year, month, articles FROM articles_per_month WHERE year = 2022").to_pylist()
+    assert {(m["year"], m["month"]) for m in months} == {(2022, 4), (2022, 8)}
+    terms = query(warehouse, "SELECT term FROM top_terms_per_speaker WHERE speaker_name = '申长雨' AND rank = 1").to_pylist()
+    assert terms == [{"term": "知识产权"}]
+
+
+def test_rerun_is_idempotent(published):
+    warehouse, _ = published
+    before = {name: read_table(warehouse, name).drop_columns(["extracted_at"] if name == "articles" else []).sort_by(
+        [(read_table(warehouse, name).column_names[0], "ascending")]) for name in ("articles", "speeches", "paragraphs")}
+    publish(warehouse, sample_articles())
+    for name, table in before.items():
+        again = read_table(warehouse, name)
+        again = again.drop_columns(["extracted_at"] if name == "articles" else []).sort_by([(again.column_names[0], "ascending")])
+        assert again.equals(table)
+    assert len(warehouse.files("speeches")) == len(read_manifest(warehouse)["tables"]["speeches"])  # old files collected
+
+
+def test_an_article_published_again_is_one_row_latest_wins(published):
+    warehouse, _ = published
+    seed = sample_articles()[next(i for i, a in enumerate(sample_articles()) if a.title.startswith("【高层论坛】2022"))]
+    moved = dataclasses.replace(seed, title="新标题", published_at=datetime(2023, 6, 1, tzinfo=timezone.utc),
+                                speeches=seed.speeches[:2])
+    publish(warehouse, [moved])
+    articles = [r for r in read_table(warehouse, "articles").to_pylist() if r["article_id"] == seed.article_id]
+    assert len(articles) == 1 and articles[0]["title"] == "新标题" and articles[0]["year"] == 2023
+    speeches = [r for r in read_table(warehouse, "speeches").to_pylist() if r["article_id"] == seed.article_id]
+    assert len(speeches) == 2  # the rows it no longer has are gone, from its old partition too
+
+
+def test_bad_rows_are_quarantined_with_the_expectation_named_and_published_data_unchanged(published):
+    warehouse, _ = published
+    before = read_table(warehouse, "speeches")
+    good = sample_articles()[0]
+    future = dataclasses.replace(sample_articles()[1], published_at=datetime.now(timezone.utc) + timedelta(days=30))
+    nameless_speech = Speech(0, "", "", "局长", "国家知识产权局", "speaker", "", ("讲话内容",), 0, 4)
+    nameless = dataclasses.replace(sample_articles()[2], speeches=[nameless_speech])
+    result = publish(warehouse, [good, future, nameless])
+    assert not result.success
+    assert set(result.quarantined) == {future.article_id, nameless.article_id}
+    assert any("published_at" in e for e in result.quarantined[future.article_id])
+    assert any("expect_column_values_to_not_be_null(speaker_name)" in e for e in result.quarantined[nameless.article_id])
+    held = quarantine_table(warehouse).to_pylist()
+    assert {row["article_id"] for row in held} == {future.article_id, nameless.article_id}
+    assert any(json.loads(row["row_json"])["speech_id"] == f"{nameless.article_id}-0" for row in held if row["table_name"] == "speeches")
+    assert read_table(warehouse, "speeches").sort_by("speech_id").equals(before.sort_by("speech_id"))
+    failed = [r for r in validation_results(warehouse).to_pylist() if not r["success"]]
+    assert {r["table_name"] for r in failed} >= {"articles", "speeches"}
+    assert os.path.exists(result.docs_index)
+
+
+WRITER = """
+import sys, time
+from datetime import datetime, timezone
+sys.path.insert(0, {tests!r})
+from publish_helpers import sample_articles
+from pipeline.publish import publish
+from pipeline.storage import Warehouse
+import dataclasses
+# Many revised copies under new ids, so that the publish takes long enough to be interrupted.
+articles = [dataclasses.replace(a, article_id=f"{{copy:04d}}{{a.article_id[4:]}}", title=a.title + "（修订）")
+            for copy in range(40) for a in sample_articles()]
+print("ready", flush=True)
+publish(Warehouse.open({root!r}), articles, validate_rows=False)
+print("done", flush=True)
+"""
+
+
+def test_killing_the_writer_mid_publish_leaves_the_previous_state_whole(published):
+    warehouse, _ = published
+    before = {name: read_table(warehouse, name).num_rows for name in ("articles", "speeches", "paragraphs")}
+    titles = set(read_table(warehouse, "articles", ["title"]).column("title").to_pylist())
+    tests = os.path.dirname(__file__)
+    killed = 0
+    for delay in (0.3, 1.0, 2.0):
+        process = subprocess.Popen([sys.executable, "-c", WRITER.format(tests=tests, root=warehouse.root)],
+                                   stdout=subprocess.PIPE, text=True)
+        assert process.stdout.readline().strip() == "ready"
+        time.sleep(delay)
+        if process.poll() is not None:
+            break
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if read_manifest(warehouse)["version"] == 1:  # killed before its commit: nothing changed
+            killed += 1
+            assert {name: read_table(warehouse, name).num_rows for name in before} == before
+            assert set(read_table(warehouse, "articles", ["title"]).column("title").to_pylist()) == titles
+    assert killed
+    build_catalog(warehouse)
+    assert query(warehouse, "SELECT count(*) AS n FROM speeches").to_pylist()[0]["n"] == before["speeches"]
