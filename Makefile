@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test bench bench-accuracy bench-extract bench-crawl clean
+.PHONY: install demo test bench bench-accuracy bench-extract bench-crawl bench-warehouse clean
 
 install: $(INSTALLED)
 
@@ -21,7 +21,7 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q
 
-bench: bench-accuracy bench-extract bench-crawl
+bench: bench-accuracy bench-extract bench-crawl bench-warehouse
 
 bench-accuracy: install
 	$(BIN)/python -m benchmarks.accuracy
@@ -31,6 +31,9 @@ bench-extract: install
 
 bench-crawl: install
 	$(BIN)/python -m benchmarks.crawl
+
+bench-warehouse: install
+	$(BIN)/python -m benchmarks.warehouse
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
