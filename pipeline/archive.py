@@ -4,9 +4,12 @@ Tables (schemas defined here once; column docs are Parquet field metadata):
   raw_pages/run_id=RUN/part-NNNNN.parquet   bodies as fetched, zstd-compressed
   fetch_errors/run_id=RUN/part-NNNNN.parquet
   crawl_state/state.parquet                 one row per known URL: validators and times
+  crawl_state/delta-RUN-PART.parquet        what one fetch batch learned (merged in later)
 
 A run writes its pages in parts as it goes, each part atomically, so a crash loses at most
-the part being written and never what earlier runs archived.
+the part being written and never what earlier runs archived. Fetch batches may run on several
+hosts at once, so each writes its own state delta; `compact_state` folds the deltas into the
+base file when no batch is running (the start of the next crawl).
 """
 
 from __future__ import annotations
@@ -126,19 +129,19 @@ def _table(records: Iterable[object], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def _write(warehouse: Warehouse, directory: str, run_id: str, part: int, table: pa.Table) -> None:
+def _write(warehouse: Warehouse, directory: str, run_id: str, part: str, table: pa.Table) -> None:
     warehouse.write_parquet(
-        f"{directory}/run_id={run_id}/part-{part:05d}.parquet", table,
+        f"{directory}/run_id={run_id}/part-{part}.parquet", table,
         compression="zstd", use_dictionary=["kind", "source", "run_id", "content_type", "charset", "error_class"],
         row_group_size=2000,
     )
 
 
-def write_raw_pages(warehouse: Warehouse, run_id: str, part: int, pages: list[RawPage]) -> None:
+def write_raw_pages(warehouse: Warehouse, run_id: str, part: str, pages: list[RawPage]) -> None:
     _write(warehouse, "raw_pages", run_id, part, _table(pages, RAW_PAGES_SCHEMA))
 
 
-def write_fetch_errors(warehouse: Warehouse, run_id: str, part: int, failures: list[FetchFailure]) -> None:
+def write_fetch_errors(warehouse: Warehouse, run_id: str, part: str, failures: list[FetchFailure]) -> None:
     _write(warehouse, "fetch_errors", run_id, part, _table(failures, FETCH_ERRORS_SCHEMA))
 
 
@@ -164,11 +167,28 @@ def latest_pages(warehouse: Warehouse, kind: str = "article") -> pa.Table:
 
 
 def read_state(warehouse: Warehouse) -> dict[str, UrlState]:
+    """Base state with every delta applied (the most recently checked record of a URL wins)."""
     table = warehouse.read_parquet("crawl_state", CRAWL_STATE_SCHEMA)
     names = [f.name for f in fields(UrlState)]
-    return {row["url"]: UrlState(**{name: row[name] for name in names}) for row in table.to_pylist()}
+    state: dict[str, UrlState] = {}
+    for row in table.sort_by([("last_checked", "ascending")]).to_pylist():
+        state[row["url"]] = UrlState(**{name: row[name] for name in names})
+    return state
 
 
-def write_state(warehouse: Warehouse, state: dict[str, UrlState]) -> None:
-    table = _table(sorted(state.values(), key=lambda s: s.url), CRAWL_STATE_SCHEMA)
-    warehouse.write_parquet("crawl_state/state.parquet", table, compression="zstd")
+def write_state_delta(warehouse: Warehouse, run_id: str, part: str, states: Iterable[UrlState]) -> None:
+    table = _table(sorted(states, key=lambda s: s.url), CRAWL_STATE_SCHEMA)
+    if table.num_rows:
+        warehouse.write_parquet(f"crawl_state/delta-{run_id}-{part}.parquet", table, compression="zstd")
+
+
+def compact_state(warehouse: Warehouse) -> dict[str, UrlState]:
+    """Fold the deltas into the base file (only while no fetch batch runs); returns the state."""
+    deltas = [path for path in warehouse.files("crawl_state") if "/delta-" in path]
+    state = read_state(warehouse)
+    if deltas:
+        table = _table(sorted(state.values(), key=lambda s: s.url), CRAWL_STATE_SCHEMA)
+        warehouse.write_parquet("crawl_state/state.parquet", table, compression="zstd")
+        for path in deltas:
+            warehouse.filesystem.delete_file(path)
+    return state

@@ -9,6 +9,7 @@ one article; extraction joins them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 import time
@@ -18,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from pipeline.archive import (
-    FetchFailure, RawPage, UrlState, latest_pages, read_state, write_fetch_errors, write_raw_pages, write_state,
+    FetchFailure, RawPage, UrlState, compact_state, latest_pages, read_state, write_fetch_errors, write_raw_pages,
+    write_state_delta,
 )
 from pipeline.discover import Link, canonical_link, feed_links, next_page, page_links, sitemap_links
 from pipeline.fetch import FetchedPage, FetchError, Fetcher
@@ -53,6 +55,10 @@ class CrawlSummary:
         return (f"{self.discovered} discovered · {self.fetched} fetched · {self.not_modified} not modified · "
                 f"{self.skipped} skipped · {self.failed} failed")
 
+    def add(self, other: "CrawlSummary") -> None:
+        for name in ("discovered", "fetched", "not_modified", "skipped", "failed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
 
 def new_run_id() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + secrets.token_hex(2)
@@ -61,8 +67,8 @@ def new_run_id() -> str:
 class _Archive:
     """Buffers what a run fetches and writes it in atomic parts."""
 
-    def __init__(self, warehouse: Warehouse, run_id: str) -> None:
-        self.warehouse, self.run_id = warehouse, run_id
+    def __init__(self, warehouse: Warehouse, run_id: str, prefix: str) -> None:
+        self.warehouse, self.run_id, self.prefix = warehouse, run_id, prefix
         self.pages: list[RawPage] = []
         self.failures: list[FetchFailure] = []
         self.page_parts = self.failure_parts = 0
@@ -77,11 +83,11 @@ class _Archive:
 
     def flush(self) -> None:
         if self.pages:
-            write_raw_pages(self.warehouse, self.run_id, self.page_parts, self.pages)
+            write_raw_pages(self.warehouse, self.run_id, f"{self.prefix}-{self.page_parts:05d}", self.pages)
             self.page_parts += 1
             self.pages = []
         if self.failures:
-            write_fetch_errors(self.warehouse, self.run_id, self.failure_parts, self.failures)
+            write_fetch_errors(self.warehouse, self.run_id, f"{self.prefix}-{self.failure_parts:05d}", self.failures)
             self.failure_parts += 1
             self.failures = []
 
@@ -99,11 +105,15 @@ class _Outcome:
 
 
 class _Run:
-    def __init__(self, config: CrawlConfig, warehouse: Warehouse, progress: Callable[[CrawlSummary], None] | None) -> None:
-        self.config, self.warehouse = config, warehouse
-        self.summary = CrawlSummary(new_run_id())
-        self.archive = _Archive(warehouse, self.summary.run_id)
-        self.state = read_state(warehouse)
+    """One phase of a crawl run (discovery, or one batch of article fetches)."""
+
+    def __init__(self, config: CrawlConfig, warehouse: Warehouse, run_id: str, part: str,
+                 state: dict[str, UrlState], progress: Callable[[CrawlSummary], None] | None) -> None:
+        self.config, self.warehouse, self.part = config, warehouse, part
+        self.summary = CrawlSummary(run_id)
+        self.archive = _Archive(warehouse, run_id, part)
+        self.state = state
+        self.touched: set[str] = set()
         self.progress = progress or (lambda summary: None)
         self._archived_listings: dict[str, bytes] | None = None
         self.now = datetime.now(timezone.utc)
@@ -121,6 +131,7 @@ class _Run:
         """Record an outcome; returns the page body (archived copy for a 304) or None."""
         now = datetime.now(timezone.utc)
         known = self.state.get(outcome.url)
+        self.touched.add(outcome.url)
         if outcome.error is not None:
             error = outcome.error
             self.archive.add_failure(FetchFailure(
@@ -166,6 +177,11 @@ class _Run:
         )
         self.progress(self.summary)
         return body
+
+    def finish(self) -> None:
+        self.archive.flush()
+        write_state_delta(self.warehouse, self.summary.run_id, self.part,
+                          (self.state[url] for url in self.touched if url in self.state))
 
     def is_due(self, url: str) -> bool:
         known = self.state.get(url)
@@ -258,36 +274,105 @@ def _fetch_article(fetcher: Fetcher, run: _Run, url: str) -> list[_Outcome]:
     return outcomes
 
 
-def crawl(config: CrawlConfig, warehouse: Warehouse, *, max_pages: int | None = None, since: date | None = None,
-          progress: Callable[[CrawlSummary], None] | None = None) -> CrawlSummary:
-    """Crawl every configured source once; returns what the run did."""
-    run = _Run(config, warehouse, progress)
+@dataclass
+class CrawlPlan:
+    """What discovery decided: the article URLs due for fetching, per source."""
+
+    run_id: str
+    due: dict[str, list[str]]
+    summary: CrawlSummary
+
+    def batches(self, size: int) -> list[dict]:
+        """JSON-ready batches of at most `size` URLs: {"source", "part", "urls"}."""
+        out = []
+        for source, urls in self.due.items():
+            for start in range(0, len(urls), size):
+                out.append({"source": source, "part": f"b{len(out):04d}", "urls": urls[start : start + size]})
+        return out
+
+
+def _fetcher(source: Source, shared: dict[str, Fetcher] | None) -> contextlib.AbstractContextManager[Fetcher]:
+    """The caller's long-lived fetcher for this source (so its rate limits span phases), or a
+    new one closed after use."""
+    if shared is not None:
+        if source.name not in shared:
+            shared[source.name] = Fetcher(source.politeness)
+        return contextlib.nullcontext(shared[source.name])
+    return Fetcher(source.politeness)
+
+
+def plan_crawl(config: CrawlConfig, warehouse: Warehouse, *, since: date | None = None, max_pages: int | None = None,
+               run_id: str | None = None, progress: Callable[[CrawlSummary], None] | None = None,
+               fetchers: dict[str, Fetcher] | None = None) -> CrawlPlan:
+    """Discovery: fetch listings, sitemaps and feeds; decide which articles are due."""
+    run = _Run(config, warehouse, run_id or new_run_id(), "discover", compact_state(warehouse), progress)
     budget = max_pages
+    due: dict[str, list[str]] = {}
     try:
         for source in config.sources:
-            with Fetcher(source.politeness) as fetcher:
+            with _fetcher(source, fetchers) as fetcher:
                 candidates = _discover(source, fetcher, run, since)
-                due = []
-                for url, link in candidates.items():
-                    too_old = since is not None and link.published is not None and link.published.date() < since
-                    if too_old or not run.is_due(url) or (budget is not None and len(due) >= budget):
-                        run.summary.skipped += 1
-                    else:
-                        due.append(url)
+            due[source.name] = []
+            for url, link in candidates.items():
+                too_old = since is not None and link.published is not None and link.published.date() < since
+                if too_old or not run.is_due(url) or (budget is not None and budget <= 0):
+                    run.summary.skipped += 1
+                    continue
+                due[source.name].append(url)
                 if budget is not None:
-                    budget -= len(due)
-                workers = max(1, source.politeness.max_concurrency_per_host * len(source.allowed_hosts))
-                with ThreadPoolExecutor(max_workers=workers) as pool:
-                    futures = [pool.submit(_fetch_article, fetcher, run, url) for url in due]
-                    for future in as_completed(futures):
-                        for outcome in future.result():
-                            body = run.apply(outcome, source)
-                            if body and outcome.page_number == 1:
-                                _remember_canonical(run, source, outcome, body)
+                    budget -= 1
     finally:
-        run.archive.flush()
-        write_state(warehouse, run.state)
+        run.finish()
+    return CrawlPlan(run.summary.run_id, due, run.summary)
+
+
+def fetch_batch(config: CrawlConfig, warehouse: Warehouse, source_name: str, urls: list[str], run_id: str,
+                part: str, progress: Callable[[CrawlSummary], None] | None = None,
+                fetchers: dict[str, Fetcher] | None = None) -> CrawlSummary:
+    """Fetch a batch of article URLs (and their further pages) into the archive. Batches of one
+    run may execute at the same time on different hosts."""
+    source = next(s for s in config.sources if s.name == source_name)
+    run = _Run(config, warehouse, run_id, part, read_state(warehouse), progress)
+    try:
+        with _fetcher(source, fetchers) as fetcher:
+            workers = max(1, source.politeness.max_concurrency_per_host * len(source.allowed_hosts))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(_fetch_article, fetcher, run, url) for url in urls]
+                for future in as_completed(futures):
+                    for outcome in future.result():
+                        body = run.apply(outcome, source)
+                        if body and outcome.page_number == 1:
+                            _remember_canonical(run, source, outcome, body)
+    finally:
+        run.finish()
     return run.summary
+
+
+def crawl(config: CrawlConfig, warehouse: Warehouse, *, max_pages: int | None = None, since: date | None = None,
+          progress: Callable[[CrawlSummary], None] | None = None) -> CrawlSummary:
+    """Crawl every configured source once, in this process; returns what the run did."""
+    fetchers: dict[str, Fetcher] = {}
+    try:
+        return _crawl_in_process(config, warehouse, max_pages, since, progress, fetchers)
+    finally:
+        for fetcher in fetchers.values():
+            fetcher.close()
+
+
+def _crawl_in_process(config: CrawlConfig, warehouse: Warehouse, max_pages: int | None, since: date | None,
+                      progress: Callable[[CrawlSummary], None] | None, fetchers: dict[str, Fetcher]) -> CrawlSummary:
+    plan = plan_crawl(config, warehouse, since=since, max_pages=max_pages, progress=progress, fetchers=fetchers)
+    summary = plan.summary
+    for batch in plan.batches(size=10_000):
+        def report(batch_summary: CrawlSummary) -> None:
+            if progress:
+                merged = CrawlSummary(summary.run_id, started=summary.started)
+                merged.add(summary)
+                merged.add(batch_summary)
+                progress(merged)
+
+        summary.add(fetch_batch(config, warehouse, batch["source"], batch["urls"], plan.run_id, batch["part"], report, fetchers))
+    return summary
 
 
 def _remember_canonical(run: _Run, source: Source, outcome: _Outcome, body: bytes) -> None:
@@ -296,3 +381,4 @@ def _remember_canonical(run: _Run, source: Source, outcome: _Outcome, body: byte
     canonical = canonical_link(body, outcome.url)
     if canonical and canonical != outcome.url and source.kind_of(canonical) == "article" and canonical not in run.state:
         run.state[canonical] = run.state[outcome.url]
+        run.touched.add(canonical)

@@ -116,38 +116,75 @@ def _quarantine_rows(tables: dict[str, pa.Table], validation, held: set[str], ru
     return pa.Table.from_pylist(records, schema=QUARANTINE)
 
 
-def publish(warehouse: Warehouse, articles: Iterable[Article], run_id: str | None = None,
-            now: datetime | None = None, validate_rows: bool = True) -> PublishResult:
-    """Validate and publish a batch of articles; returns what was published and held back."""
-    started = time.monotonic()
-    now = now or datetime.now(timezone.utc)
-    run_id = run_id or now.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:4]
+STAGING = "_staging"
+
+
+def stage(warehouse: Warehouse, run_id: str, batch: str, articles: Iterable[Article], now: datetime | None = None) -> dict[str, int]:
+    """Derive every table's rows from a batch of articles and stage them (not yet visible)."""
     articles = list({article.article_id: article for article in articles}.values())  # one row per article
-    tables = rows(articles, now)
-    manifest = read_manifest(warehouse)
-    published_index = read_table(warehouse, "articles", ["article_id", "year", "month"], manifest)
+    tables = rows(articles, now or datetime.now(timezone.utc))
+    for name, table in tables.items():
+        _write(warehouse, f"{STAGING}/run_id={run_id}/batch={batch}/{name}.parquet", table)
+    return {name: table.num_rows for name, table in tables.items()}
+
+
+def _staged(warehouse: Warehouse, run_id: str) -> dict[str, pa.Table]:
+    tables = {}
+    for name, schema in PUBLISHED_TABLES.items():
+        files = [f for f in warehouse.files(f"{STAGING}/run_id={run_id}") if f.endswith(f"/{name}.parquet")]
+        parts = [pq.read_table(f, filesystem=warehouse.filesystem, schema=schema) for f in files]
+        tables[name] = pa.concat_tables(parts) if parts else schema.empty_table()
+    return tables
+
+
+def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = None) -> PublishResult:
+    """Validate everything staged for a run; record results, quarantine failing articles,
+    and remember which are held back for `publish_staged`."""
+    from pipeline.validate import validate
+
+    now = now or datetime.now(timezone.utc)
+    tables = _staged(warehouse, run_id)
     batch_ids = set(tables["articles"].column("article_id").to_pylist())
-
-    validation = None
-    held: set[str] = set()
-    result = PublishResult(run_id, manifest["version"], 0)
-    if validate_rows:
-        from pipeline.validate import validate
-
-        docs_dir = warehouse.path(DOCS) if warehouse.is_local else None
-        known = set(published_index.column("article_id").to_pylist()) | batch_ids
-        validation = validate(tables, known, run_id, now, docs_dir)
-        held = set(validation.failed_articles) | (batch_ids if validation.batch_failures else set())
-        result.quarantined = {article_id: validation.failed_articles.get(article_id, set()) for article_id in held}
-        result.batch_failures = validation.batch_failures
-        result.docs_index = os.path.join(validation.docs_dir, "index.html")
-        _write(warehouse, f"validation_results/run_id={run_id}/part-00000.parquet",
-               pa.Table.from_pylist(validation.results, schema=VALIDATION_RESULTS))
+    known = set(read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist()) | batch_ids
+    docs_dir = warehouse.path(DOCS) if warehouse.is_local else None
+    validation = validate(tables, known, run_id, now, docs_dir)
+    held = set(validation.failed_articles) | (batch_ids if validation.batch_failures else set())
+    _write(warehouse, f"validation_results/run_id={run_id}/part-00000.parquet",
+           pa.Table.from_pylist(validation.results, schema=VALIDATION_RESULTS))
     if held:
         _write(warehouse, f"quarantine/run_id={run_id}/part-00000.parquet", _quarantine_rows(tables, validation, held, run_id, now))
-        keep = pa.array(sorted(batch_ids - held), pa.string())
-        tables = {name: table.filter(pc.is_in(table["article_id"], value_set=keep)) for name, table in tables.items()}
+    result = PublishResult(run_id, read_manifest(warehouse)["version"], 0,
+                           {article_id: validation.failed_articles.get(article_id, set()) for article_id in held},
+                           validation.batch_failures, docs_index=os.path.join(validation.docs_dir, "index.html"))
+    verdict = {"held": sorted(held), "quarantined": {k: sorted(v) for k, v in result.quarantined.items()},
+               "batch_failures": result.batch_failures, "docs_index": result.docs_index}
+    with warehouse.filesystem.open_output_stream(warehouse.path(f"{STAGING}/run_id={run_id}/validation.json")) as stream:
+        stream.write(json.dumps(verdict, ensure_ascii=False).encode("utf-8"))
+    return result
+
+
+def publish_staged(warehouse: Warehouse, run_id: str, now: datetime | None = None) -> PublishResult:
+    """Merge a run's staged rows (less those validation held back) into the published tables
+    and commit a new version; the staging area is removed afterwards."""
+    started = time.monotonic()
+    now = now or datetime.now(timezone.utc)
+    tables = _staged(warehouse, run_id)
+    manifest = read_manifest(warehouse)
+    verdict = {"held": [], "quarantined": {}, "batch_failures": [], "docs_index": None}
+    verdict_path = warehouse.path(f"{STAGING}/run_id={run_id}/validation.json")
+    try:
+        with warehouse.filesystem.open_input_stream(verdict_path) as stream:
+            verdict = json.loads(stream.read().decode("utf-8"))
+    except (FileNotFoundError, OSError):
+        pass
+    held = set(verdict["held"])
+    result = PublishResult(run_id, manifest["version"], 0, {k: set(v) for k, v in verdict["quarantined"].items()},
+                           verdict["batch_failures"], docs_index=verdict["docs_index"])
+    batch_ids = set(tables["articles"].column("article_id").to_pylist())
     publishing = batch_ids - held
+    keep = pa.array(sorted(publishing), pa.string())
+    tables = {name: table.filter(pc.is_in(table["article_id"], value_set=keep)) for name, table in tables.items()}
+    published_index = read_table(warehouse, "articles", ["article_id", "year", "month"], manifest)
     version = manifest["version"] + 1
     new_manifest = {"version": version, "published_at": now.isoformat(), "run_id": run_id, "tables": {}}
     # Partitions to rewrite: where the batch's articles go, and where their old rows are.
@@ -159,16 +196,12 @@ def publish(warehouse: Warehouse, articles: Iterable[Article], run_id: str | Non
     for name, batch in tables.items():
         new_partitions = set(zip(batch.column("year").to_pylist(), batch.column("month").to_pylist()))
         touched = old_partitions | new_partitions
-        kept_files = []
-        for relative in manifest["tables"].get(name, []):
-            if _partition_of(relative) in touched:
-                continue
-            kept_files.append(relative)
+        kept_files = [f for f in manifest["tables"].get(name, []) if _partition_of(f) not in touched]
         written = 0
         for year, month in sorted(touched):
             old_files = [f for f in manifest["tables"].get(name, []) if _partition_of(f) == (year, month)]
             old = [pq.read_table(warehouse.path(f), filesystem=warehouse.filesystem, schema=PUBLISHED_TABLES[name]) for f in old_files]
-            old = [t.filter(pc.invert(pc.is_in(t["article_id"], value_set=pa.array(sorted(publishing), pa.string())))) for t in old]
+            old = [t.filter(pc.invert(pc.is_in(t["article_id"], value_set=keep))) for t in old]
             fresh = batch.filter(pc.and_(pc.equal(batch["year"], year), pc.equal(batch["month"], month)))
             merged = pa.concat_tables([*old, fresh]) if old else fresh
             if merged.num_rows == 0:
@@ -180,13 +213,27 @@ def publish(warehouse: Warehouse, articles: Iterable[Article], run_id: str | Non
             written += fresh.num_rows
         new_manifest["tables"][name] = sorted(kept_files)
         result.rows_written[name] = written
-    all_speeches = read_table(warehouse, "speeches", manifest=new_manifest)
     speakers_file = f"speakers/speakers-{version:06d}.parquet"
-    _write(warehouse, speakers_file, speakers(all_speeches))
+    _write(warehouse, speakers_file, speakers(read_table(warehouse, "speeches", manifest=new_manifest)))
     new_manifest["tables"]["speakers"] = [speakers_file]
     _write_manifest(warehouse, new_manifest)  # the commit
     _collect_garbage(warehouse, new_manifest)
+    warehouse.delete(f"{STAGING}/run_id={run_id}")
     result.version, result.published = version, len(publishing)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def publish(warehouse: Warehouse, articles: Iterable[Article], run_id: str | None = None,
+            now: datetime | None = None, validate_rows: bool = True) -> PublishResult:
+    """Stage, validate and publish a batch of articles in one go (the CLI's path)."""
+    started = time.monotonic()
+    now = now or datetime.now(timezone.utc)
+    run_id = run_id or now.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:4]
+    stage(warehouse, run_id, "0000", articles, now)
+    if validate_rows:
+        validate_staged(warehouse, run_id, now)
+    result = publish_staged(warehouse, run_id, now)
     result.seconds = time.monotonic() - started
     return result
 

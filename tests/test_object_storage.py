@@ -49,5 +49,5 @@ def test_raw_archive_on_s3(s3):
     warehouse = Warehouse.open("s3://forum/raw")
     page = RawPage("http://x/a", "http://x/a", "article", "http://x/a", 1, 200, "text/html", None, None, None,
                    datetime.now(timezone.utc), "0" * 64, b"<html>body</html>", "s", "r1")
-    write_raw_pages(warehouse, "r1", 0, [page])
+    write_raw_pages(warehouse, "r1", "b0000-00000", [page])
     assert latest_pages(warehouse).column("body").to_pylist() == [b"<html>body</html>"]

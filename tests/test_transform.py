@@ -20,7 +20,7 @@ def test_pages_are_joined_in_order_bad_pages_are_errors_and_dates_filter(tmp_pat
     first = "http://h" + MULTI + ".html"
     second = "http://h" + MULTI + "_2.html"
     seed = "http://h/zscqb/2022/04/27/gclt-zzyj.html"
-    write_raw_pages(warehouse, "r", 0, [
+    write_raw_pages(warehouse, "r", "b0000-00000", [
         raw(second, (SITE_DIR / (MULTI[1:] + "_2.html")).read_bytes(), first, 2),
         raw(first, (SITE_DIR / (MULTI[1:] + ".html")).read_bytes(), first, 1),
         raw(seed, (SITE_DIR / "zscqb/2022/04/27/gclt-zzyj.html").read_bytes(), seed, 1),
