@@ -30,6 +30,11 @@ def _texts(rng: np.random.Generator, count: int, mean_chars: int) -> list[str]:
     return ["".join(rng.choice(CJK, size=length)) for length in lengths]
 
 
+def _chunked_take(values: pa.Array, indices: np.ndarray, chunk: int = 200_000) -> pa.ChunkedArray:
+    """`values.take(indices)` in chunks: one string array holds at most 2 GB."""
+    return pa.chunked_array([values.take(pa.array(indices[start : start + chunk])) for start in range(0, len(indices), chunk)])
+
+
 def generate(warehouse: Warehouse, n_speeches: int, seed: int = 7) -> dict[str, int]:
     """Write articles, speeches, speech_terms and speakers for `n_speeches`; returns row counts."""
     rng = np.random.default_rng(seed)
@@ -65,7 +70,7 @@ def generate(warehouse: Warehouse, n_speeches: int, seed: int = 7) -> dict[str, 
         "speaker_position": pa.array(positions[rng.integers(0, len(positions), n_speeches)]),
         "speaker_org": pa.array(orgs).take(pa.array(person_org[person])),
         "role": pa.array(np.where(rng.random(n_speeches) < 0.8, "speaker", "guest")).dictionary_encode(),
-        "title": pa.nulls(n_speeches, pa.string()), "text": pa.array(pool).take(pa.array(body)),
+        "title": pa.nulls(n_speeches, pa.string()), "text": _chunked_take(pa.array(pool), body),
         "n_paragraphs": pa.array(np.maximum(1, lengths // 200).astype("int32")), "char_count": pa.array(lengths.astype("int32")),
         "start_offset": pa.array(np.zeros(n_speeches, "int32")), "end_offset": pa.array(lengths.astype("int32")),
         "published_at": times, "year": years, "month": months,

@@ -119,6 +119,14 @@ QUARANTINE = pa.schema([
     _field("quarantined_at", TIMESTAMP, "when", nullable=False),
 ])
 
+EXTRACT_ERRORS = pa.schema([
+    _field("url", pa.string(), "first-page URL of the article that failed", nullable=False),
+    _field("source", pa.string(), "configured source"),
+    _field("reason", pa.string(), "why: empty page, no main content, unparseable HTML …", nullable=False),
+    _field("run_id", pa.string(), "run", nullable=False),
+    _field("failed_at", TIMESTAMP, "when", nullable=False),
+])
+
 PUBLISHED_TABLES = {"articles": ARTICLES, "speeches": SPEECHES, "paragraphs": PARAGRAPHS, "speech_terms": SPEECH_TERMS}
 
 _STOP_WORDS = frozenset(

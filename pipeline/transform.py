@@ -8,7 +8,7 @@ the others go on.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,13 +39,16 @@ def process_pages(pages: list[dict], hints: SiteHints | None = None) -> Article:
 
 
 def archived_articles(warehouse: Warehouse, since: date | None = None, until: date | None = None,
-                      hints: dict[str, SiteHints] | None = None) -> Iterator[Processed]:
-    """Every archived article (its newest pages), processed; publish date within
-    [since, until] when given (articles without a date are kept)."""
+                      hints: dict[str, SiteHints] | None = None, urls: Iterable[str] | None = None) -> Iterator[Processed]:
+    """Every archived article (its newest pages), or those whose first page is in `urls`,
+    processed; publish date within [since, until] when given (undated articles are kept)."""
     table = latest_pages(warehouse, "article")
+    wanted = set(urls) if urls is not None else None
     groups: dict[str, list[dict]] = defaultdict(list)
     for page in table.to_pylist():
-        groups[page["article_url"] or page["url"]].append(page)
+        first = page["article_url"] or page["url"]
+        if wanted is None or first in wanted:
+            groups[first].append(page)
     for url in sorted(groups):
         pages = groups[url]
         source = pages[0]["source"]
@@ -58,3 +61,27 @@ def archived_articles(warehouse: Warehouse, since: date | None = None, until: da
         if published and ((since and published < since) or (until and published > until)):
             continue
         yield Processed(url, source, article)
+
+
+def process_to_stage(warehouse: Warehouse, run_id: str, batch: str, processed: Iterable[Processed]) -> dict[str, int]:
+    """Stage the articles of a batch for validation and record the pages that failed
+    extraction as rows of `extract_errors`; returns counts."""
+    from datetime import datetime, timezone
+
+    import pyarrow as pa
+
+    from pipeline.publish import stage
+    from pipeline.tables import EXTRACT_ERRORS
+
+    articles, errors = [], []
+    now = datetime.now(timezone.utc)
+    for item in processed:
+        if item.article is None:
+            errors.append({"url": item.url, "source": item.source, "reason": item.error, "run_id": run_id, "failed_at": now})
+        else:
+            articles.append(item.article)
+    counts = stage(warehouse, run_id, batch, articles, now)
+    if errors:
+        warehouse.write_parquet(f"extract_errors/run_id={run_id}/part-{batch}.parquet",
+                                pa.Table.from_pylist(errors, schema=EXTRACT_ERRORS), compression="zstd")
+    return {"articles": len(articles), "extract_errors": len(errors), **{f"{k}_rows": v for k, v in counts.items()}}

@@ -1,0 +1,208 @@
+"""forum-etl's Airflow DAGs. Thin by design: every task calls one library function of
+`pipeline`, passes ids and paths (never page bodies) through XCom, and imports the heavy
+modules (pipeline, pandas, great_expectations, duckdb) only when it runs.
+
+- forum_articles  (daily by default): discover → fetch (mapped batches) → process (mapped)
+                  → validate → publish → refresh catalog → check validation
+- forum_reports   (on the published-table assets): catalog and HTML report
+- forum_reprocess (manual): re-extract archived pages for a date range, then validate/publish
+
+Configuration (Airflow Variables first, then environment, then the embedded defaults):
+forum_etl_config / FORUM_ETL_CONFIG (crawl TOML), forum_etl_warehouse / FORUM_ETL_WAREHOUSE
+(path or s3:// URI; S3 credentials and endpoint from the standard AWS_* variables),
+FORUM_ETL_SCHEDULE (cron or preset, default @daily), FORUM_ETL_BATCH_SIZE (URLs per fetch
+batch, default 50), FORUM_ETL_FETCH_PARALLELISM (fetch batches at once per run, default 2).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from airflow.sdk import Asset, Param, dag, get_current_context, task
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CONFIG = str(REPO / "examples" / "sample-site.toml")
+DEFAULT_WAREHOUSE = os.environ.get("FORUM_ETL_WAREHOUSE", str(REPO / "warehouse"))
+SCHEDULE = os.environ.get("FORUM_ETL_SCHEDULE", "@daily")
+BATCH_SIZE = int(os.environ.get("FORUM_ETL_BATCH_SIZE", "50"))
+FETCH_PARALLELISM = int(os.environ.get("FORUM_ETL_FETCH_PARALLELISM", "2"))
+
+
+def _asset_uri(table: str) -> str:
+    root = DEFAULT_WAREHOUSE
+    return f"{root.rstrip('/')}/{table}" if "://" in root else Path(root).resolve().joinpath(table).as_uri()
+
+
+ASSETS = {table: Asset(name=f"forum_{table}", uri=_asset_uri(table)) for table in ("articles", "speeches", "paragraphs", "speakers")}
+
+
+def _settings():
+    """(crawl config, warehouse) for this run, resolved when a task runs, not at parse time."""
+    from airflow.sdk import Variable
+
+    from pipeline.sources import load_config
+    from pipeline.storage import Warehouse
+
+    config_path = Variable.get("forum_etl_config", default=os.environ.get("FORUM_ETL_CONFIG", DEFAULT_CONFIG))
+    warehouse = Variable.get("forum_etl_warehouse", default=DEFAULT_WAREHOUSE)
+    return load_config(config_path), Warehouse.open(warehouse)
+
+
+def _run_id() -> str:
+    """A warehouse-safe id of this DAG run: rerunning the same run reuses it."""
+    context = get_current_context()
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{context['dag'].dag_id}-{context['run_id']}")
+
+
+def _date(value: str | None):
+    from datetime import date
+
+    return date.fromisoformat(value) if value else None
+
+
+@task
+def validate() -> dict:
+    from pipeline.publish import validate_staged
+
+    _, warehouse = _settings()
+    result = validate_staged(warehouse, _run_id())
+    return {"success": result.success, "quarantined": len(result.quarantined), "batch_failures": result.batch_failures,
+            "docs_index": result.docs_index}
+
+
+@task(outlets=list(ASSETS.values()))
+def publish(verdict: dict) -> dict:
+    from pipeline.publish import publish_staged, read_table
+
+    _, warehouse = _settings()
+    result = publish_staged(warehouse, _run_id())
+    events = get_current_context()["outlet_events"]
+    for table, asset in ASSETS.items():
+        key = "speaker_id" if table == "speakers" else "article_id"
+        events[asset].extra = {"rows": read_table(warehouse, table, [key]).num_rows, "version": result.version}
+    return {"version": result.version, "published": result.published, "rows_written": result.rows_written}
+
+
+@task
+def refresh_catalog(published: dict) -> str:
+    from pipeline.catalog import build_catalog
+
+    _, warehouse = _settings()
+    path, _ = build_catalog(warehouse)
+    return path
+
+
+@task
+def check_validation(verdict: dict, catalog: str) -> None:
+    """Fail the run visibly when validation held rows back (they are in `quarantine`)."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    if not verdict["success"]:
+        raise AirflowFailException(
+            f"validation failed: {verdict['quarantined']} articles quarantined {verdict['batch_failures'] or ''}; "
+            f"Data Docs: {verdict['docs_index']}"
+        )
+
+
+@dag(
+    dag_id="forum_articles",
+    schedule=SCHEDULE,
+    start_date=datetime(2024, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    tags=["forum-etl"],
+    params={"max_pages": Param(None, type=["null", "integer"], minimum=1),
+            "since": Param(None, type=["null", "string"], format="date")},
+    doc_md=__doc__,
+)
+def forum_articles():
+    @task
+    def discover() -> list[dict]:
+        from pipeline.crawl import plan_crawl
+
+        config, warehouse = _settings()
+        params = get_current_context()["params"]
+        plan = plan_crawl(config, warehouse, since=_date(params.get("since")), max_pages=params.get("max_pages"),
+                          run_id=_run_id())
+        return plan.batches(BATCH_SIZE)
+
+    @task(retries=3, retry_delay=timedelta(seconds=30), retry_exponential_backoff=True,
+          max_active_tis_per_dagrun=FETCH_PARALLELISM)
+    def fetch(batch: dict) -> dict:
+        from pipeline.crawl import fetch_batch
+
+        config, warehouse = _settings()
+        summary = fetch_batch(config, warehouse, batch["source"], batch["urls"], _run_id(), batch["part"])
+        return {"part": batch["part"], "urls": batch["urls"], "fetched": summary.fetched, "failed": summary.failed}
+
+    @task
+    def process(fetched: dict) -> dict:
+        from pipeline.transform import archived_articles, process_to_stage
+
+        _, warehouse = _settings()
+        return process_to_stage(warehouse, _run_id(), fetched["part"], archived_articles(warehouse, urls=fetched["urls"]))
+
+    staged = process.expand(fetched=fetch.expand(batch=discover()))
+    verdict = validate()
+    staged >> verdict
+    check_validation(verdict, refresh_catalog(publish(verdict)))
+
+
+@dag(
+    dag_id="forum_reports",
+    schedule=[ASSETS["speeches"]],
+    start_date=datetime(2024, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    tags=["forum-etl"],
+)
+def forum_reports():
+    @task
+    def catalog() -> str:
+        from pipeline.catalog import build_catalog
+
+        _, warehouse = _settings()
+        return build_catalog(warehouse)[0]
+
+    @task
+    def report(catalog_path: str) -> str:
+        from pipeline.report import build_report
+
+        _, warehouse = _settings()
+        out = warehouse.path("report") if warehouse.is_local else os.environ.get("FORUM_ETL_REPORT_DIR", "report")
+        return str(build_report(warehouse, out))
+
+    report(catalog())
+
+
+@dag(
+    dag_id="forum_reprocess",
+    schedule=None,
+    start_date=datetime(2024, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    tags=["forum-etl"],
+    params={"since": Param(None, type=["null", "string"], format="date", description="first publish day to re-extract"),
+            "until": Param(None, type=["null", "string"], format="date", description="last publish day to re-extract")},
+)
+def forum_reprocess():
+    @task
+    def reextract() -> dict:
+        from pipeline.transform import archived_articles, process_to_stage
+
+        _, warehouse = _settings()
+        params = get_current_context()["params"]
+        articles = archived_articles(warehouse, since=_date(params.get("since")), until=_date(params.get("until")))
+        return process_to_stage(warehouse, _run_id(), "reprocess", articles)
+
+    verdict = validate()
+    reextract() >> verdict
+    check_validation(verdict, refresh_catalog(publish(verdict)))
+
+
+forum_articles()
+forum_reports()
+forum_reprocess()
