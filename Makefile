@@ -12,7 +12,7 @@ $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	# The venv's own pip (23.2) mis-resolves extras; upgrade it before anything else.
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bench,airflow]'
 	rm -f $(VENV)/.installed-* && touch $@
 
 demo: install
