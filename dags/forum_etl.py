@@ -10,7 +10,7 @@ modules (pipeline, pandas, great_expectations, duckdb) only when it runs.
 Configuration (Airflow Variables first, then environment, then the embedded defaults):
 forum_etl_config / FORUM_ETL_CONFIG (crawl TOML), forum_etl_warehouse / FORUM_ETL_WAREHOUSE
 (path or s3:// URI; S3 credentials and endpoint from the standard AWS_* variables),
-FORUM_ETL_SCHEDULE (cron or preset, default @daily), FORUM_ETL_BATCH_SIZE (URLs per fetch
+FORUM_ETL_SCHEDULE (cron or preset, default @daily; "none" for manual runs only), FORUM_ETL_BATCH_SIZE (URLs per fetch
 batch, default 50), FORUM_ETL_FETCH_PARALLELISM (fetch batches at once per run, default 2).
 """
 
@@ -27,16 +27,15 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = str(REPO / "examples" / "sample-site.toml")
 DEFAULT_WAREHOUSE = os.environ.get("FORUM_ETL_WAREHOUSE", str(REPO / "warehouse"))
 SCHEDULE = os.environ.get("FORUM_ETL_SCHEDULE", "@daily")
+SCHEDULE = None if SCHEDULE.lower() in ("", "none", "manual") else SCHEDULE
 BATCH_SIZE = int(os.environ.get("FORUM_ETL_BATCH_SIZE", "50"))
 FETCH_PARALLELISM = int(os.environ.get("FORUM_ETL_FETCH_PARALLELISM", "2"))
 
 
-def _asset_uri(table: str) -> str:
-    root = DEFAULT_WAREHOUSE
-    return f"{root.rstrip('/')}/{table}" if "://" in root else Path(root).resolve().joinpath(table).as_uri()
-
-
-ASSETS = {table: Asset(name=f"forum_{table}", uri=_asset_uri(table)) for table in ("articles", "speeches", "paragraphs", "speakers")}
+# Logical identities of the published tables: where the warehouse lives is configuration,
+# resolved when tasks run, so it is not part of the asset's identity.
+ASSETS = {table: Asset(name=f"forum_{table}", uri=f"forum-etl://warehouse/{table}")
+          for table in ("articles", "speeches", "paragraphs", "speakers")}
 
 
 def _settings():
@@ -63,7 +62,9 @@ def _date(value: str | None):
     return date.fromisoformat(value) if value else None
 
 
-@task
+# all_done: a fetch or process batch that failed outright must not stop the others from being
+# validated and published (the failed task still marks the run failed).
+@task(trigger_rule="all_done")
 def validate() -> dict:
     from pipeline.publish import validate_staged
 

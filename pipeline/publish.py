@@ -158,6 +158,7 @@ def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = No
                            validation.batch_failures, docs_index=os.path.join(validation.docs_dir, "index.html"))
     verdict = {"held": sorted(held), "quarantined": {k: sorted(v) for k, v in result.quarantined.items()},
                "batch_failures": result.batch_failures, "docs_index": result.docs_index}
+    warehouse.filesystem.create_dir(warehouse.path(f"{STAGING}/run_id={run_id}"), recursive=True)
     with warehouse.filesystem.open_output_stream(warehouse.path(f"{STAGING}/run_id={run_id}/validation.json")) as stream:
         stream.write(json.dumps(verdict, ensure_ascii=False).encode("utf-8"))
     return result

@@ -1,0 +1,121 @@
+"""The DAGs: they parse fast without heavy imports, run end to end on the sample site with
+dag.test() / airflow dags test on SQLite, rerun idempotently, and keep going past failures.
+
+Airflow runs in subprocesses with their own AIRFLOW_HOME, as it would for a user."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from crawl_helpers import ARTICLE_PATTERN, LISTING_PATTERN
+from pipeline.archive import read_fetch_errors
+from pipeline.catalog import query
+from pipeline.publish import read_manifest, read_table
+from pipeline.sample_site import load_content
+from pipeline.sample_site.server import Fault, serve
+from pipeline.storage import Warehouse
+
+REPO = Path(__file__).resolve().parents[2]
+AIRFLOW = Path(sys.executable).with_name("airflow")
+pytestmark = pytest.mark.skipif(not AIRFLOW.exists(), reason="apache-airflow is not installed (make test installs it)")
+
+
+def config_for(base_url: str, directory: Path) -> Path:
+    host = base_url.split("//", 1)[1]
+    path = directory / "crawl.toml"
+    path.write_text(textwrap.dedent(f"""
+        [politeness]
+        requests_per_second = 0
+        backoff_seconds = 0.01
+        max_retries = 1
+        [[sources]]
+        name = "sample"
+        start_urls = ["{base_url}/gclt/index.html", "{base_url}/index.html"]
+        allowed_hosts = ["{host}"]
+        article_patterns = ['{ARTICLE_PATTERN}']
+        listing_patterns = ['{LISTING_PATTERN}', '^/index\\\\.html$']
+        """), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def airflow_home(tmp_path_factory) -> dict[str, str]:
+    home = tmp_path_factory.mktemp("airflow_home")
+    env = {**os.environ, "AIRFLOW_HOME": str(home), "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+           "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    subprocess.run([str(AIRFLOW), "db", "migrate"], env=env, check=True, capture_output=True)
+    return env
+
+
+def run_dag(env: dict[str, str], dag_id: str, *extra: str, logical_date: str | None = None) -> subprocess.CompletedProcess:
+    args = [str(AIRFLOW), "dags", "test", dag_id, *([logical_date] if logical_date else []), *extra]
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_dag_files_import_fast_without_heavy_modules():
+    probe = textwrap.dedent(f"""
+        import json, sys, time
+        from airflow.dag_processing.dagbag import DagBag
+        started = time.monotonic()
+        bag = DagBag(dag_folder={str(REPO / 'dags')!r})
+        print(json.dumps({{"seconds": time.monotonic() - started, "errors": {{k: str(v) for k, v in bag.import_errors.items()}},
+                          "dags": sorted(bag.dag_ids), "parse": [s.duration.total_seconds() for s in bag.dagbag_stats],
+                          "heavy": [m for m in ("great_expectations", "pandas", "duckdb", "pyarrow", "pipeline") if m in sys.modules]}}))
+        """)
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            env={**os.environ, "AIRFLOW__CORE__LOAD_EXAMPLES": "False"})
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["errors"] == {}
+    assert report["dags"] == ["forum_articles", "forum_reports", "forum_reprocess"]
+    assert report["heavy"] == []
+    assert report["seconds"] < 2.0 and max(report["parse"]) < 2.0
+
+
+def test_dag_test_end_to_end_then_reports_and_an_idempotent_rerun(airflow_home, tmp_path):
+    warehouse_dir = tmp_path / "warehouse"
+    with serve() as site:
+        env = {**airflow_home, "FORUM_ETL_WAREHOUSE": str(warehouse_dir), "FORUM_ETL_CONFIG": str(config_for(site.url, tmp_path))}
+        script = textwrap.dedent("""
+            import sys
+            sys.path.insert(0, sys.argv[1])
+            from forum_etl import forum_articles
+            run = forum_articles().test()
+            print("STATE", run.state)
+            """)
+        first = subprocess.run([sys.executable, "-c", script, str(REPO / "dags")], env=env, capture_output=True, text=True, timeout=600)
+        assert "STATE success" in first.stdout, first.stdout[-3000:] + first.stderr[-3000:]
+        warehouse = Warehouse.open(str(warehouse_dir))
+        counts = {name: read_table(warehouse, name).num_rows for name in ("articles", "speeches", "paragraphs")}
+        assert counts == {"articles": len(load_content()), "speeches": 49, "paragraphs": 255}
+        assert run_dag(env, "forum_reports").returncode == 0
+        assert (warehouse_dir / "report" / "index.html").exists()
+        assert query(warehouse, "SELECT count(*) AS n FROM speakers").to_pylist() == [{"n": 17}]
+
+        requests_before = len(site.requests)
+        for _ in range(2):  # the same logical date twice
+            rerun = run_dag(env, "forum_articles", logical_date="2025-01-01")
+            assert rerun.returncode == 0, rerun.stdout[-3000:]
+        article_paths = {p for c in load_content() for p in [c["path"]]}
+        assert not [r for r in site.requests[requests_before:] if r.path in article_paths]  # nothing new fetched
+    assert {name: read_table(warehouse, name).num_rows for name in counts} == counts
+    assert read_manifest(warehouse)["version"] == 3
+
+
+def test_a_failing_batch_does_not_lose_the_others(airflow_home, tmp_path):
+    seed = "/zscqb/2022/04/27/gclt-zzyj.html"
+    with serve(faults={seed: Fault("status", status=500)}) as site:
+        env = {**airflow_home, "FORUM_ETL_WAREHOUSE": str(tmp_path / "warehouse"),
+               "FORUM_ETL_CONFIG": str(config_for(site.url, tmp_path)), "FORUM_ETL_BATCH_SIZE": "3"}
+        result = run_dag(env, "forum_articles")
+    assert result.returncode == 0, result.stdout[-3000:]
+    warehouse = Warehouse.open(str(tmp_path / "warehouse"))
+    errors = read_fetch_errors(warehouse).to_pylist()
+    assert [(e["url"].endswith(seed), e["error_class"]) for e in errors] == [(True, "HTTP 500")]
+    assert read_table(warehouse, "articles").num_rows == len(load_content()) - 1
