@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import replace
+from pathlib import Path
 
 from pipeline.sources import CrawlConfig, Politeness, parse_config
 
@@ -25,3 +27,22 @@ def sample_config(base_url: str, warehouse: str, revisit_after_days: float = 7.0
     fast = Politeness(requests_per_second=0, backoff_seconds=0.01, timeout_seconds=2.0, user_agent="forum-etl-tests")
     fast = replace(fast, **politeness)
     return replace(config, sources=tuple(replace(source, politeness=fast) for source in config.sources))
+
+
+def config_file(base_url: str, directory: Path) -> Path:
+    """The same source as a TOML file (for the CLI and the DAGs), quick and gentle on retries."""
+    host = base_url.split("//", 1)[1]
+    path = directory / "crawl.toml"
+    path.write_text(textwrap.dedent(f"""
+        [politeness]
+        requests_per_second = 0
+        backoff_seconds = 0.01
+        max_retries = 1
+        [[sources]]
+        name = "sample"
+        start_urls = ["{base_url}/gclt/index.html", "{base_url}/index.html"]
+        allowed_hosts = ["{host}"]
+        article_patterns = ['{ARTICLE_PATTERN}']
+        listing_patterns = ['{LISTING_PATTERN}', '^/index\\.html$']
+        """), encoding="utf-8")
+    return path

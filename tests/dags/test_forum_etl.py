@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from crawl_helpers import ARTICLE_PATTERN, LISTING_PATTERN
+from crawl_helpers import config_file as config_for
 from pipeline.archive import read_fetch_errors
 from pipeline.catalog import query
 from pipeline.publish import read_manifest, read_table
@@ -25,24 +25,6 @@ from pipeline.storage import Warehouse
 REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = Path(sys.executable).with_name("airflow")
 pytestmark = pytest.mark.skipif(not AIRFLOW.exists(), reason="apache-airflow is not installed (make test installs it)")
-
-
-def config_for(base_url: str, directory: Path) -> Path:
-    host = base_url.split("//", 1)[1]
-    path = directory / "crawl.toml"
-    path.write_text(textwrap.dedent(f"""
-        [politeness]
-        requests_per_second = 0
-        backoff_seconds = 0.01
-        max_retries = 1
-        [[sources]]
-        name = "sample"
-        start_urls = ["{base_url}/gclt/index.html", "{base_url}/index.html"]
-        allowed_hosts = ["{host}"]
-        article_patterns = ['{ARTICLE_PATTERN}']
-        listing_patterns = ['{LISTING_PATTERN}', '^/index\\\\.html$']
-        """), encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,94 @@
+"""The DAGs under a real Airflow scheduler outside containers: api-server, scheduler and
+dag-processor with LocalExecutor on SQLite, a run triggered through the REST API and polled
+to success."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pipeline.publish import read_table
+from pipeline.sample_site import load_content
+from pipeline.sample_site.server import serve
+from pipeline.storage import Warehouse
+from crawl_helpers import config_file as config_for
+
+REPO = Path(__file__).resolve().parents[2]
+AIRFLOW = Path(sys.executable).with_name("airflow")
+pytestmark = pytest.mark.skipif(not AIRFLOW.exists(), reason="apache-airflow is not installed (make test installs it)")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(check, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+            if result:
+                return result
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_triggered_run_succeeds_under_a_real_scheduler(tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with serve() as site:
+        env = {
+            **os.environ,
+            "AIRFLOW_HOME": str(tmp_path / "home"), "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True", "AIRFLOW__API__PORT": str(port),
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{base}/execution/",
+            "AIRFLOW__API_AUTH__JWT_SECRET": "forum-etl-test-secret", "AIRFLOW__CORE__PARALLELISM": "4",
+            "FORUM_ETL_SCHEDULE": "none", "FORUM_ETL_WAREHOUSE": str(tmp_path / "warehouse"),
+            "FORUM_ETL_CONFIG": str(config_for(site.url, tmp_path)),
+        }
+        subprocess.run([str(AIRFLOW), "db", "migrate"], env=env, check=True, capture_output=True)
+        logs = tmp_path / "logs"
+        logs.mkdir()
+        processes = [
+            subprocess.Popen([str(AIRFLOW), *command], env=env, start_new_session=True,
+                             stdout=(logs / f"{command[0]}.log").open("w"), stderr=subprocess.STDOUT)
+            for command in (["api-server", "--port", str(port)], ["scheduler"], ["dag-processor"])
+        ]
+        try:
+            with httpx.Client(base_url=f"{base}/api/v2", timeout=10) as api:
+                health = wait_for(lambda: api.get("/monitor/health").json(), 90, "the API server")
+                wait_for(lambda: api.get("/monitor/health").json()["scheduler"]["status"] == "healthy", 60, "the scheduler")
+                wait_for(lambda: api.get("/dags/forum_articles").status_code == 200, 90, "the DAG to be parsed")
+                assert health["metadatabase"]["status"] == "healthy"
+                assert api.patch("/dags/forum_articles", json={"is_paused": False}).json()["is_paused"] is False
+                created = api.post("/dags/forum_articles/dagRuns", json={"dag_run_id": "rest_run_1", "logical_date": None})
+                assert created.status_code == 200, created.text
+                state = wait_for(
+                    lambda: (s := api.get("/dags/forum_articles/dagRuns/rest_run_1").json()["state"]) in ("success", "failed") and s,
+                    240, "the run to finish")
+                tasks = api.get("/dags/forum_articles/dagRuns/rest_run_1/taskInstances").json()["task_instances"]
+        finally:
+            for process in processes:
+                with_group = os.getpgid(process.pid)
+                os.killpg(with_group, signal.SIGTERM)
+            for process in processes:
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(os.getpgid(process.pid), signal.SIGKILL)
+    assert state == "success", "\n".join(f"{t['task_id']}[{t['map_index']}]: {t['state']}" for t in tasks)
+    assert {t["state"] for t in tasks} == {"success"}
+    assert read_table(Warehouse.open(str(tmp_path / "warehouse")), "articles").num_rows == len(load_content())
