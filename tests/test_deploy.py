@@ -1,0 +1,89 @@
+"""The deployable stack: docker-compose.yml validated offline by docker-compose 1.29 (no
+engine needed), plus structural checks of what matters. The containers' entrypoints are run
+for real outside containers by tests/dags/test_scheduler.py."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+COMPOSE = shutil.which("docker-compose")
+LONG_RUNNING = ("postgres", "redis", "minio", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
+                "airflow-worker", "airflow-triggerer")
+
+
+def _words(command) -> list[str]:
+    return command.split() if isinstance(command, str) else list(command or [])
+
+
+@pytest.fixture(scope="module")
+def resolved() -> dict:
+    if COMPOSE is None:
+        if os.environ.get("CI"):
+            pytest.fail("docker-compose is not installed (.ci/run installs it)")
+        pytest.skip("docker-compose is not installed here")
+    result = subprocess.run([COMPOSE, "--env-file", ".env.example", "config"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)
+
+
+def test_services_and_commands(resolved):
+    services = resolved["services"]
+    assert set(services) == {*LONG_RUNNING, "minio-init", "airflow-init"}
+    commands = {name: _words(services[name].get("command")) for name in services if name.startswith("airflow-")}
+    assert commands["airflow-apiserver"] == ["api-server"] and commands["airflow-scheduler"] == ["scheduler"]
+    assert commands["airflow-dag-processor"] == ["dag-processor"] and commands["airflow-worker"] == ["celery", "worker"]
+    assert commands["airflow-triggerer"] == ["triggerer"]
+    assert "airflow db migrate" in " ".join(commands["airflow-init"])
+    for name in LONG_RUNNING:
+        assert services[name].get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+
+
+def test_airflow_runs_celery_on_postgres_redis_and_the_warehouse_on_s3(resolved):
+    env = resolved["services"]["airflow-worker"]["environment"]
+    assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+    assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://")
+    assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://")
+    assert env["FORUM_ETL_WAREHOUSE"].startswith("s3://") and env["AWS_ENDPOINT_URL"] == "http://minio:9000"
+
+
+def test_code_is_mounted_and_built_from_the_same_pins(resolved):
+    for name in ("airflow-scheduler", "airflow-worker", "airflow-dag-processor"):
+        targets = {volume["target"] if isinstance(volume, dict) else volume.split(":")[1]
+                   for volume in resolved["services"][name]["volumes"]}
+        assert {"/opt/forum-etl/dags", "/opt/forum-etl/pipeline", "/opt/forum-etl/expectations"} <= targets
+        assert resolved["services"][name]["image"] == "forum-etl-airflow:3.3.2"
+    dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    pinned = re.search(r"^apache-airflow==(\S+)$", (REPO / "constraints.txt").read_text(encoding="utf-8"), re.M).group(1)
+    assert re.search(rf"^FROM apache/airflow:{re.escape(pinned)}\b", dockerfile, re.M)
+    assert "-c constraints.txt" in dockerfile and f"apache-airflow=={pinned}" in dockerfile
+    assert f'apache-airflow=={pinned}' in (REPO / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_no_secret_literals_and_every_variable_documented():
+    compose = (REPO / "docker-compose.yml").read_text(encoding="utf-8")
+    secret_keys = re.findall(r"^\s*(\w*(?:PASSWORD|SECRET|FERNET_KEY|ACCESS_KEY)\w*):\s*(.+)$", compose, re.M)
+    assert secret_keys and all(value.startswith("${") for _, value in secret_keys)
+    documented = set(re.findall(r"^([A-Z_]+)=", (REPO / ".env.example").read_text(encoding="utf-8"), re.M))
+    used = set(re.findall(r"(?<!\$)\$\{([A-Z_]+)", compose))  # $${HOSTNAME} is the container's own
+    assert used <= documented
+
+
+def test_missing_secrets_are_refused():
+    if COMPOSE is None:
+        pytest.skip("docker-compose is not installed here")
+    empty = REPO / "tests" / "empty.env"
+    empty.write_text("", encoding="utf-8")
+    try:
+        result = subprocess.run([COMPOSE, "--env-file", str(empty), "config"], cwd=REPO, capture_output=True, text=True,
+                                env={k: v for k, v in os.environ.items() if not k.startswith(("POSTGRES", "MINIO", "AIRFLOW_"))})
+    finally:
+        empty.unlink()
+    assert result.returncode != 0 and "in .env" in result.stderr
