@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test bench bench-accuracy bench-extract bench-crawl bench-warehouse clean
+.PHONY: install demo test bench bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e clean
 
 install: $(INSTALLED)
 
@@ -21,7 +21,7 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q
 
-bench: bench-accuracy bench-extract bench-crawl bench-warehouse
+bench: bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e
 
 bench-accuracy: install
 	$(BIN)/python -m benchmarks.accuracy
@@ -34,6 +34,12 @@ bench-crawl: install
 
 bench-warehouse: install
 	$(BIN)/python -m benchmarks.warehouse
+
+bench-scale: install
+	$(BIN)/python -m benchmarks.scale
+
+bench-e2e: install
+	$(BIN)/python -m benchmarks.end_to_end
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -44,6 +44,7 @@ _FURNITURE_HINT = re.compile(
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SENTENCE_PUNCTUATION = re.compile(r"[，。！？；：、,.!?;“”]")
+_SENTENCE_END = re.compile(r"[。！？]|[.!?](?:\s|$)")
 _LINK_TEXT = re.compile(f"{LINK_START}([^{LINK_END}]*){LINK_END}?")
 # Headings of a comment section: the article ends there, however much prose the comments
 # hold. ("相关阅读" and the like are not among them: such boxes also sit inside articles.)
@@ -144,19 +145,23 @@ def _mentions_notice(text: str) -> bool:
     return False
 
 
-def _trimmed(values: list[float], stops: list[bool]) -> tuple[int, int]:
+def _trimmed(values: list[float], stops: list[bool], sentences: list[bool]) -> tuple[int, int]:
     """The [start, stop) run from the first to the last real paragraph, widened over the
     neutral or prose lines beside it (a heading and speaker line before; credits, a table of
     short cells after) up to the first link list or furniture line.
 
     A paragraph is a run of prose lines (hard-wrapped pages break one into many short lines)
     holding at least _PARAGRAPH_CHARS of prose. A stop line (a comment-section heading, the
-    stamp of the next post) after the first paragraph ends the article whatever follows.
+    stamp of the next post) ends the article whatever follows, once a sentence of it has been
+    read (so the dated metadata line under a headline is not mistaken for the next post).
     """
     runs: list[tuple[int, int]] = []
     run_start, run_total = 0, 0.0
+    read_a_sentence = False
     for index, value in enumerate([*values, -1.0]):
-        stop_here = index < len(stops) and stops[index] and (runs or run_total >= _PARAGRAPH_CHARS)
+        stop_here = index < len(stops) and stops[index] and read_a_sentence
+        if index < len(sentences) and value > 0 and sentences[index]:
+            read_a_sentence = True
         if value > 0 and not stop_here:
             if run_total == 0:
                 run_start = index
@@ -261,6 +266,7 @@ def page_lines(root: etree._Element) -> PageLines:
     start, stop = _trimmed(
         [trim_values[index] for index in region],
         [_is_stop_line(texts[index]) for index in region],
+        [bool(_SENTENCE_END.search(texts[index])) for index in region],
     )
     content = [
         index for index in region[start:stop] if link_chars[index] <= _MAX_LINK_DENSITY * len(texts[index])

@@ -72,3 +72,10 @@ def test_page_without_prose_has_no_content_lines_but_keeps_its_text():
 def test_scripts_and_styles_never_reach_the_text():
     html = f"<html><head><style>p{{color:red}}</style></head><body><script>var s='脚本文字';</script><p>{PROSE}</p></body></html>"
     assert lines_of(html) == [PROSE]
+
+
+def test_a_dated_metadata_line_under_the_headline_is_not_the_next_post():
+    html = f"""<html><body><div><p>当前位置：首页 > 高层论坛 > 正文</p>
+      <p>地理标志保护如何助力乡村振兴——访青州市市场监督管理局局长何振东</p>
+      <p>发布日期：2015-01-02 13:00 来源：中国知识产权报</p><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"""
+    assert lines_of(html)[-2:] == [PROSE, PROSE]

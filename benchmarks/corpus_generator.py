@@ -1,0 +1,55 @@
+"""A scaled corpus: N article pages rendered from the sample site's templates and content
+(paragraphs, speakers and dates recombined), written into a directory — a site the crawler
+can crawl (listing pages included) or a pile of pages to extract. Never committed."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from pipeline.sample_site import load_content
+from pipeline.sample_site.build import render_article
+
+LISTING_SIZE = 50
+
+
+def _variant(number: int, contents: list[dict], rng: random.Random) -> dict:
+    base = dict(rng.choice([c for c in contents if not c["page_breaks"]]))
+    pool = [p for c in contents for p in c["paragraphs"] if len(p) > 40]
+    paragraphs = list(base["paragraphs"])
+    for index in rng.sample(range(len(paragraphs)), k=min(len(paragraphs), max(1, len(paragraphs) // 3))):
+        if len(paragraphs[index]) > 40 and not base["speeches"]:
+            paragraphs[index] = rng.choice(pool)
+    published = datetime(2015, 1, 1, 9, 0, tzinfo=timezone(timedelta(hours=8))) + timedelta(hours=number * 7)
+    day = published.strftime("%Y/%m/%d")
+    base.update(
+        slug=f"gen-{number}", paragraphs=paragraphs, path=f"/gen/{day}/content_{number}.html",
+        title=f"{base['title']}（{number}）", published=published.isoformat(),
+        display_date=published.strftime("%Y-%m-%d %H:%M"), page_breaks=[],
+    )
+    return base
+
+
+def generate_site(directory: Path, count: int, seed: int = 11) -> list[str]:
+    """Write `count` article pages plus listing pages /gen/index.html, index_2.html, …;
+    returns the article paths."""
+    rng = random.Random(seed)
+    contents = load_content()
+    paths = []
+    for number in range(count):
+        content = _variant(number, contents, rng)
+        target = directory / content["path"].lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(render_article(content))
+        paths.append(content["path"])
+    pages = [paths[i:i + LISTING_SIZE] for i in range(0, len(paths), LISTING_SIZE)]
+    for number, chunk in enumerate(pages, start=1):
+        name = "index.html" if number == 1 else f"index_{number}.html"
+        links = "".join(f'<li><a href="{path}">第{path.rsplit("_", 1)[-1]}篇</a></li>' for path in chunk)
+        following = f'<a href="index_{number + 1}.html">下一页</a>' if number < len(pages) else ""
+        (directory / "gen").mkdir(parents=True, exist_ok=True)
+        (directory / "gen" / name).write_text(
+            f"<html><head><meta charset='utf-8'><title>列表{number}</title></head><body><ul>{links}</ul>{following}</body></html>",
+            encoding="utf-8")
+    return paths
