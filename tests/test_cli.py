@@ -110,3 +110,26 @@ def test_crawl_with_a_bad_config_exits_2_with_the_reason(capsys, tmp_path):
     bad.write_text("[[sources]]\nname = 'x'\n", encoding="utf-8")
     assert main(["crawl", "--config", str(bad)]) == 2
     assert "give at least one of start_urls" in capsys.readouterr().err
+
+
+def test_publish_query_and_report(capsys, tmp_path, sample_site_url):
+    config = _write_config(tmp_path, sample_site_url)
+    assert main(["crawl", "--config", config]) == 0
+    warehouse = str(tmp_path / "wh")
+    assert main(["publish", "--warehouse", warehouse]) == 0
+    err = capsys.readouterr().err
+    assert "articles published as version 1" in err and "data docs:" in err and "catalog:" in err
+    assert main(["query", "--warehouse", warehouse, "SELECT speaker_name, speeches FROM speeches_per_speaker_per_year "
+                 "WHERE speaker_name = '申长雨'", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["speaker_name,speeches", "申长雨,1"]
+    assert main(["query", "--warehouse", warehouse, "SELECT count(*) AS n FROM articles", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"n": 10}]  # the 高层论坛 listing: 10 articles
+    out = tmp_path / "result.parquet"
+    assert main(["query", "--warehouse", warehouse, "SELECT * FROM speakers", "--format", "parquet", "--out", str(out)]) == 0
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(out).num_rows > 0
+    assert main(["query", "--warehouse", warehouse, "SELECT nonsense FROM nowhere"]) == 1
+    assert "query failed" in capsys.readouterr().err
+    assert main(["report", "--warehouse", warehouse, "--out", str(tmp_path / "report")]) == 0
+    assert (tmp_path / "report" / "index.html").exists()
