@@ -22,13 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.storage import Warehouse
+from pipeline.tables import TIMESTAMP, documented as _field
 
-
-def _field(name: str, kind: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
-    return pa.field(name, kind, nullable=nullable, metadata={"doc": doc})
-
-
-TIMESTAMP = pa.timestamp("us", tz="UTC")
 
 RAW_PAGES_SCHEMA = pa.schema([
     _field("url", pa.string(), "requested URL, canonicalised", nullable=False),

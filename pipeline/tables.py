@@ -17,8 +17,12 @@ from pipeline import __version__
 from pipeline.records import Article
 
 
-def _field(name: str, kind: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
+def documented(name: str, kind: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
+    """A schema field carrying its documentation (Parquet field metadata "doc")."""
     return pa.field(name, kind, nullable=nullable, metadata={"doc": doc})
+
+
+_field = documented
 
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
