@@ -17,6 +17,7 @@ import hashlib
 import http.server
 import socket
 import struct
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -187,6 +188,15 @@ class SampleSiteHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # A client that gives up mid-answer (a timeout, a size cap) is expected here.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve(site_dir: Path = SITE_DIR, port: int = 0, faults: dict[str, Fault] | None = None,
           robots: str = DEFAULT_ROBOTS) -> Iterator[SampleSite]:
@@ -195,8 +205,7 @@ def serve(site_dir: Path = SITE_DIR, port: int = 0, faults: dict[str, Fault] | N
     handler = type("Handler", (SampleSiteHandler,), {
         "charsets": _charsets(), "faults": dict(faults or {}), "robots": robots, "site": site,
     })
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), lambda *a: handler(*a, directory=str(site_dir)))
-    server.daemon_threads = True
+    server = _QuietServer(("127.0.0.1", port), lambda *a: handler(*a, directory=str(site_dir)))
     site.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
