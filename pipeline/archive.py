@@ -161,6 +161,32 @@ def latest_pages(warehouse: Warehouse, kind: str = "article") -> pa.Table:
     return table.take(keep)
 
 
+def latest_page_index(warehouse: Warehouse, kind: str = "article") -> list[dict]:
+    """Where the newest archived body of every URL of one kind is — file and row — with its
+    small columns but not the body, so that callers can read bodies a few at a time."""
+    import pyarrow.parquet as pq
+
+    newest: dict[str, dict] = {}
+    columns = ["url", "final_url", "kind", "article_url", "page_number", "charset", "fetched_at", "source"]
+    for path in warehouse.files("raw_pages"):
+        table = pq.read_table(path, filesystem=warehouse.filesystem, columns=columns)
+        for row_number, row in enumerate(table.to_pylist()):
+            if row["kind"] != kind:
+                continue
+            known = newest.get(row["url"])
+            if known is None or row["fetched_at"] > known["fetched_at"]:
+                newest[row["url"]] = {**row, "file": path, "row": row_number}
+    return list(newest.values())
+
+
+def read_bodies(warehouse: Warehouse, path: str, rows: list[int]) -> list[bytes]:
+    """The bodies of some rows of one raw_pages file."""
+    import pyarrow.parquet as pq
+
+    bodies = pq.read_table(path, filesystem=warehouse.filesystem, columns=["body"]).column("body")
+    return bodies.take(pa.array(rows, pa.int64())).to_pylist()
+
+
 def read_state(warehouse: Warehouse) -> dict[str, UrlState]:
     """Base state with every delta applied (the most recently checked record of a URL wins)."""
     table = warehouse.read_parquet("crawl_state", CRAWL_STATE_SCHEMA)

@@ -128,34 +128,48 @@ def stage(warehouse: Warehouse, run_id: str, batch: str, articles: Iterable[Arti
     return {name: table.num_rows for name, table in tables.items()}
 
 
-def _staged(warehouse: Warehouse, run_id: str) -> dict[str, pa.Table]:
-    tables = {}
-    for name, schema in PUBLISHED_TABLES.items():
-        files = [f for f in warehouse.files(f"{STAGING}/run_id={run_id}") if f.endswith(f"/{name}.parquet")]
-        parts = [pq.read_table(f, filesystem=warehouse.filesystem, schema=schema) for f in files]
-        tables[name] = pa.concat_tables(parts) if parts else schema.empty_table()
-    return tables
+def _staged_files(warehouse: Warehouse, run_id: str, name: str) -> list[str]:
+    return [f for f in warehouse.files(f"{STAGING}/run_id={run_id}") if f.endswith(f"/{name}.parquet")]
+
+
+def _staged(warehouse: Warehouse, run_id: str, name: str, batch_dir: str | None = None) -> pa.Table:
+    """One staged table: of one batch directory, or of the whole run."""
+    files = [f for f in _staged_files(warehouse, run_id, name) if batch_dir is None or f.startswith(batch_dir + "/")]
+    parts = [pq.read_table(f, filesystem=warehouse.filesystem, schema=PUBLISHED_TABLES[name]) for f in files]
+    return pa.concat_tables(parts) if parts else PUBLISHED_TABLES[name].empty_table()
 
 
 def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = None) -> PublishResult:
-    """Validate everything staged for a run; record results, quarantine failing articles,
-    and remember which are held back for `publish_staged`."""
+    """Validate everything staged for a run, one staged batch at a time (memory stays that of
+    a batch); record results, quarantine failing articles, and remember which are held back
+    for `publish_staged`."""
     from pipeline.validate import validate
 
     now = now or datetime.now(timezone.utc)
-    tables = _staged(warehouse, run_id)
-    batch_ids = set(tables["articles"].column("article_id").to_pylist())
-    known = set(read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist()) | batch_ids
+    batch_dirs = sorted({f.rsplit("/", 1)[0] for f in _staged_files(warehouse, run_id, "articles")})
+    staged_ids = set(_staged(warehouse, run_id, "articles").column("article_id").to_pylist()) if batch_dirs else set()
+    known = set(read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist()) | staged_ids
     docs_dir = warehouse.path(DOCS) if warehouse.is_local else None
-    validation = validate(tables, known, run_id, now, docs_dir)
-    held = set(validation.failed_articles) | (batch_ids if validation.batch_failures else set())
+    results, failed, batch_failures, held = [], {}, [], set()
+    docs_index = None
+    for number, batch_dir in enumerate(batch_dirs):
+        tables = {name: _staged(warehouse, run_id, name, batch_dir) for name in PUBLISHED_TABLES}
+        validation = validate(tables, known, run_id, now, docs_dir)
+        docs_index = os.path.join(validation.docs_dir, "index.html")
+        batch_ids = set(tables["articles"].column("article_id").to_pylist())
+        batch_held = set(validation.failed_articles) | (batch_ids if validation.batch_failures else set())
+        results += validation.results
+        failed.update(validation.failed_articles)
+        batch_failures += validation.batch_failures
+        held |= batch_held
+        if batch_held:
+            _write(warehouse, f"quarantine/run_id={run_id}/part-{number:05d}.parquet",
+                   _quarantine_rows(tables, validation, batch_held, run_id, now))
     _write(warehouse, f"validation_results/run_id={run_id}/part-00000.parquet",
-           pa.Table.from_pylist(validation.results, schema=VALIDATION_RESULTS))
-    if held:
-        _write(warehouse, f"quarantine/run_id={run_id}/part-00000.parquet", _quarantine_rows(tables, validation, held, run_id, now))
+           pa.Table.from_pylist(results, schema=VALIDATION_RESULTS))
     result = PublishResult(run_id, read_manifest(warehouse)["version"], 0,
-                           {article_id: validation.failed_articles.get(article_id, set()) for article_id in held},
-                           validation.batch_failures, docs_index=os.path.join(validation.docs_dir, "index.html"))
+                           {article_id: failed.get(article_id, set()) for article_id in held}, batch_failures,
+                           docs_index=docs_index)
     verdict = {"held": sorted(held), "quarantined": {k: sorted(v) for k, v in result.quarantined.items()},
                "batch_failures": result.batch_failures, "docs_index": result.docs_index}
     warehouse.filesystem.create_dir(warehouse.path(f"{STAGING}/run_id={run_id}"), recursive=True)
@@ -169,7 +183,6 @@ def publish_staged(warehouse: Warehouse, run_id: str, now: datetime | None = Non
     and commit a new version; the staging area is removed afterwards."""
     started = time.monotonic()
     now = now or datetime.now(timezone.utc)
-    tables = _staged(warehouse, run_id)
     manifest = read_manifest(warehouse)
     verdict = {"held": [], "quarantined": {}, "batch_failures": [], "docs_index": None}
     verdict_path = warehouse.path(f"{STAGING}/run_id={run_id}/validation.json")
@@ -181,10 +194,9 @@ def publish_staged(warehouse: Warehouse, run_id: str, now: datetime | None = Non
     held = set(verdict["held"])
     result = PublishResult(run_id, manifest["version"], 0, {k: set(v) for k, v in verdict["quarantined"].items()},
                            verdict["batch_failures"], docs_index=verdict["docs_index"])
-    batch_ids = set(tables["articles"].column("article_id").to_pylist())
+    batch_ids = set(_staged(warehouse, run_id, "articles").column("article_id").to_pylist())
     publishing = batch_ids - held
     keep = pa.array(sorted(publishing), pa.string())
-    tables = {name: table.filter(pc.is_in(table["article_id"], value_set=keep)) for name, table in tables.items()}
     published_index = read_table(warehouse, "articles", ["article_id", "year", "month"], manifest)
     version = manifest["version"] + 1
     new_manifest = {"version": version, "published_at": now.isoformat(), "run_id": run_id, "tables": {}}
@@ -194,7 +206,9 @@ def publish_staged(warehouse: Warehouse, run_id: str, now: datetime | None = Non
         for article_id, year, month in zip(*(published_index.column(c).to_pylist() for c in ("article_id", "year", "month")))
         if article_id in publishing
     }
-    for name, batch in tables.items():
+    for name in PUBLISHED_TABLES:  # one table in memory at a time
+        batch = _staged(warehouse, run_id, name)
+        batch = batch.filter(pc.is_in(batch["article_id"], value_set=keep))
         new_partitions = set(zip(batch.column("year").to_pylist(), batch.column("month").to_pylist()))
         touched = old_partitions | new_partitions
         kept_files = [f for f in manifest["tables"].get(name, []) if _partition_of(f) not in touched]

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.archive import latest_pages
+from pipeline.archive import latest_page_index, read_bodies
 from pipeline.clean import clean, join_pages
 from pipeline.extract import SiteHints, extract
 from pipeline.records import Article, ExtractionError
@@ -39,28 +39,41 @@ def process_pages(pages: list[dict], hints: SiteHints | None = None) -> Article:
 
 
 def archived_articles(warehouse: Warehouse, since: date | None = None, until: date | None = None,
-                      hints: dict[str, SiteHints] | None = None, urls: Iterable[str] | None = None) -> Iterator[Processed]:
+                      hints: dict[str, SiteHints] | None = None, urls: Iterable[str] | None = None,
+                      chunk: int = 200) -> Iterator[Processed]:
     """Every archived article (its newest pages), or those whose first page is in `urls`,
-    processed; publish date within [since, until] when given (undated articles are kept)."""
-    table = latest_pages(warehouse, "article")
+    processed; publish date within [since, until] when given (undated articles are kept).
+
+    Bodies are read `chunk` articles at a time, in archive order, so memory stays that of a
+    chunk however large the archive."""
     wanted = set(urls) if urls is not None else None
     groups: dict[str, list[dict]] = defaultdict(list)
-    for page in table.to_pylist():
+    for page in latest_page_index(warehouse, "article"):
         first = page["article_url"] or page["url"]
         if wanted is None or first in wanted:
             groups[first].append(page)
-    for url in sorted(groups):
-        pages = groups[url]
-        source = pages[0]["source"]
-        try:
-            article = process_pages(pages, (hints or {}).get(source))
-        except ExtractionError as error:
-            yield Processed(url, source, None, str(error))
-            continue
-        published = article.published_at.date() if article.published_at else None
-        if published and ((since and published < since) or (until and published > until)):
-            continue
-        yield Processed(url, source, article)
+    ordered = sorted(groups, key=lambda url: min((p["file"], p["row"]) for p in groups[url]))
+    for start in range(0, len(ordered), chunk):
+        selected = ordered[start : start + chunk]
+        wanted_rows: dict[str, list[dict]] = defaultdict(list)
+        for url in selected:
+            for page in groups[url]:
+                wanted_rows[page["file"]].append(page)
+        for path, pages in wanted_rows.items():
+            for page, body in zip(pages, read_bodies(warehouse, path, [page["row"] for page in pages])):
+                page["body"] = body
+        for url in selected:
+            pages = groups.pop(url)
+            source = pages[0]["source"]
+            try:
+                article = process_pages(pages, (hints or {}).get(source))
+            except ExtractionError as error:
+                yield Processed(url, source, None, str(error))
+                continue
+            published = article.published_at.date() if article.published_at else None
+            if published and ((since and published < since) or (until and published > until)):
+                continue
+            yield Processed(url, source, article)
 
 
 def process_to_stage(warehouse: Warehouse, run_id: str, batch: str, processed: Iterable[Processed]) -> dict[str, int]:
