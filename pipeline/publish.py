@@ -117,6 +117,8 @@ def _quarantine_rows(tables: dict[str, pa.Table], validation, held: set[str], ru
 
 
 STAGING = "_staging"
+# Staged batches are validated together up to this many articles.
+VALIDATION_GROUP_ARTICLES = 2000
 
 
 def stage(warehouse: Warehouse, run_id: str, batch: str, articles: Iterable[Article], now: datetime | None = None) -> dict[str, int]:
@@ -132,17 +134,18 @@ def _staged_files(warehouse: Warehouse, run_id: str, name: str) -> list[str]:
     return [f for f in warehouse.files(f"{STAGING}/run_id={run_id}") if f.endswith(f"/{name}.parquet")]
 
 
-def _staged(warehouse: Warehouse, run_id: str, name: str, batch_dir: str | None = None) -> pa.Table:
-    """One staged table: of one batch directory, or of the whole run."""
-    files = [f for f in _staged_files(warehouse, run_id, name) if batch_dir is None or f.startswith(batch_dir + "/")]
+def _staged(warehouse: Warehouse, run_id: str, name: str, batch_dirs: list[str] | None = None) -> pa.Table:
+    """One staged table: of some batch directories, or of the whole run."""
+    files = [f for f in _staged_files(warehouse, run_id, name)
+             if batch_dirs is None or f.rsplit("/", 1)[0] in batch_dirs]
     parts = [pq.read_table(f, filesystem=warehouse.filesystem, schema=PUBLISHED_TABLES[name]) for f in files]
     return pa.concat_tables(parts) if parts else PUBLISHED_TABLES[name].empty_table()
 
 
 def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = None) -> PublishResult:
-    """Validate everything staged for a run, one staged batch at a time (memory stays that of
-    a batch); record results, quarantine failing articles, and remember which are held back
-    for `publish_staged`."""
+    """Validate everything staged for a run, a group of staged batches at a time (memory stays
+    that of a group; GX's fixed cost per validation is paid once per group); record results,
+    quarantine failing articles, and remember which are held back for `publish_staged`."""
     from pipeline.validate import validate
 
     now = now or datetime.now(timezone.utc)
@@ -152,8 +155,17 @@ def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = No
     docs_dir = warehouse.path(DOCS) if warehouse.is_local else None
     results, failed, batch_failures, held = [], {}, [], set()
     docs_index = None
-    for number, batch_dir in enumerate(batch_dirs):
-        tables = {name: _staged(warehouse, run_id, name, batch_dir) for name in PUBLISHED_TABLES}
+    groups, group, size = [], [], 0
+    for batch_dir in batch_dirs:
+        group.append(batch_dir)
+        size += pq.read_metadata(batch_dir + "/articles.parquet", filesystem=warehouse.filesystem).num_rows
+        if size >= VALIDATION_GROUP_ARTICLES:
+            groups.append(group)
+            group, size = [], 0
+    if group:
+        groups.append(group)
+    for number, group in enumerate(groups):
+        tables = {name: _staged(warehouse, run_id, name, group) for name in PUBLISHED_TABLES}
         validation = validate(tables, known, run_id, now, docs_dir)
         docs_index = os.path.join(validation.docs_dir, "index.html")
         batch_ids = set(tables["articles"].column("article_id").to_pylist())

@@ -99,7 +99,7 @@ SPEECH_TERMS = pa.schema([
     _field("speech_id", pa.string(), "the speech", nullable=False),
     _field("article_id", pa.string(), "the article of the speech", nullable=False),
     _field("speaker_id", pa.string(), "its speaker (null when anonymous)"),
-    _field("term", pa.string(), "a word of the speech (jieba segmentation, stop words removed)", nullable=False),
+    _field("term", pa.string(), "one of the speech's 40 most frequent words (jieba, stop words removed)", nullable=False),
     _field("count", pa.int32(), "occurrences in the speech", nullable=False),
     *_PARTITION_FIELDS,
 ])
@@ -138,6 +138,9 @@ _STOP_WORDS = frozenset(
     "但是 而且 并且 通过 对于 关于 其中 目前 今年 去年 近年来 一是 二是 三是 四是 五是 第一 第二 第三 第四 第五 不断 更加 "
     "加强 推动 推进 坚持 全面 积极 有效 重要 持续 不仅 还有 为了 以及 之间 之一 其他 进行 开展 实现 提升 提高 一步 一方面 另一方面".split()
 )
+# The terms kept per speech: its most frequent ones are what top-term reports rank, and the
+# long tail would make speech_terms the biggest table by far.
+TERMS_PER_SPEECH = 40
 _TERM = re.compile(r"^[\u4e00-\u9fff]{2,8}$|^[A-Za-z][A-Za-z0-9\-]{2,}$")
 
 
@@ -206,7 +209,7 @@ def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Ta
                 "start_offset": speech.start_offset, "end_offset": speech.end_offset,
                 "published_at": article.published_at, "year": year, "month": month,
             })
-            for term, count in terms(text).items():
+            for term, count in terms(text).most_common(TERMS_PER_SPEECH):
                 out["speech_terms"].append({"speech_id": speech_key, "article_id": article.article_id,
                                             "speaker_id": identity, "term": term,
                                             "count": count, "year": year, "month": month})
