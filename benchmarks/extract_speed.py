@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 
 from benchmarks.corpus import load_cwce
+from benchmarks.metrics import bigram_f1
 from benchmarks.report import write_section
 
 ROUNDS = 5
@@ -31,6 +32,19 @@ def _forum_etl() -> Callable[[bytes], object]:
             return None
 
     return run
+
+
+def _text(output: object) -> str:
+    """The body text a tool's output holds, for scoring."""
+    if output is None:
+        return ""
+    if hasattr(output, "body_text"):
+        return output.body_text
+    if isinstance(output, str) and output.lstrip().startswith("<"):
+        import lxml.html
+
+        return lxml.html.fromstring(output).text_content()
+    return output if isinstance(output, str) else ""
 
 
 def _bare_parse() -> Callable[[bytes], object]:
@@ -77,7 +91,8 @@ def _rounds(run: Callable[[bytes], object], pages: list[bytes], rounds: int) -> 
 
 
 def main() -> None:
-    pages = [page.raw for page in load_cwce()]
+    corpus = load_cwce()
+    pages = [page.raw for page in corpus]
     megabytes = sum(map(len, pages)) / 1e6
     tools = {
         "forum-etl extract+clean": (_forum_etl(), ROUNDS),
@@ -87,19 +102,24 @@ def main() -> None:
         "readability-lxml": (_readability(), SLOW_ROUNDS),
     }
     rates = {name: _rounds(run, pages, rounds) for name, (run, rounds) in tools.items()}
+    accuracy = {
+        name: statistics.fmean(bigram_f1(_text(run(page.raw)), page.body) for page in corpus)
+        for name, (run, _) in tools.items() if name != "bare lxml parse"
+    }
     median = {name: statistics.median(r) for name, r in rates.items()}
     ours = median["forum-etl extract+clean"]
     per_doc_mb = megabytes / len(pages)
     lines = [
         f"{len(pages)} pages, {megabytes:.2f} MB; median of {ROUNDS} rounds ({SLOW_ROUNDS} for the slow tools).",
         "",
-        "| tool | docs / CPU s (median) | min–max | MB / CPU s | forum-etl is × faster |",
-        "|---|---|---|---|---|",
+        "| tool | docs / CPU s (median) | min–max | MB / CPU s | forum-etl is × faster | mean body F1 |",
+        "|---|---|---|---|---|---|",
     ]
     for name, values in rates.items():
         lines.append(
             f"| {name} | {median[name]:.0f} | {min(values):.0f}–{max(values):.0f} "
-            f"| {median[name] * per_doc_mb:.1f} | {ours / median[name]:.2f} |"
+            f"| {median[name] * per_doc_mb:.1f} | {ours / median[name]:.2f} | "
+            f"{f'{accuracy[name]:.3f}' if name in accuracy else '—'} |"
         )
     lines += [
         "",

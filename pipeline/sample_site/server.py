@@ -221,12 +221,29 @@ def article_urls(base_url: str) -> list[str]:
     return [base_url + content["path"] for content in load_content()]
 
 
+class _LoggedRequests(list):
+    """Request records that are also appended to a file as they arrive: a process of its own
+    measuring arrivals is not disturbed by what the client process does with its GIL."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.handle = path.open("a", encoding="utf-8")
+
+    def append(self, request: Request) -> None:
+        super().append(request)
+        self.handle.write(f"{time.time():.6f} {request.path}\n")
+        self.handle.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serve the bundled sample site on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--request-log", type=Path, help="append 'unix-time path' per request to this file")
     args = parser.parse_args()
     with serve(port=args.port) as site:
-        print(f"serving the sample site at {site.url}/ (Ctrl-C to stop)")
+        if args.request_log:
+            site.requests = _LoggedRequests(args.request_log)
+        print(f"serving the sample site at {site.url}/ (Ctrl-C to stop)", flush=True)
         for url in article_urls(site.url):
             print(" ", url)
         threading.Event().wait()
