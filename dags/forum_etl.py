@@ -136,7 +136,9 @@ def forum_articles():
         from pipeline.crawl import fetch_batch
 
         config, warehouse = _settings()
-        summary = fetch_batch(config, warehouse, batch["source"], batch["urls"], _run_id(), batch["part"])
+        # Up to FETCH_PARALLELISM batches run at once, possibly on different workers.
+        summary = fetch_batch(config.shared_among(FETCH_PARALLELISM), warehouse, batch["source"], batch["urls"],
+                              _run_id(), batch["part"])
         return {"part": batch["part"], "urls": batch["urls"], "fetched": summary.fetched, "failed": summary.failed}
 
     @task

@@ -72,6 +72,18 @@ class CrawlConfig:
     revisit_after_days: float = 7.0
     sources: tuple[Source, ...] = ()
 
+    def shared_among(self, workers: int) -> "CrawlConfig":
+        """The configuration for one of `workers` fetchers running at once (mapped tasks on
+        several hosts): each gets its share of every host's request rate, so together they
+        never exceed it."""
+        if workers <= 1:
+            return self
+        return replace(self, sources=tuple(
+            replace(source, politeness=replace(
+                source.politeness, requests_per_second=source.politeness.requests_per_second / workers))
+            for source in self.sources
+        ))
+
 
 def _strings(table: dict, key: str, where: str, required: bool = False) -> tuple[str, ...]:
     value = table.get(key, [])

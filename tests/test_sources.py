@@ -60,3 +60,9 @@ def test_bad_configurations_say_what_is_wrong(text, message):
 def test_missing_file():
     with pytest.raises(ConfigError, match="No such file"):
         load_config("/nonexistent/forum.toml")
+
+
+def test_rate_shared_among_parallel_fetchers():
+    config = parse_config("[politeness]\nrequests_per_second = 2\n" + MINIMAL)
+    assert config.shared_among(4).sources[0].politeness.requests_per_second == 0.5
+    assert config.shared_among(1) is config
