@@ -22,52 +22,52 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.storage import Warehouse
-from pipeline.tables import TIMESTAMP, documented as _field
+from pipeline.tables import TIMESTAMP, documented
 
 
 RAW_PAGES_SCHEMA = pa.schema([
-    _field("url", pa.string(), "requested URL, canonicalised", nullable=False),
-    _field("final_url", pa.string(), "URL after redirects"),
-    _field("kind", pa.string(), "article | listing | sitemap | feed", nullable=False),
-    _field("article_url", pa.string(), "URL of page 1 of the article this page belongs to (articles only)"),
-    _field("page_number", pa.int16(), "1 for single pages; n for page n of a multi-page article"),
-    _field("status", pa.int16(), "HTTP status", nullable=False),
-    _field("content_type", pa.string(), "Content-Type header"),
-    _field("charset", pa.string(), "charset named by the Content-Type header, if any"),
-    _field("etag", pa.string(), "ETag header, for conditional revisits"),
-    _field("last_modified", pa.string(), "Last-Modified header, for conditional revisits"),
-    _field("fetched_at", TIMESTAMP, "when the response arrived", nullable=False),
-    _field("sha256", pa.string(), "SHA-256 of body", nullable=False),
-    _field("body", pa.binary(), "the response body as received (after transfer decoding)", nullable=False),
-    _field("source", pa.string(), "name of the configured source", nullable=False),
-    _field("run_id", pa.string(), "crawl run that fetched it", nullable=False),
+    documented("url", pa.string(), "requested URL, canonicalised", nullable=False),
+    documented("final_url", pa.string(), "URL after redirects"),
+    documented("kind", pa.string(), "article | listing | sitemap | feed", nullable=False),
+    documented("article_url", pa.string(), "URL of page 1 of the article this page belongs to (articles only)"),
+    documented("page_number", pa.int16(), "1 for single pages; n for page n of a multi-page article"),
+    documented("status", pa.int16(), "HTTP status", nullable=False),
+    documented("content_type", pa.string(), "Content-Type header"),
+    documented("charset", pa.string(), "charset named by the Content-Type header, if any"),
+    documented("etag", pa.string(), "ETag header, for conditional revisits"),
+    documented("last_modified", pa.string(), "Last-Modified header, for conditional revisits"),
+    documented("fetched_at", TIMESTAMP, "when the response arrived", nullable=False),
+    documented("sha256", pa.string(), "SHA-256 of body", nullable=False),
+    documented("body", pa.binary(), "the response body as received (after transfer decoding)", nullable=False),
+    documented("source", pa.string(), "name of the configured source", nullable=False),
+    documented("run_id", pa.string(), "crawl run that fetched it", nullable=False),
 ])
 
 FETCH_ERRORS_SCHEMA = pa.schema([
-    _field("url", pa.string(), "URL that failed", nullable=False),
-    _field("kind", pa.string(), "article | listing | sitemap | feed | robots", nullable=False),
-    _field("error_class", pa.string(), "HTTP 404, ConnectError, ReadTimeout, BodyTooLarge, RobotsDisallowed …", nullable=False),
-    _field("message", pa.string(), "readable description", nullable=False),
-    _field("attempts", pa.int16(), "requests made before giving up (0: never requested)", nullable=False),
-    _field("status", pa.int16(), "HTTP status of the last answer, if there was one"),
-    _field("failed_at", TIMESTAMP, "when the crawler gave up", nullable=False),
-    _field("source", pa.string(), "name of the configured source", nullable=False),
-    _field("run_id", pa.string(), "crawl run", nullable=False),
+    documented("url", pa.string(), "URL that failed", nullable=False),
+    documented("kind", pa.string(), "article | listing | sitemap | feed | robots", nullable=False),
+    documented("error_class", pa.string(), "HTTP 404, ConnectError, ReadTimeout, BodyTooLarge, RobotsDisallowed …", nullable=False),
+    documented("message", pa.string(), "readable description", nullable=False),
+    documented("attempts", pa.int16(), "requests made before giving up (0: never requested)", nullable=False),
+    documented("status", pa.int16(), "HTTP status of the last answer, if there was one"),
+    documented("failed_at", TIMESTAMP, "when the crawler gave up", nullable=False),
+    documented("source", pa.string(), "name of the configured source", nullable=False),
+    documented("run_id", pa.string(), "crawl run", nullable=False),
 ])
 
 CRAWL_STATE_SCHEMA = pa.schema([
-    _field("url", pa.string(), "canonicalised URL", nullable=False),
-    _field("kind", pa.string(), "article | listing | sitemap | feed", nullable=False),
-    _field("article_url", pa.string(), "page 1 of the article (articles only)"),
-    _field("page_number", pa.int16(), "page within the article"),
-    _field("etag", pa.string(), "last ETag seen"),
-    _field("last_modified", pa.string(), "last Last-Modified seen"),
-    _field("sha256", pa.string(), "SHA-256 of the last body archived"),
-    _field("last_status", pa.int16(), "status of the last answer (304 included)"),
-    _field("first_seen", TIMESTAMP, "first fetch", nullable=False),
-    _field("last_fetched", TIMESTAMP, "last time a body was archived"),
-    _field("last_checked", TIMESTAMP, "last request of any outcome", nullable=False),
-    _field("source", pa.string(), "name of the configured source", nullable=False),
+    documented("url", pa.string(), "canonicalised URL", nullable=False),
+    documented("kind", pa.string(), "article | listing | sitemap | feed", nullable=False),
+    documented("article_url", pa.string(), "page 1 of the article (articles only)"),
+    documented("page_number", pa.int16(), "page within the article"),
+    documented("etag", pa.string(), "last ETag seen"),
+    documented("last_modified", pa.string(), "last Last-Modified seen"),
+    documented("sha256", pa.string(), "SHA-256 of the last body archived"),
+    documented("last_status", pa.int16(), "status of the last answer (304 included)"),
+    documented("first_seen", TIMESTAMP, "first fetch", nullable=False),
+    documented("last_fetched", TIMESTAMP, "last time a body was archived"),
+    documented("last_checked", TIMESTAMP, "last request of any outcome", nullable=False),
+    documented("source", pa.string(), "name of the configured source", nullable=False),
 ])
 
 

@@ -22,113 +22,110 @@ def documented(name: str, kind: pa.DataType, doc: str, nullable: bool = True) ->
     return pa.field(name, kind, nullable=nullable, metadata={"doc": doc})
 
 
-_field = documented
-
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
-PARTITION_COLUMNS = ("year", "month")
 _PARTITION_FIELDS = [
-    _field("year", pa.int16(), "publish year (Asia/Shanghai), hive partition; 0 when unknown", nullable=False),
-    _field("month", pa.int8(), "publish month, hive partition; 0 when unknown", nullable=False),
+    documented("year", pa.int16(), "publish year (Asia/Shanghai), hive partition; 0 when unknown", nullable=False),
+    documented("month", pa.int8(), "publish month, hive partition; 0 when unknown", nullable=False),
 ]
 
 ARTICLES = pa.schema([
-    _field("article_id", pa.string(), "16 hex digits of the SHA-256 of the canonical URL", nullable=False),
-    _field("url", pa.string(), "canonical URL", nullable=False),
-    _field("title", pa.string(), "headline", nullable=False),
-    _field("source", pa.string(), "publication named as 来源"),
-    _field("published_at", TIMESTAMP, "publish time (UTC instant; the page's zone is Asia/Shanghai unless stated)"),
-    _field("published_precision", pa.dictionary(pa.int8(), pa.string()), "time | day | month: how much the page gave"),
-    _field("authors", pa.list_(pa.string()), "reporters and authors"),
-    _field("editor", pa.string(), "editor (责任编辑)"),
-    _field("photographers", pa.list_(pa.string()), "credited photographers"),
-    _field("language", pa.dictionary(pa.int8(), pa.string()), "BCP 47: zh-Hans, zh-Hant, …"),
-    _field("byline", pa.string(), "line under the headline naming the author or speaker"),
-    _field("body_text", pa.string(), "cleaned body, paragraphs joined by newlines", nullable=False),
-    _field("n_paragraphs", pa.int32(), "paragraphs in the body", nullable=False),
-    _field("n_speeches", pa.int32(), "speeches found in the body", nullable=False),
-    _field("char_count", pa.int32(), "characters in body_text", nullable=False),
-    _field("raw_sha256", pa.string(), "SHA-256 of the first page's raw bytes", nullable=False),
-    _field("extracted_at", TIMESTAMP, "when this row was extracted", nullable=False),
-    _field("pipeline_version", pa.string(), "forum-etl version that extracted it", nullable=False),
+    documented("article_id", pa.string(), "16 hex digits of the SHA-256 of the canonical URL", nullable=False),
+    documented("url", pa.string(), "canonical URL", nullable=False),
+    documented("title", pa.string(), "headline", nullable=False),
+    documented("source", pa.string(), "publication named as 来源"),
+    documented("published_at", TIMESTAMP, "publish time (UTC instant; the page's zone is Asia/Shanghai unless stated)"),
+    documented("published_precision", pa.dictionary(pa.int8(), pa.string()), "time | day | month: how much the page gave"),
+    documented("authors", pa.list_(pa.string()), "reporters and authors"),
+    documented("editor", pa.string(), "editor (责任编辑)"),
+    documented("photographers", pa.list_(pa.string()), "credited photographers"),
+    documented("language", pa.dictionary(pa.int8(), pa.string()), "BCP 47: zh-Hans, zh-Hant, …"),
+    documented("byline", pa.string(), "line under the headline naming the author or speaker"),
+    documented("body_text", pa.string(), "cleaned body, paragraphs joined by newlines", nullable=False),
+    documented("n_paragraphs", pa.int32(), "paragraphs in the body", nullable=False),
+    documented("n_speeches", pa.int32(), "speeches found in the body", nullable=False),
+    documented("char_count", pa.int32(), "characters in body_text", nullable=False),
+    documented("raw_sha256", pa.string(), "SHA-256 of the first page's raw bytes", nullable=False),
+    documented("extracted_at", TIMESTAMP, "when this row was extracted", nullable=False),
+    documented("pipeline_version", pa.string(), "forum-etl version that extracted it", nullable=False),
     *_PARTITION_FIELDS,
 ])
 
 SPEECHES = pa.schema([
-    _field("speech_id", pa.string(), "article_id-index, stable", nullable=False),
-    _field("article_id", pa.string(), "the article it belongs to", nullable=False),
-    _field("speech_index", pa.int16(), "order within the article, from 0", nullable=False),
-    _field("speaker_id", pa.string(), "stable id of the speaker (see speaker_id()), null when anonymous"),
-    _field("speaker_name", pa.string(), "normalised name (no inner spaces, Simplified); null when anonymous"),
-    _field("speaker_name_raw", pa.string(), "name as the page wrote it"),
-    _field("speaker_position", pa.string(), "post, e.g. 局长, 检察委员会副部级专职委员"),
-    _field("speaker_org", pa.string(), "organisation, e.g. 国家知识产权局"),
-    _field("role", pa.dictionary(pa.int8(), pa.string()), "speaker | host | journalist | guest | audience", nullable=False),
-    _field("title", pa.string(), "speech heading, if any"),
-    _field("text", pa.string(), "the speech, paragraphs joined by newlines", nullable=False),
-    _field("n_paragraphs", pa.int32(), "paragraphs in the speech", nullable=False),
-    _field("char_count", pa.int32(), "characters in text", nullable=False),
-    _field("start_offset", pa.int32(), "offset of the speech in the article's body_text", nullable=False),
-    _field("end_offset", pa.int32(), "end offset (exclusive) in body_text", nullable=False),
-    _field("published_at", TIMESTAMP, "the article's publish time"),
+    documented("speech_id", pa.string(), "article_id-index, stable", nullable=False),
+    documented("article_id", pa.string(), "the article it belongs to", nullable=False),
+    documented("speech_index", pa.int16(), "order within the article, from 0", nullable=False),
+    documented("speaker_id", pa.string(), "stable id of the speaker (see speaker_id()), null when anonymous"),
+    documented("speaker_name", pa.string(), "normalised name (no inner spaces, Simplified); null when anonymous"),
+    documented("speaker_name_raw", pa.string(), "name as the page wrote it"),
+    documented("speaker_position", pa.string(), "post, e.g. 局长, 检察委员会副部级专职委员"),
+    documented("speaker_org", pa.string(), "organisation, e.g. 国家知识产权局"),
+    documented("role", pa.dictionary(pa.int8(), pa.string()), "speaker | host | journalist | guest | audience", nullable=False),
+    documented("title", pa.string(), "speech heading, if any"),
+    documented("text", pa.string(), "the speech, paragraphs joined by newlines", nullable=False),
+    documented("n_paragraphs", pa.int32(), "paragraphs in the speech", nullable=False),
+    documented("char_count", pa.int32(), "characters in text", nullable=False),
+    documented("start_offset", pa.int32(), "offset of the speech in the article's body_text", nullable=False),
+    documented("end_offset", pa.int32(), "end offset (exclusive) in body_text", nullable=False),
+    documented("published_at", TIMESTAMP, "the article's publish time"),
     *_PARTITION_FIELDS,
 ])
 
 PARAGRAPHS = pa.schema([
-    _field("paragraph_id", pa.string(), "article_id-index", nullable=False),
-    _field("article_id", pa.string(), "the article", nullable=False),
-    _field("speech_id", pa.string(), "the speech it belongs to; null for lead and unattributed text"),
-    _field("paragraph_index", pa.int32(), "order in the body, from 0", nullable=False),
-    _field("text", pa.string(), "cleaned paragraph", nullable=False),
-    _field("char_count", pa.int32(), "characters", nullable=False),
+    documented("paragraph_id", pa.string(), "article_id-index", nullable=False),
+    documented("article_id", pa.string(), "the article", nullable=False),
+    documented("speech_id", pa.string(), "the speech it belongs to; null for lead and unattributed text"),
+    documented("paragraph_index", pa.int32(), "order in the body, from 0", nullable=False),
+    documented("text", pa.string(), "cleaned paragraph", nullable=False),
+    documented("char_count", pa.int32(), "characters", nullable=False),
     *_PARTITION_FIELDS,
 ])
 
 _SEEN = pa.struct([("position", pa.string()), ("org", pa.string()),
                    ("first_published_at", TIMESTAMP), ("last_published_at", TIMESTAMP)])
 SPEAKERS = pa.schema([
-    _field("speaker_id", pa.string(), "see speaker_id()", nullable=False),
-    _field("speaker_name", pa.string(), "normalised name", nullable=False),
-    _field("speaker_org", pa.string(), "organisation in the id (may be empty)"),
-    _field("names_seen", pa.list_(pa.string()), "raw spellings seen"),
-    _field("positions_seen", pa.list_(_SEEN), "posts and orgs seen, with first and last publish time"),
-    _field("n_speeches", pa.int32(), "speeches published", nullable=False),
+    documented("speaker_id", pa.string(), "see speaker_id()", nullable=False),
+    documented("speaker_name", pa.string(), "normalised name", nullable=False),
+    documented("speaker_org", pa.string(), "organisation in the id (may be empty)"),
+    documented("names_seen", pa.list_(pa.string()), "raw spellings seen"),
+    documented("positions_seen", pa.list_(_SEEN), "posts and orgs seen, with first and last publish time"),
+    documented("n_speeches", pa.int32(), "speeches published", nullable=False),
 ])
 
 SPEECH_TERMS = pa.schema([
-    _field("speech_id", pa.string(), "the speech", nullable=False),
-    _field("article_id", pa.string(), "the article of the speech", nullable=False),
-    _field("speaker_id", pa.string(), "its speaker (null when anonymous)"),
-    _field("term", pa.string(), "one of the speech's 40 most frequent words (jieba, stop words removed)", nullable=False),
-    _field("count", pa.int32(), "occurrences in the speech", nullable=False),
+    documented("speech_id", pa.string(), "the speech", nullable=False),
+    documented("article_id", pa.string(), "the article of the speech", nullable=False),
+    documented("speaker_id", pa.string(), "its speaker (null when anonymous)"),
+    documented("term", pa.string(), "one of the speech's 40 most frequent words (jieba, stop words removed)", nullable=False),
+    documented("count", pa.int32(), "occurrences in the speech", nullable=False),
     *_PARTITION_FIELDS,
 ])
 
 VALIDATION_RESULTS = pa.schema([
-    _field("run_id", pa.string(), "publish run", nullable=False),
-    _field("table_name", pa.string(), "table validated", nullable=False),
-    _field("expectation", pa.string(), "expectation type and column", nullable=False),
-    _field("success", pa.bool_(), "whether the batch met it", nullable=False),
-    _field("element_count", pa.int64(), "rows checked"),
-    _field("unexpected_count", pa.int64(), "rows that failed it"),
-    _field("validated_at", TIMESTAMP, "when", nullable=False),
+    documented("run_id", pa.string(), "publish run", nullable=False),
+    documented("table_name", pa.string(), "table validated", nullable=False),
+    documented("expectation", pa.string(), "expectation type and column", nullable=False),
+    documented("success", pa.bool_(), "whether the batch met it", nullable=False),
+    documented("element_count", pa.int64(), "rows checked"),
+    documented("unexpected_count", pa.int64(), "rows that failed it"),
+    documented("validated_at", TIMESTAMP, "when", nullable=False),
 ])
 
 QUARANTINE = pa.schema([
-    _field("run_id", pa.string(), "publish run", nullable=False),
-    _field("table_name", pa.string(), "table the row was meant for", nullable=False),
-    _field("article_id", pa.string(), "article whose rows were held back", nullable=False),
-    _field("failed_expectations", pa.list_(pa.string()), "expectations this row failed (empty: held back with its article)"),
-    _field("row_json", pa.string(), "the rejected row, as JSON", nullable=False),
-    _field("quarantined_at", TIMESTAMP, "when", nullable=False),
+    documented("run_id", pa.string(), "publish run", nullable=False),
+    documented("table_name", pa.string(), "table the row was meant for", nullable=False),
+    documented("article_id", pa.string(), "article whose rows were held back", nullable=False),
+    documented("failed_expectations", pa.list_(pa.string()), "expectations this row failed (empty: held back with its article)"),
+    documented("row_json", pa.string(), "the rejected row, as JSON", nullable=False),
+    documented("quarantined_at", TIMESTAMP, "when", nullable=False),
 ])
 
 EXTRACT_ERRORS = pa.schema([
-    _field("url", pa.string(), "first-page URL of the article that failed", nullable=False),
-    _field("source", pa.string(), "configured source"),
-    _field("reason", pa.string(), "why: empty page, no main content, unparseable HTML …", nullable=False),
-    _field("run_id", pa.string(), "run", nullable=False),
-    _field("failed_at", TIMESTAMP, "when", nullable=False),
+    documented("url", pa.string(), "first-page URL of the article that failed", nullable=False),
+    documented("source", pa.string(), "configured source"),
+    documented("reason", pa.string(), "why: empty page, no main content, unparseable HTML …", nullable=False),
+    documented("run_id", pa.string(), "run", nullable=False),
+    documented("failed_at", TIMESTAMP, "when", nullable=False),
 ])
 
 PUBLISHED_TABLES = {"articles": ARTICLES, "speeches": SPEECHES, "paragraphs": PARAGRAPHS, "speech_terms": SPEECH_TERMS}

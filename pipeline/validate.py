@@ -37,10 +37,6 @@ class Validation:
         return not self.failed_articles and not self.batch_failures
 
 
-def load_suite(table: str) -> dict:
-    return json.loads((EXPECTATIONS_DIR / f"{table}.json").read_text(encoding="utf-8"))
-
-
 def _describe(config) -> str:
     kwargs = config.kwargs
     column = kwargs.get("column") or "/".join(filter(None, [kwargs.get("column_A"), kwargs.get("column_B")]))
