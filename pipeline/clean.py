@@ -9,7 +9,7 @@ from datetime import datetime
 
 from pipeline.credits import (
     Credits, is_caption_line, is_credit_line, is_furniture_line, is_meta_line, is_plain_short_line,
-    lead_credits, parse_credits,
+    lead_credits, may_hold_captions, parse_credits,
 )
 from pipeline.extract.dates import parse_date
 from pipeline.names import join_spaced_names
@@ -25,6 +25,11 @@ _FULLWIDTH_ALNUM = str.maketrans(
 )
 
 _HAS_FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+# Over lines joined by NUL: anything that normalising a line would change.
+_UNNORMALISED = re.compile(r"[^\S ]|  |[\u200b\ufeff]|^ | $|\x00 | \x00")
+# Over the joined body: anything that normalize_text would change in an already
+# whitespace-normal line (a full-width letter or digit, a space between two characters).
+_NEEDS_TEXT_NORMALISING = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a ]")
 
 
 def normalize_whitespace(text: str) -> str:
@@ -36,10 +41,28 @@ def normalize_whitespace(text: str) -> str:
 def normalize_text(text: str) -> str:
     """The cleaned form of a line: whitespace collapsed, full-width letters and digits made
     ASCII, spaced names joined. CJK punctuation is left alone (no blanket NFKC)."""
-    text = normalize_whitespace(text)
+    return _normalize_characters(normalize_whitespace(text))
+
+
+def _normalize_characters(text: str) -> str:
     if _HAS_FULLWIDTH_ALNUM.search(text):
         text = text.translate(_FULLWIDTH_ALNUM)
     return join_spaced_names(text)
+
+
+def _normalized_lines(lines: list[str]) -> list[str]:
+    """normalize_whitespace over lines, empty ones dropped. Lines from `extract` are already
+    normal; one scan of the joined text confirms it instead of a call per line."""
+    if _UNNORMALISED.search("\x00".join(lines)):
+        lines = list(map(normalize_whitespace, lines))
+    return [line for line in lines if line]
+
+
+def _normalized_paragraphs(lines: list[str]) -> list[str]:
+    """normalize_text over whitespace-normal lines, with the same shortcut."""
+    if _NEEDS_TEXT_NORMALISING.search("\x00".join(lines)):
+        return [_normalize_characters(line) for line in lines]
+    return list(lines)
 
 
 # How far into the body the headline, byline and metadata lines can reach.
@@ -76,7 +99,7 @@ def clean(article: Article) -> Article:
     """A new Article whose paragraphs are the body only, normalised, with credits moved
     into authors/editor/photographers/source and a byline into `byline`."""
     title = normalize_whitespace(article.title)
-    raw = [line for line in map(normalize_whitespace, article.paragraphs_raw) if line]
+    raw = _normalized_lines(article.paragraphs_raw)
     credits = Credits(list(article.authors), list(article.photographers), article.editor, article.source)
 
     start, stop = _head_end(raw, title), len(raw)
@@ -90,8 +113,9 @@ def clean(article: Article) -> Article:
         credits.merge(parse_credits(raw[stop - 1]))
         stop -= 1
     body_raw = []
+    captions = may_hold_captions(raw[start:stop])
     for line in raw[start:stop]:
-        if is_caption_line(line):
+        if captions and is_caption_line(line):
             credits.merge(parse_credits(line))
         elif line != title:  # a headline repeated in the body is a video or photo caption
             body_raw.append(line)
@@ -107,7 +131,7 @@ def clean(article: Article) -> Article:
         byline=normalize_text(" ".join(byline)),
         published_at=published,
         published_precision=precision,
-        paragraphs=[normalize_text(line) for line in body_raw],
+        paragraphs=_normalized_paragraphs(body_raw),
         paragraphs_raw=body_raw,
     )
 
@@ -121,7 +145,7 @@ def join_pages(pages: list[Article]) -> Article:
     lines = list(first.paragraphs_raw)
     credits = Credits(list(first.authors), list(first.photographers), first.editor, first.source)
     for page in rest:
-        page_lines = [line for line in map(normalize_whitespace, page.paragraphs_raw) if line]
+        page_lines = _normalized_lines(page.paragraphs_raw)
         start = 0
         while start < len(page_lines) and _is_header_line(page_lines[start], title):
             start += 1

@@ -48,6 +48,7 @@ _NOTICE_LINE = re.compile(
 _CLAUSE_BREAK = re.compile(r"[,，;；|]|\s{2,}|(?<=整理|报道|采写|撰文)\s+|\s+(?=图片由|摄影|图/|圖/|通讯员|通訊員|实习记者|本报记者)")
 _CAPTION_START = re.compile(r"^[（(]?(?:图为|图：|图:|图片：|图片:|上图|下图|左图|右图|▲|△)")
 _CAPTION_END = re.compile(r"(?:摄|攝|摄影)\s*[)）]?$")
+_CAPTION_MARK = re.compile("[图摄攝▲△]")
 _ANY_PUNCTUATION = re.compile(r"[，。！？；：,.!?;:、]")
 _BYLINE_CHARS = 40
 _SENTENCE_END = re.compile(r"[。！？!?]|，.*，")
@@ -166,6 +167,11 @@ def is_furniture_line(line: str) -> bool:
     if _FURNITURE_LINE.match(_strip_brackets(text)):
         return True
     return len(text) <= 120 and bool(_NOTICE_LINE.search(text))
+
+
+def may_hold_captions(lines: list[str]) -> bool:
+    """False when no line can be a caption: one scan for the characters every caption has."""
+    return bool(_CAPTION_MARK.search("\n".join(lines)))
 
 
 def is_caption_line(line: str) -> bool:
