@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.names import join_spaced_names, looks_like_name
+from pipeline.textlines import lines_containing
 
 _COLON = r"\s*[:：]\s*"
 _OPEN, _CLOSE = "(（[【", ")）]】"
@@ -48,7 +49,8 @@ _NOTICE_LINE = re.compile(
 _CLAUSE_BREAK = re.compile(r"[,，;；|]|\s{2,}|(?<=整理|报道|采写|撰文)\s+|\s+(?=图片由|摄影|图/|圖/|通讯员|通訊員|实习记者|本报记者)")
 _CAPTION_START = re.compile(r"^[（(]?(?:图为|图：|图:|图片：|图片:|上图|下图|左图|右图|▲|△)")
 _CAPTION_END = re.compile(r"(?:摄|攝|摄影)\s*[)）]?$")
-_CAPTION_MARK = re.compile("[图摄攝▲△]")
+# Every caption starts or ends with one of these.
+_CAPTION_HINTS = ("图为", "图：", "图:", "图片", "上图", "下图", "左图", "右图", "▲", "△", "摄", "攝")
 _ANY_PUNCTUATION = re.compile(r"[，。！？；：,.!?;:、]")
 _BYLINE_CHARS = 40
 _SENTENCE_END = re.compile(r"[。！？!?]|，.*，")
@@ -169,9 +171,9 @@ def is_furniture_line(line: str) -> bool:
     return len(text) <= 120 and bool(_NOTICE_LINE.search(text))
 
 
-def may_hold_captions(lines: list[str]) -> bool:
-    """False when no line can be a caption: one scan for the characters every caption has."""
-    return bool(_CAPTION_MARK.search("\n".join(lines)))
+def caption_lines(lines: list[str]) -> set[int]:
+    """Indexes of the photo captions among `lines` (see is_caption_line)."""
+    return {index for index in lines_containing(lines, _CAPTION_HINTS) if is_caption_line(lines[index])}
 
 
 def is_caption_line(line: str) -> bool:

@@ -14,40 +14,16 @@ flattened by lxml itself: formatting tags dissolved into their text, links marke
 
 from __future__ import annotations
 
-import bisect
-import functools
-import itertools
 import re
 from dataclasses import dataclass
 
 from lxml import etree
 
-# Removed with their content: they never hold article text.
-UNWANTED_TAGS = (
-    "script", "style", "noscript", "iframe", "object", "embed", "svg", "canvas", "template",
-    "select", "button", "input", "textarea", "title", "map", "audio", "video", "frameset",
-)
-# Dissolved into their parent's text: they format a line, they never start one.
-INLINE_TAGS = (
-    "font", "span", "b", "strong", "em", "i", "u", "s", "strike", "small", "big", "sup", "sub",
-    "nobr", "label", "abbr", "acronym", "cite", "code", "tt", "var", "q", "ins", "del", "mark",
-    "time", "img", "wbr", "kbd", "samp", "dfn", "bdi", "bdo", "ruby", "rt", "rp", "data", "picture",
-    "source", "tbody", "thead", "tfoot", "tr",
-)
-FURNITURE_TAGS = frozenset({"nav", "aside", "footer"})
-# Private-use characters that bracket link text once the <a> elements are dissolved.
-LINK_START, LINK_END = "\ue000", "\ue001"
+from pipeline.extract._lines import cut_lines
+from pipeline.textlines import lines_matching
 
-_FURNITURE_HINT = re.compile(
-    r"comment|footer|sidebar|crumb|share|related|recommend|copyright|advert|(?<![a-z])ad[sv]?(?![a-z])"
-    r"|(?<![a-z])nav|menu|pinglun|xgxw|xgwz|tuijian|hotnews|paihang|login|toolbar|pager|pagination"
-    r"|disclaimer|(?<![a-z])hot(?![a-z])|(?<![a-z])rank",
-    re.IGNORECASE,
-)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SENTENCE_PUNCTUATION = re.compile(r"[，。！？；：、,.!?;“”]")
 _SENTENCE_END = re.compile(r"[。！？]|[.!?](?:\s|$)")
-_LINK_TEXT = re.compile(f"{LINK_START}([^{LINK_END}]*){LINK_END}?")
 # Headings of a comment section: the article ends there, however much prose the comments
 # hold. ("相关阅读" and the like are not among them: such boxes also sit inside articles.)
 _STOP_LINE = re.compile(r"^[【\[]?(?:网友评论|发表评论|我要评论|相关评论|评论区|热门评论|最新评论|精彩评论|网友留言|我要留言)")
@@ -92,40 +68,13 @@ class PageLines:
         return [self.texts[index] for index in self.content]
 
 
-def _is_furniture(element: etree._Element) -> bool:
-    return _names_furniture(element.get("class"), element.get("id"), element.get("style"))
-
-
-@functools.lru_cache(maxsize=8192)
-def _names_furniture(css_class: str | None, identifier: str | None, style: str | None) -> bool:
-    """Cached: a site repeats the same few class names on every page."""
-    hint = f"{css_class or ''} {identifier or ''}"
-    if _FURNITURE_HINT.search(hint):
-        return True
-    return bool(style and _HIDDEN_STYLE.search(style))
-
-
-def _flatten(root: etree._Element) -> None:
-    """Leave only block elements, with link text bracketed and <br> as newlines."""
-    etree.strip_elements(root, *UNWANTED_TAGS, with_tail=False)
-    etree.strip_tags(root, *INLINE_TAGS)
-    for link in root.iter("a"):
-        text = link.text
-        if text:
-            link.text = LINK_START + text + LINK_END
-    for line_break in root.iter("br"):
-        tail = line_break.tail
-        line_break.tail = "\n" + tail if tail else "\n"
-    etree.strip_tags(root, "a", "br")
-
-
 def _line_values(texts: list[str], link_chars: list[int], furniture: list[bool]) -> tuple[list[float], list[float]]:
     """Per line: (value when choosing the region, value when trimming its ends).
 
     Short plain lines count against a region (menus are made of them) but are neutral when
     trimming, so a speaker line or sub-heading at the edge of the article stays in.
     """
-    notices = _lines_matching(_NOTICE, texts, _NOTICE_HINTS)
+    notices = lines_matching(_NOTICE, texts, _NOTICE_HINTS)
     region_values: list[float] = []
     trim_values: list[float] = []
     for index, text in enumerate(texts):
@@ -147,33 +96,14 @@ def _line_values(texts: list[str], link_chars: list[int], furniture: list[bool])
     return region_values, trim_values
 
 
-def _lines_matching(pattern: re.Pattern[str], texts: list[str], hints: tuple[str, ...] = ()) -> set[int]:
-    """Indexes of the lines where `pattern` matches, one scan over the joined text instead of
-    a call per line. With `hints` (substrings every match holds), only the lines holding
-    one are searched: a substring test runs far faster than a regex alternation."""
-    joined = "\n".join(texts)
-    if hints and not any(hint in joined for hint in hints):
-        return set()
-    starts = list(itertools.accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
-    if not hints:
-        return {bisect.bisect_right(starts, match.start()) - 1 for match in pattern.finditer(joined)}
-    candidates = set()
-    for hint in hints:
-        position = joined.find(hint)
-        while position >= 0:
-            candidates.add(bisect.bisect_right(starts, position) - 1)
-            position = joined.find(hint, position + 1)
-    return {index for index in candidates if pattern.search(texts[index])}
-
-
 def _stop_lines(texts: list[str]) -> set[int]:
     """Indexes of the lines that end an article: a comment-section heading, the stamp of
     the next post."""
     headings = {
-        index for index in _lines_matching(_STOP_LINE, texts, _STOP_LINE_HINTS) if len(texts[index]) <= 20
+        index for index in lines_matching(_STOP_LINE, texts, _STOP_LINE_HINTS) if len(texts[index]) <= 20
     }
     stamps = {
-        index for index in _lines_matching(_POST_STAMP, texts)
+        index for index in lines_matching(_POST_STAMP, texts)
         if len(texts[index]) <= _STAMP_LINE_CHARS and "。" not in texts[index]
     }
     return headings | stamps
@@ -217,65 +147,9 @@ def _trimmed(values: list[float], texts: list[str]) -> tuple[int, int]:
     return start, stop
 
 
-def _walk(root: etree._Element) -> tuple[list[int], list[int], list[bool], list[tuple[int, str]]]:
-    """(parent, subtree end, furniture flag) of every element by pre-order index, and the
-    text pieces in document order with the element each belongs to."""
-    elements = list(root.iter())
-    index_of = {element: index for index, element in enumerate(elements)}
-    parents = [-1] + [index_of[element.getparent()] for element in elements[1:]]
-    count = len(elements)
-    # Subtree sizes bottom-up; in pre-order a subtree is the run [index, index + size).
-    sizes = [1] * count
-    for index in range(count - 1, 0, -1):
-        sizes[parents[index]] += sizes[index]
-    ends = [index + size for index, size in enumerate(sizes)]
-    # A tail follows its element's subtree; tails ending at the same place come innermost first.
-    tails_before: list[list[tuple[int, str]]] = [[] for _ in range(count + 1)]
-    for index in range(count - 1, 0, -1):
-        tail = elements[index].tail
-        if tail and not tail.isspace():
-            tails_before[ends[index]].append((parents[index], tail))
-    pieces: list[tuple[int, str]] = []
-    for index, element in enumerate(elements):
-        if tails_before[index]:
-            pieces += tails_before[index]
-        text = element.text
-        if text and not text.isspace():
-            pieces.append((index, text))
-    pieces += tails_before[count]
-    # Furniture flags cover whole subtrees, which are contiguous in pre-order.
-    furniture = [False] * count
-    marked = [e for e in root.iter(*FURNITURE_TAGS)]
-    marked += [
-        e for e in root.xpath("descendant-or-self::*[@class or @id or @style]")
-        if e.tag not in ("html", "body") and _is_furniture(e)  # their classes describe the page
-    ]
-    for element in marked:
-        index = index_of[element]
-        furniture[index : ends[index]] = [True] * (ends[index] - index)
-    return parents, ends, furniture, pieces
-
-
 def page_lines(root: etree._Element) -> PageLines:
-    """Cut a parsed page into lines and find its main content. Flattens `root` in place."""
-    _flatten(root)
-    parents, ends, furniture, pieces = _walk(root)
-
-    owners: list[int] = []
-    texts: list[str] = []
-    link_chars: list[int] = []
-    for owner, piece in pieces:
-        for line in piece.split("\n") if "\n" in piece else (piece,):
-            if LINK_START in line:
-                linked = sum(len("".join(m.split())) for m in _LINK_TEXT.findall(line))
-                line = line.replace(LINK_START, "").replace(LINK_END, "")
-            else:
-                linked = 0
-            line = " ".join(line.split())
-            if line:
-                owners.append(owner)
-                texts.append(line)
-                link_chars.append(linked)
+    """Cut a parsed page into lines and find its main content."""
+    texts, owners, link_chars, parents, ends, furniture = cut_lines(root)
     if not texts:
         return PageLines(texts=[], content=[])
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+from pipeline.textlines import line_of, line_starts
 
 # Chinese news sites publish in Beijing time and rarely say so.
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
@@ -102,13 +102,13 @@ def date_from_lines(lines: list[str], anchor: int) -> datetime | None:
     # One regex pass over the whole page text for years; then full dates are parsed nearest
     # first, stopping once no farther line could score better (a score is at least the distance).
     text = "\n".join(lines)
-    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    starts = line_starts(lines)
     candidates = []
     for year in _YEAR.finditer(text):
         position = year.start()
         if position and text[position - 1].isdecimal():
             continue
-        index = bisect.bisect_right(starts, position) - 1
+        index = line_of(starts, position)
         distance = anchor - index if index < anchor else 2 * (index - anchor) + 1
         candidates.append((distance, position, index))
     candidates.sort()

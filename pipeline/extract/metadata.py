@@ -20,6 +20,8 @@ _SIMPLIFIED_ONLY = frozenset("这个们说国会来时为与后对于发经过�
 
 _TRADITIONAL_CHARS = re.compile("[" + "".join(sorted(_TRADITIONAL_ONLY)) + "]")
 _SIMPLIFIED_CHARS = re.compile("[" + "".join(sorted(_SIMPLIFIED_ONLY)) + "]")
+# The script of a page shows in its first few thousand characters.
+_LANGUAGE_SAMPLE_CHARS = 3000
 _LETTERS = re.compile(r"[^\W\d_]")
 _LATIN_LETTERS = re.compile(r"[A-Za-z]")
 
@@ -104,6 +106,7 @@ def canonical_url(root: etree._Element, meta: dict[str, str], url: str) -> str:
 def language(text: str, root: etree._Element) -> str:
     """BCP 47 tag of the body: zh-Hans / zh-Hant by counting script-specific characters,
     otherwise the page's own lang attribute."""
+    text = text[:_LANGUAGE_SAMPLE_CHARS]
     traditional = len(_TRADITIONAL_CHARS.findall(text))
     simplified = len(_SIMPLIFIED_CHARS.findall(text))
     if traditional or simplified:

@@ -1,0 +1,330 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""Cut a parsed page into text lines, in C over lxml's libxml2 tree.
+
+This is the inner loop of extraction, run on every page of years of archives: a walk in
+Python creates an object per element and per text, which costs more than parsing the page.
+Here the walk reads libxml2's nodes directly (lxml's public C API) and creates Python
+objects only for the lines it returns.
+
+The cut: formatting elements (INLINE) dissolve into the line around them, <br> and newlines
+end a line, elements that never hold article text (UNWANTED) are skipped with their content,
+and every other element is a block: it ends the line before it and starts a new one. Text
+inside <a> (outside any block nested in it) counts as link text. Blocks form a tree, numbered
+in document order; `pipeline.extract.body` scores the lines and picks the article's block.
+"""
+
+from cpython.mem cimport PyMem_Free, PyMem_Realloc
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.string cimport memcmp, memcpy, memset, strcmp, strlen
+
+cimport lxml.includes.etreepublic as cetree
+from lxml.includes cimport tree
+from lxml.includes.etreepublic cimport _Element
+
+cetree.import_lxml__etree()
+
+# Tag kinds.
+cdef enum:
+    BLOCK = 0
+    UNWANTED = 1
+    INLINE = 2
+    LINK = 3
+    BREAK = 4
+    FURNITURE = 5  # a block that is page furniture by its tag alone
+    PAGE = 6       # <html>, <body>: their classes describe the page, not a region of it
+
+UNWANTED_TAGS = (
+    "script", "style", "noscript", "iframe", "object", "embed", "svg", "canvas", "template",
+    "select", "button", "input", "textarea", "title", "map", "audio", "video", "frameset",
+)
+INLINE_TAGS = (
+    "font", "span", "b", "strong", "em", "i", "u", "s", "strike", "small", "big", "sup", "sub",
+    "nobr", "label", "abbr", "acronym", "cite", "code", "tt", "var", "q", "ins", "del", "mark",
+    "time", "img", "wbr", "kbd", "samp", "dfn", "bdi", "bdo", "ruby", "rt", "rp", "data", "picture",
+    "source", "tbody", "thead", "tfoot", "tr",
+)
+FURNITURE_TAGS = ("nav", "aside", "footer")
+# Words in an element's class or id (any case) that name page furniture. Most count anywhere
+# ("newsSidebar"); some only at the start of a word ("navbar", not "canvas"), or only as a
+# whole word ("ad", "ads", "adv", "hot": not "head", "shot").
+FURNITURE_WORDS = (
+    "comment", "footer", "sidebar", "crumb", "share", "related", "recommend", "copyright",
+    "advert", "menu", "pinglun", "xgxw", "xgwz", "tuijian", "hotnews", "paihang", "login",
+    "toolbar", "pager", "pagination", "disclaimer",
+)
+FURNITURE_WORD_STARTS = ("nav", "rank")
+FURNITURE_WHOLE_WORDS = ("ad", "ads", "adv", "hot")
+# In a style attribute, blanks removed: hidden content is never the article.
+HIDDEN_STYLES = ("display:none", "visibility:hidden")
+
+# Tag names and furniture words in C, grouped by first letter, so that classifying an element
+# costs a few short compares and creates no Python objects.
+cdef enum:
+    ANYWHERE = 0
+    WORD_START = 1
+    WHOLE_WORD = 2
+
+
+cdef struct _Table:
+    int count
+    int starts[129]       # entries beginning with letter c: [starts[c], starts[c + 1])
+    const char* names[96]
+    int lengths[96]
+    int values[96]
+
+
+cdef _Table _tags, _words, _styles
+_KEEP_ALIVE = []  # the bytes the tables point into
+
+
+cdef void _fill(_Table* table, entries) except *:
+    entries = sorted((name.encode(), value) for name, value in entries)
+    assert len(entries) <= 96
+    _KEEP_ALIVE.append(entries)
+    table.count = len(entries)
+    for position, (name, value) in enumerate(entries):
+        table.names[position] = name
+        table.lengths[position] = len(name)
+        table.values[position] = value
+    for letter in range(129):
+        table.starts[letter] = sum(1 for name, _ in entries if name[0] < letter)
+
+
+_fill(&_tags, [(name, kind) for names, kind in (
+    (UNWANTED_TAGS, UNWANTED), (INLINE_TAGS, INLINE), (("a",), LINK), (("br",), BREAK),
+    (FURNITURE_TAGS, FURNITURE), (("html", "body"), PAGE)) for name in names])
+_fill(&_words, [(word, rule) for words, rule in (
+    (FURNITURE_WORDS, ANYWHERE), (FURNITURE_WORD_STARTS, WORD_START), (FURNITURE_WHOLE_WORDS, WHOLE_WORD))
+    for word in words])
+_fill(&_styles, [(style, ANYWHERE) for style in HIDDEN_STYLES])
+
+
+cdef int _kind_of(const char* name) noexcept:
+    cdef unsigned char first = <unsigned char>name[0]
+    cdef int position
+    if first >= 128:
+        return BLOCK
+    for position in range(_tags.starts[first], _tags.starts[first + 1]):
+        if strcmp(name, _tags.names[position]) == 0:
+            return _tags.values[position]
+    return BLOCK
+
+
+cdef inline bint _is_letter(unsigned char c) noexcept:
+    return 97 <= c <= 122  # the text is lower-cased first
+
+
+cdef bint _mentions(const _Table* table, const unsigned char* text, Py_ssize_t length) noexcept:
+    """True when a word of `table` occurs in lower-cased `text` under its rule."""
+    cdef Py_ssize_t at, end
+    cdef int position
+    cdef unsigned char first
+    for at in range(length):
+        first = text[at]
+        if first >= 128:
+            continue
+        for position in range(table.starts[first], table.starts[first + 1]):
+            end = at + table.lengths[position]
+            if end > length or memcmp(text + at, table.names[position], table.lengths[position]) != 0:
+                continue
+            if table.values[position] != ANYWHERE and at > 0 and _is_letter(text[at - 1]):
+                continue
+            if table.values[position] == WHOLE_WORD and end < length and _is_letter(text[end]):
+                continue
+            return True
+    return False
+
+
+cdef Py_ssize_t _lowered(const unsigned char* value, unsigned char* out, Py_ssize_t at, Py_ssize_t size,
+                         bint drop_blanks) noexcept:
+    """Append `value` lower-cased to out[at:size]; returns the new end."""
+    cdef unsigned char c
+    while value[0] and at < size:
+        c = value[0]
+        value += 1
+        if drop_blanks and (c == 32 or 9 <= c <= 13):
+            continue
+        out[at] = c + 32 if 65 <= c <= 90 else c
+        at += 1
+    return at
+
+
+cdef bint _is_furniture_element(tree.xmlNode* node) noexcept:
+    """By its class, id or style attribute."""
+    cdef unsigned char names[512]
+    cdef unsigned char style[256]
+    cdef Py_ssize_t names_length = 0, style_length = 0
+    cdef tree.xmlAttr* attribute = node.properties
+    cdef const unsigned char* value
+    while attribute is not NULL:
+        if attribute.children is not NULL and attribute.children.content is not NULL:
+            value = <const unsigned char*>attribute.children.content
+            if strcmp(<const char*>attribute.name, "class") == 0 or strcmp(<const char*>attribute.name, "id") == 0:
+                if names_length:
+                    names[names_length] = 32
+                    names_length += 1
+                names_length = _lowered(value, names, names_length, 511, False)
+            elif strcmp(<const char*>attribute.name, "style") == 0:
+                style_length = _lowered(value, style, 0, 256, True)
+        attribute = attribute.next
+    return _mentions(&_words, names, names_length) or _mentions(&_styles, style, style_length)
+
+
+cdef inline Py_ssize_t _space_length(const unsigned char* s, Py_ssize_t i, Py_ssize_t n) noexcept:
+    """Byte length of the whitespace character at s[i] (as str.split() counts whitespace,
+    the newline aside), or 0."""
+    cdef unsigned char c = s[i]
+    if c == 32 or c == 9 or c == 11 or c == 12 or c == 13 or (28 <= c <= 31):
+        return 1
+    if c == 0xC2 and i + 1 < n and (s[i + 1] == 0x85 or s[i + 1] == 0xA0):
+        return 2
+    if i + 2 < n:
+        if c == 0xE3 and s[i + 1] == 0x80 and s[i + 2] == 0x80:
+            return 3
+        if c == 0xE2:
+            if s[i + 1] == 0x80 and (s[i + 2] <= 0x8A or s[i + 2] == 0xA8 or s[i + 2] == 0xA9 or s[i + 2] == 0xAF):
+                return 3
+            if s[i + 1] == 0x81 and s[i + 2] == 0x9F:
+                return 3
+        if c == 0xE1 and s[i + 1] == 0x9A and s[i + 2] == 0x80:
+            return 3
+    return 0
+
+
+cdef class _Cut:
+    """The lines and blocks of one page, filled by a single walk."""
+
+    cdef unsigned char* text      # the current line piece, UTF-8
+    cdef unsigned char* linked    # per byte of `text`: inside a link
+    cdef unsigned char* line      # scratch: one line with its blanks collapsed
+    cdef Py_ssize_t length, capacity
+    cdef list texts, owners, link_chars, parents, ends, furniture
+
+    def __cinit__(self):
+        self.texts, self.owners, self.link_chars = [], [], []
+        self.parents, self.ends, self.furniture = [], [], []
+
+    def __dealloc__(self):
+        PyMem_Free(self.text)
+        PyMem_Free(self.linked)
+        PyMem_Free(self.line)
+
+    cdef int _reserve(self, Py_ssize_t extra) except -1:
+        cdef Py_ssize_t capacity = self.capacity or 4096
+        if self.length + extra <= self.capacity:
+            return 0
+        while capacity < self.length + extra:
+            capacity *= 2
+        self.text = <unsigned char*>PyMem_Realloc(self.text, capacity)
+        self.linked = <unsigned char*>PyMem_Realloc(self.linked, capacity)
+        self.line = <unsigned char*>PyMem_Realloc(self.line, capacity)
+        if self.text is NULL or self.linked is NULL or self.line is NULL:
+            raise MemoryError()
+        self.capacity = capacity
+        return 0
+
+    cdef int _append(self, const unsigned char* content, bint in_link) except -1:
+        if content is NULL:
+            return 0
+        cdef Py_ssize_t size = strlen(<const char*>content)
+        self._reserve(size)
+        memcpy(self.text + self.length, content, size)
+        memset(self.linked + self.length, in_link, size)
+        self.length += size
+        return 0
+
+    cdef int _flush(self, int owner) except -1:
+        """Turn the piece gathered so far into lines owned by block `owner`: cut at newlines,
+        blanks collapsed to one space, none at either end."""
+        cdef const unsigned char* s = self.text
+        cdef unsigned char* line = self.line
+        cdef Py_ssize_t n = self.length, i = 0, out = 0, linked = 0, size, k
+        cdef bint pending_space = False
+        cdef unsigned char c
+        while True:
+            if i >= n or s[i] == 10:  # a line ends
+                if out:
+                    self.texts.append(PyUnicode_DecodeUTF8(<char*>line, out, "replace"))
+                    self.owners.append(owner)
+                    self.link_chars.append(linked)
+                if i >= n:
+                    break
+                out = linked = 0
+                pending_space = False
+                i += 1
+                continue
+            c = s[i]
+            if c < 0x80:
+                if c == 32 or 9 <= c <= 13 or 28 <= c <= 31:
+                    pending_space = out > 0
+                    i += 1
+                    continue
+                size = 1
+            else:
+                if c == 0xC2 or c == 0xE1 or c == 0xE2 or c == 0xE3:
+                    size = _space_length(s, i, n)
+                    if size:
+                        pending_space = out > 0
+                        i += size
+                        continue
+                size = 2 if c < 0xE0 else 3 if c < 0xF0 else 4
+                if i + size > n:
+                    size = n - i
+            if pending_space:
+                line[out] = 32
+                out += 1
+                pending_space = False
+            linked += self.linked[i]
+            for k in range(size):
+                line[out + k] = s[i + k]
+            out += size
+            i += size
+        self.length = 0
+        return 0
+
+    cdef int _block(self, tree.xmlNode* node, int parent, int kind, bint furniture) except -1:
+        cdef int index = len(self.parents)
+        self.parents.append(parent)
+        self.ends.append(0)
+        if not furniture:
+            furniture = kind == FURNITURE or (kind != PAGE and node.properties is not NULL and _is_furniture_element(node))
+        self.furniture.append(furniture)
+        self._walk(node, index, False, furniture)
+        self._flush(index)
+        self.ends[index] = len(self.parents)
+        return 0
+
+    cdef int _walk(self, tree.xmlNode* node, int owner, bint in_link, bint furniture) except -1:
+        cdef tree.xmlNode* child = node.children
+        cdef int kind
+        while child is not NULL:
+            if child.type == tree.XML_TEXT_NODE or child.type == tree.XML_CDATA_SECTION_NODE:
+                self._append(child.content, in_link)
+            elif child.type == tree.XML_ELEMENT_NODE:
+                kind = _kind_of(<const char*>child.name)
+                if kind == INLINE:
+                    self._walk(child, owner, in_link, furniture)
+                elif kind == LINK:
+                    self._walk(child, owner, True, furniture)
+                elif kind == BREAK:
+                    self._append(<const unsigned char*>b"\n", in_link)
+                elif kind != UNWANTED:
+                    self._flush(owner)
+                    self._block(child, owner, kind, furniture)
+            child = child.next
+        return 0
+
+
+def cut_lines(_Element root not None):
+    """(texts, owners, link_chars, parents, ends, furniture) of the page under `root`.
+
+    texts: the lines in document order, blanks collapsed; owners: the block each line belongs
+    to; link_chars: how many of its non-blank characters are link text. Blocks are numbered in
+    document order from `root` (0): parents (−1 for root), ends (a block's subtree is the
+    range [index, end)), furniture (inside an element that is page furniture by its tag, its
+    class or id (FURNITURE_WORDS) or its style (HIDDEN_STYLES)).
+    """
+    cdef _Cut cut = _Cut()
+    cdef tree.xmlNode* node = root._c_node
+    cut._block(node, -1, _kind_of(<const char*>node.name), False)
+    return cut.texts, cut.owners, cut.link_chars, cut.parents, cut.ends, cut.furniture
