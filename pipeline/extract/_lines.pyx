@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
-"""Cut a parsed page into text lines, in C over lxml's libxml2 tree.
+"""Cut a parsed page into text lines and score them, in C over lxml's libxml2 tree.
 
 This is the inner loop of extraction, run on every page of years of archives: a walk in
 Python creates an object per element and per text, which costs more than parsing the page.
@@ -10,7 +10,10 @@ The cut: formatting elements (INLINE) dissolve into the line around them, <br> a
 end a line, elements that never hold article text (UNWANTED) are skipped with their content,
 and every other element is a block: it ends the line before it and starts a new one. Text
 inside <a> (outside any block nested in it) counts as link text. Blocks form a tree, numbered
-in document order; `pipeline.extract.body` scores the lines and picks the article's block.
+in document order.
+
+The scoring (`main_content`) picks the article's block from the lines' values and trims it;
+`pipeline.extract.body` describes the method and adds the pattern-based rules.
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
@@ -328,3 +331,143 @@ def cut_lines(_Element root not None):
     cdef tree.xmlNode* node = root._c_node
     cut._block(node, -1, _kind_of(<const char*>node.name), False)
     return cut.texts, cut.owners, cut.link_chars, cut.parents, cut.ends, cut.furniture
+
+
+# Scoring the lines: which block is the article, and which of its lines are the content.
+
+# A line shorter than this without punctuation reads as a label ("首页", "分享到"), not prose.
+LABEL_CHARS = 20
+# How much a character of a link list weighs against the region that holds it.
+LINK_PENALTY = 0.5
+# A run of prose lines with this many characters is article text wherever it stands.
+PARAGRAPH_CHARS = 50
+# How much label weight a parent may add and still count as the same region.
+CLIMB_TOLERANCE = 20.0
+# Above this share of characters inside links, a line is navigation.
+MAX_LINK_DENSITY = 0.4
+
+
+cdef inline bint _is_sentence_punctuation(Py_UCS4 c) noexcept:
+    return c in "，。！？；：、,.!?;“”"
+
+
+cdef bint _has_sentence_punctuation(str text) noexcept:
+    cdef Py_UCS4 c
+    for c in text:
+        if _is_sentence_punctuation(c):
+            return True
+    return False
+
+
+cdef bint _ends_a_sentence(str text):
+    """Holds 。！？, or . ! ? before a blank or at the end."""
+    cdef Py_ssize_t index, length = len(text)
+    cdef Py_UCS4 c
+    for index in range(length):
+        c = text[index]
+        if c == "。" or c == "！" or c == "？":
+            return True
+        if (c == "." or c == "!" or c == "?") and (index + 1 == length or text[index + 1].isspace()):
+            return True
+    return False
+
+
+def main_content(list texts, list owners, list link_chars, list parents, list ends, list furniture,
+                 set notices, set stops):
+    """Indexes of the lines that are the main content, ascending (see pipeline.extract.body).
+
+    Each line gets two values: one for choosing the region, one for trimming its ends. Prose
+    counts its non-link characters; link lists, furniture and site notices (`notices`) count
+    against; short plain lines count against a region (menus are made of them) but are
+    neutral when trimming, so a speaker line or sub-heading at the edge of the article stays.
+    The region is the block whose subtree has the largest total, climbing to a parent that
+    adds only a few labels; it is trimmed to the run from its first to its last paragraph,
+    ending at the first stop line (`stops`) once a sentence has been read.
+    """
+    cdef Py_ssize_t count = len(texts), blocks = len(parents), index, owner, chars, linked
+    cdef double region_value, trim_value
+    cdef list region_values = [0.0] * count, trim_values = [0.0] * count
+    for index in range(count):
+        text = <str>texts[index]
+        chars = len(text)
+        linked = link_chars[index]
+        owner = owners[index]
+        if furniture[owner]:
+            region_value = trim_value = -chars
+        elif linked > MAX_LINK_DENSITY * chars:
+            # Link lists are dropped from the output anyway; they only weigh against a region.
+            region_value, trim_value = -LINK_PENALTY * chars, -chars
+        elif chars - linked < LABEL_CHARS and not _has_sentence_punctuation(text):
+            region_value, trim_value = -0.5 * (chars - linked), 0.0
+        elif index in notices:
+            region_value = trim_value = -chars
+        else:
+            region_value = trim_value = chars - linked
+        region_values[index] = region_value
+        trim_values[index] = trim_value
+
+    cdef list totals = [0.0] * blocks
+    for index in range(count):
+        totals[owners[index]] += region_values[index]
+    for index in range(blocks - 1, 0, -1):
+        totals[parents[index]] += totals[index]
+    cdef Py_ssize_t best = 0
+    for index in range(1, blocks):
+        if totals[index] > totals[best]:
+            best = index
+    # A parent that adds only a few short labels (a heading, a speaker line above a lone
+    # paragraph) is the article too.
+    while parents[best] >= 0 and totals[parents[best]] >= totals[best] - CLIMB_TOLERANCE:
+        best = parents[best]
+    cdef Py_ssize_t first = best, last = ends[best]
+    cdef bint keep_furniture = furniture[best]
+    cdef list region = [
+        index for index in range(count)
+        if first <= owners[index] < last and (keep_furniture or not furniture[owners[index]])
+    ]
+    start, stop = _trimmed(region, trim_values, texts, stops)
+    return [
+        index for index in region[start:stop]
+        if link_chars[index] <= MAX_LINK_DENSITY * len(<str>texts[index])
+    ]
+
+
+cdef tuple _trimmed(list region, list values, list texts, set stops):
+    """The [start, stop) run of `region` from the first to the last real paragraph, widened
+    over the neutral or prose lines beside it (a heading and speaker line before; credits, a
+    table of short cells after) up to the first link list or furniture line.
+
+    A paragraph is a run of prose lines (hard-wrapped pages break one into many short lines)
+    holding at least PARAGRAPH_CHARS of prose. A stop line (a comment-section heading, the
+    stamp of the next post) ends the article whatever follows, once a sentence of it has been
+    read (so the dated metadata line under a headline is not mistaken for the next post).
+    """
+    cdef Py_ssize_t length = len(region), index, run_start = 0, start, stop
+    cdef Py_ssize_t first_run_start = -1, last_run_stop = -1
+    cdef double run_total = 0.0, value
+    cdef bint read_a_sentence = False, stop_here
+    for index in range(length + 1):
+        value = values[region[index]] if index < length else -1.0
+        stop_here = read_a_sentence and index < length and region[index] in stops
+        if not read_a_sentence and value > 0 and _ends_a_sentence(texts[region[index]]):
+            read_a_sentence = True
+        if value > 0 and not stop_here:
+            if run_total == 0:
+                run_start = index
+            run_total += value
+            continue
+        if run_total >= PARAGRAPH_CHARS:
+            if first_run_start < 0:
+                first_run_start = run_start
+            last_run_stop = index
+        run_total = 0.0
+        if stop_here:
+            break
+    if first_run_start < 0:
+        return 0, length
+    start, stop = first_run_start, last_run_stop
+    while start > 0 and values[region[start - 1]] >= 0:
+        start -= 1
+    while stop < length and values[region[stop]] >= 0 and region[stop] not in stops:
+        stop += 1
+    return start, stop
