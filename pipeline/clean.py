@@ -14,6 +14,7 @@ from pipeline.credits import (
 from pipeline.extract.dates import parse_date
 from pipeline.names import join_spaced_names
 from pipeline.records import Article
+from pipeline.textlines import lines_matching
 
 # Every kind of blank a CMS writes: ideographic and no-break spaces, tabs, zero-width
 # characters, the byte-order mark.
@@ -64,10 +65,11 @@ def _normalized_lines(lines: list[str]) -> list[str]:
 
 
 def _normalized_paragraphs(lines: list[str]) -> list[str]:
-    """normalize_text over whitespace-normal lines, with the same shortcut."""
-    if _NEEDS_TEXT_NORMALISING.search("\x00".join(lines)):
-        return [_normalize_characters(line) for line in lines]
-    return list(lines)
+    """normalize_text over whitespace-normal lines: only the lines it would change."""
+    paragraphs = list(lines)
+    for index in lines_matching(_NEEDS_TEXT_NORMALISING, lines):
+        paragraphs[index] = _normalize_characters(lines[index])
+    return paragraphs
 
 
 # How far into the body the headline, byline and metadata lines can reach.

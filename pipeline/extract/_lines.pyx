@@ -194,6 +194,44 @@ cdef inline Py_ssize_t _space_length(const unsigned char* s, Py_ssize_t i, Py_ss
     return 0
 
 
+cdef class Substrings:
+    """Groups of substrings to look for in every line as it is cut (see cut_lines): a cheap
+    first pass for the pattern-based rules, which then search only the lines it found."""
+
+    cdef readonly int group_count
+    cdef list _keep_alive
+    cdef int starts[257]  # entries whose first byte is b: [starts[b], starts[b + 1])
+    cdef const unsigned char* names[64]
+    cdef int lengths[64]
+    cdef int groups[64]
+
+    def __cinit__(self, groups):
+        entries = sorted((text.encode(), group) for group, texts in enumerate(groups) for text in texts)
+        if len(entries) > 64 or len(groups) > 32 or any(not name for name, _ in entries):
+            raise ValueError("at most 32 groups and 64 non-empty substrings")
+        self.group_count = len(groups)
+        self._keep_alive = entries
+        for position, (name, group) in enumerate(entries):
+            self.names[position] = name
+            self.lengths[position] = len(name)
+            self.groups[position] = group
+        for byte in range(257):
+            self.starts[byte] = sum(1 for name, _ in entries if name[0] < byte)
+
+    cdef unsigned int found_in(self, const unsigned char* text, Py_ssize_t length) noexcept:
+        """Bit g set when a substring of group g occurs in text[:length]."""
+        cdef unsigned int found = 0
+        cdef Py_ssize_t at
+        cdef int position, size
+        for at in range(length):
+            for position in range(self.starts[text[at]], self.starts[text[at] + 1]):
+                size = self.lengths[position]
+                if (at + size <= length and (size == 1 or text[at + 1] == self.names[position][1])
+                        and memcmp(text + at, self.names[position], size) == 0):
+                    found |= 1u << self.groups[position]
+        return found
+
+
 cdef class _Cut:
     """The lines and blocks of one page, filled by a single walk."""
 
@@ -201,11 +239,14 @@ cdef class _Cut:
     cdef unsigned char* linked    # per byte of `text`: inside a link
     cdef unsigned char* line      # scratch: one line with its blanks collapsed
     cdef Py_ssize_t length, capacity
-    cdef list texts, owners, link_chars, parents, ends, furniture
+    cdef list texts, owners, link_chars, parents, ends, furniture, found
+    cdef Substrings substrings
 
-    def __cinit__(self):
+    def __cinit__(self, Substrings substrings):
         self.texts, self.owners, self.link_chars = [], [], []
         self.parents, self.ends, self.furniture = [], [], []
+        self.substrings = substrings
+        self.found = [[] for _ in range(substrings.group_count if substrings is not None else 0)]
 
     def __dealloc__(self):
         PyMem_Free(self.text)
@@ -247,6 +288,7 @@ cdef class _Cut:
         while True:
             if i >= n or s[i] == 10:  # a line ends
                 if out:
+                    self._found_in_line(out)
                     self.texts.append(PyUnicode_DecodeUTF8(<char*>line, out, "replace"))
                     self.owners.append(owner)
                     self.link_chars.append(linked)
@@ -285,6 +327,18 @@ cdef class _Cut:
         self.length = 0
         return 0
 
+    cdef int _found_in_line(self, Py_ssize_t length) except -1:
+        """Note the line about to be added under each group of substrings it holds."""
+        cdef unsigned int found
+        cdef int group
+        if self.substrings is None:
+            return 0
+        found = self.substrings.found_in(self.line, length)
+        for group in range(self.substrings.group_count):
+            if found & (1u << group):
+                (<list>self.found[group]).append(len(self.texts))
+        return 0
+
     cdef int _block(self, tree.xmlNode* node, int parent, int kind, bint furniture) except -1:
         cdef int index = len(self.parents)
         self.parents.append(parent)
@@ -318,19 +372,20 @@ cdef class _Cut:
         return 0
 
 
-def cut_lines(_Element root not None):
-    """(texts, owners, link_chars, parents, ends, furniture) of the page under `root`.
+def cut_lines(_Element root not None, Substrings substrings=None):
+    """(texts, owners, link_chars, parents, ends, furniture, found) of the page under `root`.
 
     texts: the lines in document order, blanks collapsed; owners: the block each line belongs
     to; link_chars: how many of its non-blank characters are link text. Blocks are numbered in
     document order from `root` (0): parents (−1 for root), ends (a block's subtree is the
     range [index, end)), furniture (inside an element that is page furniture by its tag, its
-    class or id (FURNITURE_WORDS) or its style (HIDDEN_STYLES)).
+    class or id (FURNITURE_WORDS) or its style (HIDDEN_STYLES)). found: per group of
+    `substrings`, the lines that hold one of its substrings.
     """
-    cdef _Cut cut = _Cut()
+    cdef _Cut cut = _Cut(substrings)
     cdef tree.xmlNode* node = root._c_node
     cut._block(node, -1, _kind_of(<const char*>node.name), False)
-    return cut.texts, cut.owners, cut.link_chars, cut.parents, cut.ends, cut.furniture
+    return cut.texts, cut.owners, cut.link_chars, cut.parents, cut.ends, cut.furniture, cut.found
 
 
 # Scoring the lines: which block is the article, and which of its lines are the content.

@@ -20,16 +20,14 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from pipeline.extract._lines import cut_lines, main_content
-from pipeline.textlines import lines_matching
+from pipeline.extract._lines import Substrings, cut_lines, main_content
 
 # Headings of a comment section: the article ends there, however much prose the comments
 # hold. ("相关阅读" and the like are not among them: such boxes also sit inside articles.)
 _STOP_LINE = re.compile(r"^[【\[]?(?:网友评论|发表评论|我要评论|相关评论|评论区|热门评论|最新评论|精彩评论|网友留言|我要留言)")
 # A short line stamped with a date and time, after the article has begun, heads the next
 # post of a thread or the next comment ("〓 留言板 发布时间 2005/05/18 13:45:40 by 某某 〓").
-# Lines are whitespace-normal (single spaces), so " *" is every run of blanks and never
-# reaches into the next line when lines are scanned joined.
+# Lines are whitespace-normal (single spaces), so " *" is every run of blanks.
 _POST_STAMP = re.compile(r"(?:19|20)\d\d *[-/.年] *\d{1,2} *[-/.月] *\d{1,2} *日? *\d{1,2}[:：]\d\d")
 _STAMP_LINE_CHARS = 80
 _STOP_LINE_HINTS = ("评论", "留言")
@@ -54,24 +52,22 @@ class PageLines:
         return [self.texts[index] for index in self.content]
 
 
-def _stop_lines(texts: list[str]) -> set[int]:
-    """Indexes of the lines that end an article: a comment-section heading, the stamp of
-    the next post."""
-    headings = {
-        index for index in lines_matching(_STOP_LINE, texts, _STOP_LINE_HINTS) if len(texts[index]) <= 20
-    }
-    stamps = {
-        index for index in lines_matching(_POST_STAMP, texts)
-        if len(texts[index]) <= _STAMP_LINE_CHARS and "。" not in texts[index]
-    }
-    return headings | stamps
+# What the pattern rules look for, found by the cut (lines without any are never searched).
+_SUBSTRINGS = Substrings((_NOTICE_HINTS, _STOP_LINE_HINTS, (":", "：")))
 
 
 def page_lines(root: etree._Element) -> PageLines:
     """Cut a parsed page into lines and find its main content."""
-    texts, owners, link_chars, parents, ends, furniture = cut_lines(root)
+    texts, owners, link_chars, parents, ends, furniture, found = cut_lines(root, _SUBSTRINGS)
     if not texts:
         return PageLines(texts=[], content=[])
-    notices = lines_matching(_NOTICE, texts, _NOTICE_HINTS)
-    content = main_content(texts, owners, link_chars, parents, ends, furniture, notices, _stop_lines(texts))
+    might_be_notices, might_be_headings, might_be_stamps = found
+    notices = {index for index in might_be_notices if _NOTICE.search(texts[index])}
+    # Stop lines: a comment-section heading, the stamp of the next post.
+    stops = {index for index in might_be_headings if len(texts[index]) <= 20 and _STOP_LINE.match(texts[index])}
+    stops.update(
+        index for index in might_be_stamps
+        if len(texts[index]) <= _STAMP_LINE_CHARS and "。" not in texts[index] and _POST_STAMP.search(texts[index])
+    )
+    content = main_content(texts, owners, link_chars, parents, ends, furniture, notices, stops)
     return PageLines(texts=texts, content=content)

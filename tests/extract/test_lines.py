@@ -12,7 +12,7 @@ def cut(html: str, selector: str | None = None):
     root = etree.fromstring(html.encode(), etree.HTMLParser(encoding="utf-8"))
     if selector:
         root = root.xpath(selector)[0]
-    texts, owners, link_chars, parents, ends, furniture = cut_lines(root)
+    texts, owners, link_chars, parents, ends, furniture, _ = cut_lines(root)
     return dict(texts=texts, owners=owners, link_chars=link_chars, parents=parents, ends=ends, furniture=furniture)
 
 
