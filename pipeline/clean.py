@@ -14,7 +14,6 @@ from pipeline.credits import (
 from pipeline.extract.dates import parse_date
 from pipeline.names import join_spaced_names
 from pipeline.records import Article
-from pipeline.textlines import lines_matching
 
 # Every kind of blank a CMS writes: ideographic and no-break spaces, tabs, zero-width
 # characters, the byte-order mark.
@@ -29,9 +28,6 @@ _HAS_FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 # Every blank but the ASCII space, spelled out: a plain character class scans much faster
 # than the alternation above.
 _BLANKS_BUT_SPACE = re.compile("[\t\n\x0b-\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]")
-# Over the joined body: anything that normalize_text would change in an already
-# whitespace-normal line (a full-width letter or digit, a space between two characters).
-_NEEDS_TEXT_NORMALISING = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a ]")
 
 
 def normalize_whitespace(text: str) -> str:
@@ -65,11 +61,13 @@ def _normalized_lines(lines: list[str]) -> list[str]:
 
 
 def _normalized_paragraphs(lines: list[str]) -> list[str]:
-    """normalize_text over whitespace-normal lines: only the lines it would change."""
-    paragraphs = list(lines)
-    for index in lines_matching(_NEEDS_TEXT_NORMALISING, lines):
-        paragraphs[index] = _normalize_characters(lines[index])
-    return paragraphs
+    """normalize_text over whitespace-normal lines: only the lines it would change (with a
+    space, or a full-width letter or digit, which one scan of the whole text rules out)."""
+    fullwidth = bool(_HAS_FULLWIDTH_ALNUM.search("\n".join(lines)))
+    return [
+        _normalize_characters(line) if " " in line or (fullwidth and _HAS_FULLWIDTH_ALNUM.search(line)) else line
+        for line in lines
+    ]
 
 
 # How far into the body the headline, byline and metadata lines can reach.

@@ -50,7 +50,7 @@ _CLAUSE_BREAK = re.compile(r"[,，;；|]|\s{2,}|(?<=整理|报道|采写|撰文)
 _CAPTION_START = re.compile(r"^[（(]?(?:图为|图：|图:|图片：|图片:|上图|下图|左图|右图|▲|△)")
 _CAPTION_END = re.compile(r"(?:摄|攝|摄影)\s*[)）]?$")
 # Every caption starts or ends with one of these.
-_CAPTION_HINTS = ("图为", "图：", "图:", "图片", "上图", "下图", "左图", "右图", "▲", "△", "摄", "攝")
+_CAPTION_HINTS = ("图", "▲", "△", "摄", "攝")
 _ANY_PUNCTUATION = re.compile(r"[，。！？；：,.!?;:、]")
 _BYLINE_CHARS = 40
 _SENTENCE_END = re.compile(r"[。！？!?]|，.*，")

@@ -102,7 +102,7 @@ _fill(&_words, [(word, rule) for words, rule in (
 _fill(&_styles, [(style, ANYWHERE) for style in HIDDEN_STYLES])
 
 
-cdef int _kind_of(const char* name) noexcept:
+cdef int _kind_by_name(const char* name) noexcept:
     cdef unsigned char first = <unsigned char>name[0]
     cdef int position
     if first >= 128:
@@ -111,6 +111,25 @@ cdef int _kind_of(const char* name) noexcept:
         if strcmp(name, _tags.names[position]) == 0:
             return _tags.values[position]
     return BLOCK
+
+
+cdef enum:
+    KIND_CACHE_SIZE = 256  # a power of two
+
+
+cdef struct _KindCache:
+    # libxml2 keeps one copy of each tag name per document, so a name's address identifies
+    # it: one lookup per element instead of string compares.
+    const void* names[KIND_CACHE_SIZE]
+    int kinds[KIND_CACHE_SIZE]
+
+
+cdef inline int _kind_of(_KindCache* cache, const char* name) noexcept:
+    cdef size_t slot = (<size_t>name >> 3) & (KIND_CACHE_SIZE - 1)
+    if cache.names[slot] != name:
+        cache.names[slot] = name
+        cache.kinds[slot] = _kind_by_name(name)
+    return cache.kinds[slot]
 
 
 cdef inline bint _is_letter(unsigned char c) noexcept:
@@ -221,14 +240,17 @@ cdef class Substrings:
     cdef unsigned int found_in(self, const unsigned char* text, Py_ssize_t length) noexcept:
         """Bit g set when a substring of group g occurs in text[:length]."""
         cdef unsigned int found = 0
-        cdef Py_ssize_t at
+        cdef Py_ssize_t at = 0
         cdef int position, size
-        for at in range(length):
-            for position in range(self.starts[text[at]], self.starts[text[at] + 1]):
+        cdef unsigned char first
+        while at < length:  # substrings start at a character, so only those are tried
+            first = text[at]
+            for position in range(self.starts[first], self.starts[first + 1]):
                 size = self.lengths[position]
                 if (at + size <= length and (size == 1 or text[at + 1] == self.names[position][1])
                         and memcmp(text + at, self.names[position], size) == 0):
                     found |= 1u << self.groups[position]
+            at += 1 if first < 0xC0 else 2 if first < 0xE0 else 3 if first < 0xF0 else 4
         return found
 
 
@@ -241,11 +263,13 @@ cdef class _Cut:
     cdef Py_ssize_t length, capacity
     cdef list texts, owners, link_chars, parents, ends, furniture, found
     cdef Substrings substrings
+    cdef _KindCache kinds
 
     def __cinit__(self, Substrings substrings):
         self.texts, self.owners, self.link_chars = [], [], []
         self.parents, self.ends, self.furniture = [], [], []
         self.substrings = substrings
+        memset(&self.kinds, 0, sizeof(_KindCache))
         self.found = [[] for _ in range(substrings.group_count if substrings is not None else 0)]
 
     def __dealloc__(self):
@@ -358,7 +382,7 @@ cdef class _Cut:
             if child.type == tree.XML_TEXT_NODE or child.type == tree.XML_CDATA_SECTION_NODE:
                 self._append(child.content, in_link)
             elif child.type == tree.XML_ELEMENT_NODE:
-                kind = _kind_of(<const char*>child.name)
+                kind = _kind_of(&self.kinds, <const char*>child.name)
                 if kind == INLINE:
                     self._walk(child, owner, in_link, furniture)
                 elif kind == LINK:
@@ -384,7 +408,7 @@ def cut_lines(_Element root not None, Substrings substrings=None):
     """
     cdef _Cut cut = _Cut(substrings)
     cdef tree.xmlNode* node = root._c_node
-    cut._block(node, -1, _kind_of(<const char*>node.name), False)
+    cut._block(node, -1, _kind_by_name(<const char*>node.name), False)
     return cut.texts, cut.owners, cut.link_chars, cut.parents, cut.ends, cut.furniture, cut.found
 
 

@@ -21,7 +21,7 @@ _SIMPLIFIED_ONLY = frozenset("这个们说国会来时为与后对于发经过�
 _TRADITIONAL_CHARS = re.compile("[" + "".join(sorted(_TRADITIONAL_ONLY)) + "]")
 _SIMPLIFIED_CHARS = re.compile("[" + "".join(sorted(_SIMPLIFIED_ONLY)) + "]")
 # The script of a page shows in its first few thousand characters.
-_LANGUAGE_SAMPLE_CHARS = 3000
+_LANGUAGE_SAMPLE_CHARS = 1000
 _LETTERS = re.compile(r"[^\W\d_]")
 _LATIN_LETTERS = re.compile(r"[A-Za-z]")
 
