@@ -2,8 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The compiled module is built by the install, so its source is part of the stamp.
-BUILD_INPUTS := pyproject.toml constraints.txt setup.py pipeline/extract/_lines.pyx
+# The compiled modules are built by the install, so their sources are part of the stamp.
+BUILD_INPUTS := pyproject.toml constraints.txt setup.py $(wildcard pipeline/extract/*.pyx)
 INSTALLED := $(VENV)/.installed-$(shell cat $(BUILD_INPUTS) | cksum | cut -d' ' -f1)
 
 .PHONY: install demo test bench bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e clean

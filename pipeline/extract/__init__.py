@@ -17,7 +17,7 @@ from lxml import etree
 from pipeline.credits import Credits, is_credit_line, is_meta_line, parse_credits
 from pipeline.extract.body import page_lines
 from pipeline.extract.dates import parse_date, published_time
-from pipeline.extract.encoding import decode_html
+from pipeline.extract.encoding import utf8_page
 from pipeline.extract.metadata import canonical_url, document_title, language, meta_tags, title
 from pipeline.records import Article, ExtractionError
 from pipeline.urls import article_id
@@ -49,15 +49,14 @@ class SiteHints:
         return CSSSelector(selector)(root)
 
 
-# libxml2 parses UTF-8 bytes faster than a Python str (which it would convert first), and
-# the page is already decoded, so the parser is told the encoding rather than left to read
-# the page's own (possibly wrong) declaration.
+# libxml2 parses UTF-8 bytes fastest, and the page has been converted to UTF-8 already, so
+# the parser is told so rather than left to read the page's own (possibly wrong) declaration.
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
 
 
-def _parse(text: str) -> etree._Element:
+def _parse(utf8: bytes) -> etree._Element:
     try:
-        root = etree.fromstring(text.encode("utf-8"), _PARSER)
+        root = etree.fromstring(utf8, _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         raise ExtractionError("unparseable HTML", str(error)) from error
     if root is None:
@@ -70,8 +69,8 @@ def extract(raw: bytes, url: str = "", http_charset: str | None = None,
     """Decode, parse and extract one article page. Raises ExtractionError with a reason."""
     if not raw or not raw.strip():
         raise ExtractionError("empty page")
-    text, codec = decode_html(raw, http_charset)
-    root = _parse(text)
+    utf8, codec = utf8_page(raw, http_charset)
+    root = _parse(utf8)
     meta = meta_tags(root)
     canonical = canonical_url(root, meta, url)
     page_title = document_title(root)

@@ -215,10 +215,12 @@ cdef inline Py_ssize_t _space_length(const unsigned char* s, Py_ssize_t i, Py_ss
 
 cdef class Substrings:
     """Groups of substrings to look for in every line as it is cut (see cut_lines): a cheap
-    first pass for the pattern-based rules, which then search only the lines it found."""
+    first pass for the pattern-based rules, which then search only the lines it found.
+    Each substring is at least two bytes long in UTF-8."""
 
     cdef readonly int group_count
     cdef list _keep_alive
+    cdef unsigned char pairs[8192]  # bit set: the first two bytes of some substring
     cdef int starts[257]  # entries whose first byte is b: [starts[b], starts[b + 1])
     cdef const unsigned char* names[64]
     cdef int lengths[64]
@@ -226,31 +228,34 @@ cdef class Substrings:
 
     def __cinit__(self, groups):
         entries = sorted((text.encode(), group) for group, texts in enumerate(groups) for text in texts)
-        if len(entries) > 64 or len(groups) > 32 or any(not name for name, _ in entries):
-            raise ValueError("at most 32 groups and 64 non-empty substrings")
+        if len(entries) > 64 or len(groups) > 32 or any(len(name) < 2 for name, _ in entries):
+            raise ValueError("at most 32 groups and 64 substrings of two bytes or more")
         self.group_count = len(groups)
         self._keep_alive = entries
+        memset(self.pairs, 0, sizeof(self.pairs))
         for position, (name, group) in enumerate(entries):
             self.names[position] = name
             self.lengths[position] = len(name)
             self.groups[position] = group
+            pair = name[0] << 8 | name[1]
+            self.pairs[pair >> 3] |= 1 << (pair & 7)
         for byte in range(257):
             self.starts[byte] = sum(1 for name, _ in entries if name[0] < byte)
 
     cdef unsigned int found_in(self, const unsigned char* text, Py_ssize_t length) noexcept:
         """Bit g set when a substring of group g occurs in text[:length]."""
         cdef unsigned int found = 0
-        cdef Py_ssize_t at = 0
+        cdef Py_ssize_t at
+        cdef unsigned int pair
         cdef int position, size
-        cdef unsigned char first
-        while at < length:  # substrings start at a character, so only those are tried
-            first = text[at]
-            for position in range(self.starts[first], self.starts[first + 1]):
+        for at in range(length - 1):
+            pair = text[at] << 8 | text[at + 1]
+            if not self.pairs[pair >> 3] & (1 << (pair & 7)):
+                continue
+            for position in range(self.starts[text[at]], self.starts[text[at] + 1]):
                 size = self.lengths[position]
-                if (at + size <= length and (size == 1 or text[at + 1] == self.names[position][1])
-                        and memcmp(text + at, self.names[position], size) == 0):
+                if at + size <= length and memcmp(text + at, self.names[position], size) == 0:
                     found |= 1u << self.groups[position]
-            at += 1 if first < 0xC0 else 2 if first < 0xE0 else 3 if first < 0xF0 else 4
         return found
 
 

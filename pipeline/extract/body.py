@@ -31,6 +31,8 @@ _STOP_LINE = re.compile(r"^[【\[]?(?:网友评论|发表评论|我要评论|相
 _POST_STAMP = re.compile(r"(?:19|20)\d\d *[-/.年] *\d{1,2} *[-/.月] *\d{1,2} *日? *\d{1,2}[:：]\d\d")
 _STAMP_LINE_CHARS = 80
 _STOP_LINE_HINTS = ("评论", "留言")
+# Every stamp holds a digit and a colon (ASCII or full-width digits).
+_POST_STAMP_HINTS = tuple(f"{digit}{colon}" for digit in "0123456789０１２３４５６７８９" for colon in ":：")
 # Site-wide notices read like prose but are never the article.
 _NOTICE = re.compile(
     r"版权所有|版权声明|著作权|未经(?:书面)?(?:许可|授权)|不得(?:转载|复制)|免责声明|ICP备|ICP证"
@@ -53,7 +55,7 @@ class PageLines:
 
 
 # What the pattern rules look for, found by the cut (lines without any are never searched).
-_SUBSTRINGS = Substrings((_NOTICE_HINTS, _STOP_LINE_HINTS, (":", "：")))
+_SUBSTRINGS = Substrings((_NOTICE_HINTS, _STOP_LINE_HINTS, _POST_STAMP_HINTS))
 
 
 def page_lines(root: etree._Element) -> PageLines:

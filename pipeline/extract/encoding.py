@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from pipeline.extract._transcode import gb18030_to_utf8, is_utf8
+
 # A tiny share of undecodable bytes is normal on real pages (a truncated character, a stray
 # byte in an ad snippet); more than this means the encoding is wrong.
 _MAX_ERROR_RATE = 0.001
@@ -14,6 +16,7 @@ _MAX_ERROR_RATE = 0.001
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_.:-]+)""")
 _XML_DECLARATION = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOM_PREFIXES = tuple(bom for bom, _ in _BOMS)
 
 # Labels that mean a subset of a wider codec: decode with the superset so that characters
 # the page's CMS wrote outside the declared set still come out right (the WHATWG rule).
@@ -78,6 +81,17 @@ def _decode_if_clean(raw: bytes, codec: str) -> str | None:
     return None
 
 
+def _declared_codecs(raw: bytes, http_charset: str | None) -> list[str]:
+    """The codecs the page is said to be in (HTTP header, then the page itself), in order;
+    single-byte ones dropped when the bytes look double-byte."""
+    candidates = [canonical_codec(http_charset)] + [canonical_codec(c) for c in declared_charsets(raw)]
+    if _looks_double_byte(raw):
+        # Old Chinese sites often declare a Western charset over GBK bytes; a single-byte
+        # codec would decode them without error, as mojibake.
+        candidates = [c for c in candidates if c not in _SINGLE_BYTE]
+    return [c for c in candidates if c]
+
+
 def decode_html(raw: bytes, http_charset: str | None = None) -> tuple[str, str]:
     """Decode page bytes; returns (text, codec used).
 
@@ -97,19 +111,31 @@ def decode_html(raw: bytes, http_charset: str | None = None) -> tuple[str, str]:
                 return raw.decode("utf-8", errors="replace"), "utf-8"
     else:
         return raw.decode("ascii"), "ascii"
-    candidates = [canonical_codec(http_charset)] + [canonical_codec(c) for c in declared_charsets(raw)]
-    if _looks_double_byte(raw):
-        # Old Chinese sites often declare a Western charset over GBK bytes; a single-byte
-        # codec would decode them without error, as mojibake.
-        candidates = [c for c in candidates if c not in _SINGLE_BYTE]
     seen: set[str] = {"utf-8"}
-    for codec in [*candidates, "gb18030"]:
-        if codec and codec not in seen:
+    for codec in [*_declared_codecs(raw, http_charset), "gb18030"]:
+        if codec not in seen:
             seen.add(codec)
             text = _decode_if_clean(raw, codec)
             if text is not None:
                 return text, codec
     return _detect(raw)
+
+
+def utf8_page(raw: bytes, http_charset: str | None = None) -> tuple[bytes, str]:
+    """The page as UTF-8 bytes for the parser, and the codec it was in: what decode_html
+    gives, encoded, but without a Python str in between for clean UTF-8 and GBK pages."""
+    if raw.isascii():
+        return raw, "ascii"
+    if not raw.startswith(_BOM_PREFIXES):
+        if is_utf8(raw):
+            return raw, "utf-8"
+        codecs_said = [c for c in _declared_codecs(raw, http_charset) if c != "utf-8"]
+        if (codecs_said[:1] or ["gb18030"]) == ["gb18030"]:
+            converted = gb18030_to_utf8(raw)
+            if converted is not None:
+                return converted, "gb18030"
+    text, codec = decode_html(raw, http_charset)
+    return text.encode("utf-8"), codec
 
 
 def _detect(raw: bytes) -> tuple[str, str]:

@@ -3,8 +3,10 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pipeline.extract.encoding import canonical_codec, decode_html
+from pipeline.extract.encoding import canonical_codec, decode_html, utf8_page
 
 TEXT = "知识产权保护高层论坛在北京举行，与会代表围绕“全链条保护”展开讨论。"
 
@@ -80,3 +82,31 @@ def test_no_declaration_is_detected():
 
 def test_ascii_page():
     assert decode_html(b"<html><body>plain</body></html>") == ("<html><body>plain</body></html>", "ascii")
+
+
+PAGES = [
+    page(TEXT).encode("ascii", "ignore"),
+    page(TEXT, '<meta charset="utf-8">').encode("utf-8"),
+    page(TEXT, "<meta charset=gb2312>").encode("gb18030"),
+    page(TEXT, "<meta charset=gb2312>").encode("utf-8"),  # declared wrong
+    page(TEXT, '<meta charset="utf-8">').encode("gbk"),  # declared wrong the other way
+    page(TEXT, "<meta charset=gbk>").encode("gbk").replace(b"</p>", b"\x81\x7f</p>"),  # one bad byte
+    page(TEXT + "€", "<meta charset=gb18030>").encode("gb18030") + "\x80".encode("gb18030"),
+    codecs.BOM_UTF8 + page(TEXT).encode("utf-8"),
+    page(TEXT).encode("utf-8")[:-9] + "知".encode("utf-8")[:2],  # cut inside a character
+    page("Café déjà vu", '<meta charset="windows-1252">').encode("cp1252"),
+    page(TEXT, '<meta charset="big5">').encode("big5", "ignore"),
+]
+
+
+@pytest.mark.parametrize("raw", PAGES)
+def test_utf8_page_is_decode_html_encoded(raw):
+    text, codec = decode_html(raw)
+    assert utf8_page(raw) == (text.encode("utf-8"), codec)
+
+
+@given(st.sampled_from(PAGES), st.binary(max_size=8), st.integers(min_value=0, max_value=400))
+def test_utf8_page_agrees_with_decode_html_on_damaged_pages(raw, noise, at):
+    damaged = raw[:at] + noise + raw[at:]
+    text, codec = decode_html(damaged)
+    assert utf8_page(damaged) == (text.encode("utf-8"), codec)
