@@ -6,7 +6,7 @@ import re
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from pipeline.textlines import line_of, line_starts
+from pipeline.textlines import line_of, line_starts, lines_containing
 
 # Chinese news sites publish in Beijing time and rarely say so.
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
@@ -91,6 +91,14 @@ def date_from_url(url: str) -> datetime | None:
     return None
 
 
+# Dated lines are looked for around the start of the article first, the whole page only when
+# that window cannot decide.
+_WINDOW_BEFORE = 20
+_WINDOW_AFTER = 10
+# Lines after a window that a date may run on into ("2022-04-27" / "18:40").
+_SPILL_LINES = 4
+
+
 def date_from_lines(lines: list[str], anchor: int) -> datetime | None:
     """The best-placed date among page lines, or None.
 
@@ -99,23 +107,39 @@ def date_from_lines(lines: list[str], anchor: int) -> datetime | None:
     no label ("发布时间") introduces, one without a time of day, and one inside a sentence
     of prose (a date the article talks about, not when it was published).
     """
-    # One regex pass over the whole page text for years; then full dates are parsed nearest
-    # first, stopping once no farther line could score better (a score is at least the distance).
-    text = "\n".join(lines)
-    starts = line_starts(lines)
+    first, stop = max(0, anchor - _WINDOW_BEFORE), min(len(lines), anchor + _WINDOW_AFTER)
+    best = _best_dated_line(lines, first, stop, anchor)
+    if first == 0 and stop == len(lines):
+        return best[-1] if best else None
+    # A score is at least the line's distance, and every line outside is farther than this.
+    outside = min(anchor - first + 1 if first else 2**31, 2 * (stop - anchor) + 1 if stop < len(lines) else 2**31)
+    if best is None or best[0] >= outside:
+        best = _best_dated_line(lines, 0, len(lines), anchor)
+    return best[-1] if best else None
+
+
+def _best_dated_line(lines: list[str], first: int, stop: int, anchor: int) -> tuple[int, int, int, datetime] | None:
+    """(score, line index, offset, date) of the best date in lines[first:stop]; equal scores
+    go to the earlier date on the page."""
+    # One regex pass for years; then full dates are parsed nearest first, stopping once no
+    # farther line could score better (a score is at least the distance).
+    window = lines[first : stop + _SPILL_LINES]
+    text = "\n".join(window)
+    starts = line_starts(window)
     candidates = []
     for year in _YEAR.finditer(text):
         position = year.start()
         if position and text[position - 1].isdecimal():
             continue
-        index = line_of(starts, position)
+        index = first + line_of(starts, position)
+        if index >= stop:
+            break
         distance = anchor - index if index < anchor else 2 * (index - anchor) + 1
         candidates.append((distance, position, index))
     candidates.sort()
-    best_key: tuple[int, int] = (2**31, 0)
     best = None
     for distance, position, index in candidates:
-        if distance > best_key[0]:
+        if best is not None and distance > best[0]:
             break
         line = lines[index]
         if len(line) > 200:
@@ -126,13 +150,12 @@ def date_from_lines(lines: list[str], anchor: int) -> datetime | None:
         moment = _from_match(match)
         if moment is None:
             continue
-        offset = position - starts[index]
+        offset = position - starts[index - first]
         prose = len(line) > 60 or "。" in line or "，" in line
         labelled = bool(_LABEL.search(line[max(0, offset - 12) : offset]))
         score = distance + 3 * (not labelled) + 2 * (match.group(5) is None) + 10 * prose
-        # Equal scores: the earlier date on the page wins.
-        if (score, position) < best_key:
-            best_key, best = (score, position), moment
+        if best is None or (score, index, offset) < best[:3]:
+            best = (score, index, offset, moment)
     return best
 
 
@@ -140,7 +163,8 @@ def month_from_lines(lines: list[str], anchor: int) -> datetime | None:
     """For pages dated only by month ("《北京之春》1998年3月号"): the first day of the month
     named nearest the article. Only a last resort, when no line carries a full date."""
     best_distance, best = float("inf"), None
-    for index, line in enumerate(lines):
+    for index in sorted(lines_containing(lines, ("月",))):
+        line = lines[index]
         if len(line) > 200:
             continue
         distance = abs(index - anchor)

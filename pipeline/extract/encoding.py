@@ -85,11 +85,12 @@ def _declared_codecs(raw: bytes, http_charset: str | None) -> list[str]:
     """The codecs the page is said to be in (HTTP header, then the page itself), in order;
     single-byte ones dropped when the bytes look double-byte."""
     candidates = [canonical_codec(http_charset)] + [canonical_codec(c) for c in declared_charsets(raw)]
-    if _looks_double_byte(raw):
+    candidates = [c for c in candidates if c]
+    if _SINGLE_BYTE.intersection(candidates) and _looks_double_byte(raw):
         # Old Chinese sites often declare a Western charset over GBK bytes; a single-byte
         # codec would decode them without error, as mojibake.
         candidates = [c for c in candidates if c not in _SINGLE_BYTE]
-    return [c for c in candidates if c]
+    return candidates
 
 
 def decode_html(raw: bytes, http_charset: str | None = None) -> tuple[str, str]:

@@ -3,9 +3,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.extract.dates import (
-    DEFAULT_ZONE, date_from_lines, date_from_meta, date_from_url, month_from_lines, parse_date,
+    DEFAULT_ZONE, _best_dated_line, date_from_lines, date_from_meta, date_from_url, month_from_lines, parse_date,
     published_time,
 )
 
@@ -78,3 +80,17 @@ def test_metadata_day_takes_the_time_shown_on_the_page():
 
 def test_unknown_date():
     assert published_time({}, ["没有日期的一行"], 0, "http://x.invalid/") == (None, "")
+
+
+DATED_LINES = st.sampled_from([
+    "首页 > 新闻", "发布时间：2022-04-27 18:40", "2021年3月5日", "来源：新华社 2020/01/02",
+    "这是一段正文，提到了2019年5月6日召开的会议。", "18:40", "2023-07-08", "编辑：晏如", "",
+    "相关新闻 2018-02-03 10:00", "正文第二段，没有日期。",
+])
+
+
+@given(st.lists(DATED_LINES, max_size=80), st.integers(min_value=0, max_value=80))
+def test_the_window_around_the_article_finds_what_the_whole_page_would(lines, anchor):
+    anchor = min(anchor, len(lines))
+    whole_page = _best_dated_line(lines, 0, len(lines), anchor)
+    assert date_from_lines(lines, anchor) == (whole_page[-1] if whole_page else None)
