@@ -18,7 +18,9 @@ from pipeline.credits import Credits, is_credit_line, is_meta_line, parse_credit
 from pipeline.extract.body import page_lines
 from pipeline.extract.dates import parse_date, published_time
 from pipeline.extract.encoding import utf8_page
-from pipeline.extract.metadata import canonical_url, document_title, language, meta_tags, title
+from pipeline.extract.metadata import (
+    MetadataElements, canonical_url, document_title, language, meta_tags, title,
+)
 from pipeline.records import Article, ExtractionError
 from pipeline.urls import article_id
 
@@ -71,13 +73,14 @@ def extract(raw: bytes, url: str = "", http_charset: str | None = None,
         raise ExtractionError("empty page")
     utf8, codec = utf8_page(raw, http_charset)
     root = _parse(utf8)
-    meta = meta_tags(root)
-    canonical = canonical_url(root, meta, url)
-    page_title = document_title(root)
+    elements = MetadataElements.of(root)
+    meta = meta_tags(elements)
+    canonical = canonical_url(elements, meta, url)
+    page_title = document_title(elements)
     lines = page_lines(root)
     paragraphs = lines.content_texts
     anchor = lines.content[0] if lines.content else len(lines.texts)
-    headline = title(page_title, root, meta, lines.texts, anchor)
+    headline = title(page_title, elements, meta, lines.texts, anchor)
     hints = hints or SiteHints()
     if sum(map(len, paragraphs)) < _MIN_CONTENT_CHARS:
         for element in hints.select(root, hints.body)[:1]:

@@ -13,6 +13,8 @@ sequence): the caller then decodes in Python, whose rules also tolerate a few ba
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from libc.stdint cimport uint64_t
+from libc.string cimport memcpy
 
 cdef enum:
     FIRST_LEAD = 0x81
@@ -23,6 +25,13 @@ cdef enum:
 cdef unsigned char _utf8[(0xFF - FIRST_LEAD) * TRAILS][3]
 cdef unsigned char _utf8_length[(0xFF - FIRST_LEAD) * TRAILS]
 cdef bint _table_ready = False
+
+
+cdef inline bint _eight_ascii(const unsigned char* bytes_) noexcept:
+    """True when the 8 bytes from `bytes_` are all ASCII: markup is most of a page."""
+    cdef uint64_t word
+    memcpy(&word, bytes_, 8)
+    return (word & 0x8080808080808080ULL) == 0
 
 
 cdef void _build_table() except *:
@@ -57,6 +66,11 @@ def gb18030_to_utf8(bytes raw not None):
         raise MemoryError()
     try:
         while at < length:
+            if at + 8 <= length and _eight_ascii(source + at):
+                memcpy(target + out, source + at, 8)
+                out += 8
+                at += 8
+                continue
             byte = source[at]
             if byte < 0x80:
                 target[out] = byte
@@ -72,7 +86,8 @@ def gb18030_to_utf8(bytes raw not None):
             size = _utf8_length[slot]
             if size == 0:
                 return None
-            # Two bytes in, at most three out: the buffer holds 1.5 × the input.
+            # Two bytes in, at most three out: the buffer holds 1.5 × the input, and ASCII
+            # is copied eight bytes at a time only where eight bytes remain.
             target[out] = _utf8[slot][0]
             if size > 1:
                 target[out + 1] = _utf8[slot][1]
@@ -92,6 +107,9 @@ def is_utf8(bytes raw not None):
     cdef Py_ssize_t length = PyBytes_GET_SIZE(raw), at = 0
     cdef unsigned char c, second
     while at < length:
+        if at + 8 <= length and _eight_ascii(s + at):
+            at += 8
+            continue
         c = s[at]
         if c < 0x80:
             at += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -26,16 +27,38 @@ _LETTERS = re.compile(r"[^\W\d_]")
 _LATIN_LETTERS = re.compile(r"[A-Za-z]")
 
 
-def meta_tags(root: etree._Element) -> dict[str, str]:
+@dataclass(slots=True)
+class MetadataElements:
+    """The elements page metadata is read from, in document order, gathered in one walk of
+    the tree (a walk per tag costs as much as the reading)."""
+
+    metas: list[etree._Element] = field(default_factory=list)
+    scripts: list[etree._Element] = field(default_factory=list)
+    links: list[etree._Element] = field(default_factory=list)
+    titles: list[etree._Element] = field(default_factory=list)
+    headings: list[etree._Element] = field(default_factory=list)  # h1, h2, h3
+
+    @classmethod
+    def of(cls, root: etree._Element) -> MetadataElements:
+        elements = cls()
+        lists = {"meta": elements.metas, "script": elements.scripts, "link": elements.links,
+                 "title": elements.titles, "h1": elements.headings, "h2": elements.headings,
+                 "h3": elements.headings}
+        for element in root.iter(*lists):
+            lists[element.tag].append(element)
+        return elements
+
+
+def meta_tags(elements: MetadataElements) -> dict[str, str]:
     """<meta name|property|itemprop|http-equiv=… content=…> as a dict with lower-case keys
     (first occurrence wins), plus `datepublished`/`author` from JSON-LD when present."""
     meta: dict[str, str] = {}
-    for element in root.iter("meta"):
+    for element in elements.metas:
         key = element.get("name") or element.get("property") or element.get("itemprop") or element.get("http-equiv")
         content = element.get("content")
         if key and content and content.strip():
             meta.setdefault(key.strip().lower(), content.strip())
-    for script in root.iter("script"):
+    for script in elements.scripts:
         if (script.get("type") or "").lower() == "application/ld+json" and script.text:
             _read_json_ld(script.text, meta)
     return meta
@@ -66,13 +89,12 @@ def _text(element: etree._Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def document_title(root: etree._Element) -> str:
+def document_title(elements: MetadataElements) -> str:
     """The text of <title>."""
-    element = next(root.iter("title"), None)  # iter runs in C; find(".//title") does not
-    return _text(element) if element is not None else ""
+    return _text(elements.titles[0]) if elements.titles else ""
 
 
-def title(document_title: str, root: etree._Element, meta: dict[str, str], lines: list[str], anchor: int) -> str:
+def title(document_title: str, elements: MetadataElements, meta: dict[str, str], lines: list[str], anchor: int) -> str:
     """The article's headline.
 
     The <title> usually quotes it beside the site and section names, and the page shows it
@@ -80,22 +102,22 @@ def title(document_title: str, root: etree._Element, meta: dict[str, str], lines
     text wins. Without one: og:title and the like, a lone <h1>, else the longest part of
     <title> once the site name is split off.
     """
-    quoted = [heading for heading in map(_text, root.iter("h1", "h2", "h3")) if len(heading) >= 4 and heading in document_title]
+    quoted = [heading for heading in map(_text, elements.headings) if len(heading) >= 4 and heading in document_title]
     quoted += [line for line in lines[max(0, anchor - _HEADLINE_WINDOW) : anchor + 3] if len(line) >= 4 and line in document_title]
     if quoted:
         return max(quoted, key=len)
     for key in ("og:title", "headline", "twitter:title", "title"):
         if meta.get(key):
             return " ".join(meta[key].split())
-    h1s = list(root.iter("h1"))
+    h1s = [heading for heading in elements.headings if heading.tag == "h1"]
     if len(h1s) == 1 and 4 <= len(_text(h1s[0])) <= 80:
         return _text(h1s[0])
     parts = [p for p in _TITLE_SEPARATORS.split(document_title) if p]
     return max(parts, key=len) if parts else document_title
 
 
-def canonical_url(root: etree._Element, meta: dict[str, str], url: str) -> str:
-    for link in root.iter("link"):
+def canonical_url(elements: MetadataElements, meta: dict[str, str], url: str) -> str:
+    for link in elements.links:
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
             return urljoin(url, link.get("href").strip())
     if meta.get("og:url"):

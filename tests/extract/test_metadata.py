@@ -2,51 +2,65 @@ from __future__ import annotations
 
 from lxml import etree
 
-from pipeline.extract.metadata import canonical_url, document_title, language, meta_tags, title
+from pipeline.extract.metadata import (
+    MetadataElements, canonical_url, document_title, language, meta_tags, title,
+)
 
 
 def parse(html: str) -> etree._Element:
     return etree.fromstring(html, etree.HTMLParser())
 
 
+def elements(html: str) -> MetadataElements:
+    return MetadataElements.of(parse(html))
+
+
+def test_elements_are_gathered_in_document_order():
+    gathered = elements("<html><head><title>t</title><meta name=a content=1></head><body><h2>二</h2>"
+                        "<h1>一</h1><div><meta itemprop=b content=2><h3>三</h3></div></body></html>")
+    assert [e.tag for e in gathered.headings] == ["h2", "h1", "h3"]
+    assert [e.get("content") for e in gathered.metas] == ["1", "2"]
+    assert len(gathered.titles) == 1 and gathered.links == [] and gathered.scripts == []
+
+
 def test_meta_tags_and_json_ld():
-    root = parse("""<html><head>
+    page = elements("""<html><head>
       <meta property="og:title" content=" 标题 "><meta name="PubDate" content="2022-04-27 18:40">
       <script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2022-04-27T18:40:00+08:00",
         "author": [{"@type": "Person", "name": "杨柳"}, {"name": "薛佩雯"}]}</script>
       </head><body></body></html>""")
-    meta = meta_tags(root)
+    meta = meta_tags(page)
     assert meta["og:title"] == "标题" and meta["pubdate"] == "2022-04-27 18:40"
     assert meta["datepublished"] == "2022-04-27T18:40:00+08:00" and meta["author"] == "杨柳 薛佩雯"
 
 
 def test_broken_json_ld_is_ignored():
-    assert meta_tags(parse('<html><head><script type="application/ld+json">{oops</script></head></html>')) == {}
+    assert meta_tags(elements('<html><head><script type="application/ld+json">{oops</script></head></html>')) == {}
 
 
 def test_title_is_the_heading_quoted_in_the_document_title():
-    root = parse("<html><head><title>两会特稿：保护创新_新闻_某某网</title></head>"
-                 "<body><h1>某某网</h1><h2>两会特稿：保护创新</h2></body></html>")
-    assert title(document_title(root), root, {}, [], 0) == "两会特稿：保护创新"
+    page = elements("<html><head><title>两会特稿：保护创新_新闻_某某网</title></head>"
+                    "<body><h1>某某网</h1><h2>两会特稿：保护创新</h2></body></html>")
+    assert title(document_title(page), page, {}, [], 0) == "两会特稿：保护创新"
 
 
 def test_title_from_a_line_above_the_article_when_there_is_no_heading():
     doc_title = "地理标志保护如何助力乡村振兴——访某局局长_高层论坛_某某网"
     lines = ["首页", "地理标志保护如何助力乡村振兴——访某局局长", "正文第一段……"]
-    assert title(doc_title, parse("<html><body></body></html>"), {}, lines, 2) == "地理标志保护如何助力乡村振兴——访某局局长"
+    assert title(doc_title, elements("<html><body></body></html>"), {}, lines, 2) == "地理标志保护如何助力乡村振兴——访某局局长"
 
 
 def test_title_falls_back_to_og_title_then_document_title():
-    root = parse("<html><body></body></html>")
-    assert title("文章标题 - 某某网", root, {"og:title": "社交标题"}, [], 0) == "社交标题"
-    assert title("文章标题很长的部分 - 某某网", root, {}, [], 0) == "文章标题很长的部分"
+    page = elements("<html><body></body></html>")
+    assert title("文章标题 - 某某网", page, {"og:title": "社交标题"}, [], 0) == "社交标题"
+    assert title("文章标题很长的部分 - 某某网", page, {}, [], 0) == "文章标题很长的部分"
 
 
 def test_canonical_url_resolves_relative_links():
-    root = parse('<html><head><link rel="canonical" href="/a/b.html"></head></html>')
-    assert canonical_url(root, {}, "http://www.x.example/a/b.html?from=list") == "http://www.x.example/a/b.html"
-    assert canonical_url(parse("<html></html>"), {"og:url": "http://y.example/c"}, "http://x") == "http://y.example/c"
-    assert canonical_url(parse("<html></html>"), {}, "http://x.example/p") == "http://x.example/p"
+    page = elements('<html><head><link rel="canonical" href="/a/b.html"></head></html>')
+    assert canonical_url(page, {}, "http://www.x.example/a/b.html?from=list") == "http://www.x.example/a/b.html"
+    assert canonical_url(elements("<html></html>"), {"og:url": "http://y.example/c"}, "http://x") == "http://y.example/c"
+    assert canonical_url(elements("<html></html>"), {}, "http://x.example/p") == "http://x.example/p"
 
 
 def test_language_by_script_not_by_declaration():
