@@ -28,6 +28,8 @@ _HAS_FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 # Every blank but the ASCII space, spelled out: a plain character class scans much faster
 # than the alternation above.
 _BLANKS_BUT_SPACE = re.compile("[\t\n\x0b-\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]")
+# Either of the two above, so that one scan of a page usually rules out both.
+_UNUSUAL_CHARACTER = re.compile(_BLANKS_BUT_SPACE.pattern[:-1] + _HAS_FULLWIDTH_ALNUM.pattern[1:])
 
 
 def normalize_whitespace(text: str) -> str:
@@ -48,22 +50,23 @@ def _normalize_characters(text: str) -> str:
     return join_spaced_names(text)
 
 
-def _normalized_lines(lines: list[str]) -> list[str]:
-    """normalize_whitespace over lines, empty ones dropped. Lines from `extract` are already
-    normal; one scan of the joined text confirms it instead of a call per line."""
+def _normalized_lines(lines: list[str]) -> tuple[list[str], bool]:
+    """normalize_whitespace over lines, empty ones dropped, and whether any line may hold a
+    full-width letter or digit. Lines from `extract` are already whitespace-normal; one scan
+    of the joined text confirms it instead of a call per line."""
     joined = "\x00".join(lines)
+    unusual = _UNUSUAL_CHARACTER.search(joined) is not None
     if (
-        _BLANKS_BUT_SPACE.search(joined) or "  " in joined or " \x00" in joined or "\x00 " in joined
-        or joined.startswith(" ") or joined.endswith(" ")
+        (unusual and _BLANKS_BUT_SPACE.search(joined)) or "  " in joined or " \x00" in joined
+        or "\x00 " in joined or joined.startswith(" ") or joined.endswith(" ")
     ):
         lines = list(map(normalize_whitespace, lines))
-    return [line for line in lines if line]
+    return [line for line in lines if line], unusual
 
 
-def _normalized_paragraphs(lines: list[str]) -> list[str]:
+def _normalized_paragraphs(lines: list[str], fullwidth: bool) -> list[str]:
     """normalize_text over whitespace-normal lines: only the lines it would change (with a
-    space, or a full-width letter or digit, which one scan of the whole text rules out)."""
-    fullwidth = bool(_HAS_FULLWIDTH_ALNUM.search("\n".join(lines)))
+    space, or with a full-width letter or digit when there may be any)."""
     return [
         _normalize_characters(line) if " " in line or (fullwidth and _HAS_FULLWIDTH_ALNUM.search(line)) else line
         for line in lines
@@ -104,7 +107,7 @@ def clean(article: Article) -> Article:
     """A new Article whose paragraphs are the body only, normalised, with credits moved
     into authors/editor/photographers/source and a byline into `byline`."""
     title = normalize_whitespace(article.title)
-    raw = _normalized_lines(article.paragraphs_raw)
+    raw, fullwidth = _normalized_lines(article.paragraphs_raw)
     credits = Credits(list(article.authors), list(article.photographers), article.editor, article.source)
 
     start, stop = _head_end(raw, title), len(raw)
@@ -136,7 +139,7 @@ def clean(article: Article) -> Article:
         byline=normalize_text(" ".join(byline)),
         published_at=published,
         published_precision=precision,
-        paragraphs=_normalized_paragraphs(body_raw),
+        paragraphs=_normalized_paragraphs(body_raw, fullwidth),
         paragraphs_raw=body_raw,
     )
 
@@ -150,7 +153,7 @@ def join_pages(pages: list[Article]) -> Article:
     lines = list(first.paragraphs_raw)
     credits = Credits(list(first.authors), list(first.photographers), first.editor, first.source)
     for page in rest:
-        page_lines = _normalized_lines(page.paragraphs_raw)
+        page_lines, _ = _normalized_lines(page.paragraphs_raw)
         start = 0
         while start < len(page_lines) and _is_header_line(page_lines[start], title):
             start += 1

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from pipeline.clean import clean, normalize_text, normalize_whitespace
 from pipeline.records import Article
 
@@ -57,3 +60,14 @@ def test_clean_returns_a_new_record():
     original = article(["标题", PARAGRAPH])
     clean(original)
     assert original.paragraphs == ["标题", PARAGRAPH]
+
+
+LINE_PIECES = st.sampled_from(["全面", "加强", " ", "  ", "\u3000", "\xa0", "\t", "\u200b", "２０", "ＡＩ", "殷", "勇", "，", "a"])
+
+
+@given(st.lists(st.lists(LINE_PIECES, max_size=8).map("".join), min_size=1, max_size=12))
+def test_whole_page_shortcuts_give_what_normalising_each_line_gives(lines):
+    cleaned = clean(article(lines, title=""))
+    expected_raw = [line for line in map(normalize_whitespace, lines) if line]
+    assert cleaned.paragraphs_raw == [line for line in expected_raw if line in cleaned.paragraphs_raw]
+    assert cleaned.paragraphs == [normalize_text(line) for line in cleaned.paragraphs_raw]

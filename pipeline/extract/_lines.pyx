@@ -16,7 +16,7 @@ The scoring (`main_content`) picks the article's block from the lines' values an
 `pipeline.extract.body` describes the method and adds the pattern-based rules.
 """
 
-from cpython.mem cimport PyMem_Free, PyMem_Realloc
+from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Realloc
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.string cimport memcmp, memcpy, memset, strcmp, strlen
 
@@ -468,71 +468,117 @@ def main_content(list texts, list owners, list link_chars, list parents, list en
     adds only a few labels; it is trimmed to the run from its first to its last paragraph,
     ending at the first stop line (`stops`) once a sentence has been read.
     """
-    cdef Py_ssize_t count = len(texts), blocks = len(parents), index, owner, chars, linked
-    cdef double region_value, trim_value
-    cdef list region_values = [0.0] * count, trim_values = [0.0] * count
+    cdef Py_ssize_t count = len(texts), blocks = len(parents)
+    if count == 0 or blocks == 0:
+        return []
+    cdef _Scores scores = _Scores(count, blocks)
+    cdef Py_ssize_t index, owner, chars, linked
+    for index in range(blocks):
+        scores.parents[index] = parents[index]
+        scores.furniture[index] = furniture[index]
+    for index in stops:
+        if 0 <= index < count:
+            scores.stops[index] = True
     for index in range(count):
         text = <str>texts[index]
         chars = len(text)
         linked = link_chars[index]
         owner = owners[index]
-        if furniture[owner]:
-            region_value = trim_value = -chars
+        scores.owners[index] = owner
+        if scores.furniture[owner]:
+            scores.region_values[index] = scores.trim_values[index] = -chars
         elif linked > MAX_LINK_DENSITY * chars:
             # Link lists are dropped from the output anyway; they only weigh against a region.
-            region_value, trim_value = -LINK_PENALTY * chars, -chars
+            scores.region_values[index], scores.trim_values[index] = -LINK_PENALTY * chars, -chars
         elif chars - linked < LABEL_CHARS and not _has_sentence_punctuation(text):
-            region_value, trim_value = -0.5 * (chars - linked), 0.0
+            scores.region_values[index], scores.trim_values[index] = -0.5 * (chars - linked), 0.0
         elif index in notices:
-            region_value = trim_value = -chars
+            scores.region_values[index] = scores.trim_values[index] = -chars
         else:
-            region_value = trim_value = chars - linked
-        region_values[index] = region_value
-        trim_values[index] = trim_value
+            scores.region_values[index] = scores.trim_values[index] = chars - linked
 
-    cdef list totals = [0.0] * blocks
     for index in range(count):
-        totals[owners[index]] += region_values[index]
+        scores.totals[scores.owners[index]] += scores.region_values[index]
     for index in range(blocks - 1, 0, -1):
-        totals[parents[index]] += totals[index]
+        scores.totals[scores.parents[index]] += scores.totals[index]
     cdef Py_ssize_t best = 0
     for index in range(1, blocks):
-        if totals[index] > totals[best]:
+        if scores.totals[index] > scores.totals[best]:
             best = index
     # A parent that adds only a few short labels (a heading, a speaker line above a lone
     # paragraph) is the article too.
-    while parents[best] >= 0 and totals[parents[best]] >= totals[best] - CLIMB_TOLERANCE:
-        best = parents[best]
-    cdef Py_ssize_t first = best, last = ends[best]
-    cdef bint keep_furniture = furniture[best]
-    cdef list region = [
-        index for index in range(count)
-        if first <= owners[index] < last and (keep_furniture or not furniture[owners[index]])
-    ]
-    start, stop = _trimmed(region, trim_values, texts, stops)
+    while scores.parents[best] >= 0 and scores.totals[scores.parents[best]] >= scores.totals[best] - CLIMB_TOLERANCE:
+        best = scores.parents[best]
+    cdef Py_ssize_t first = best, last = ends[best], length = 0
+    cdef bint keep_furniture = scores.furniture[best]
+    for index in range(count):
+        owner = scores.owners[index]
+        if first <= owner < last and (keep_furniture or not scores.furniture[owner]):
+            scores.region[length] = index
+            length += 1
+    start, stop = _trimmed(scores, length, texts)
     return [
-        index for index in region[start:stop]
-        if link_chars[index] <= MAX_LINK_DENSITY * len(<str>texts[index])
+        scores.region[index] for index in range(start, stop)
+        if link_chars[scores.region[index]] <= MAX_LINK_DENSITY * len(<str>texts[scores.region[index]])
     ]
 
 
-cdef tuple _trimmed(list region, list values, list texts, set stops):
-    """The [start, stop) run of `region` from the first to the last real paragraph, widened
-    over the neutral or prose lines beside it (a heading and speaker line before; credits, a
-    table of short cells after) up to the first link list or furniture line.
+cdef class _Scores:
+    """Working arrays of main_content, freed with it."""
+
+    cdef double* region_values
+    cdef double* trim_values
+    cdef double* totals
+    cdef Py_ssize_t* owners
+    cdef Py_ssize_t* parents
+    cdef Py_ssize_t* region
+    cdef bint* furniture
+    cdef bint* stops
+
+    def __cinit__(self, Py_ssize_t count, Py_ssize_t blocks):
+        self.region_values = <double*>PyMem_Calloc(count, sizeof(double))
+        self.trim_values = <double*>PyMem_Calloc(count, sizeof(double))
+        self.totals = <double*>PyMem_Calloc(blocks, sizeof(double))
+        self.owners = <Py_ssize_t*>PyMem_Calloc(count, sizeof(Py_ssize_t))
+        self.parents = <Py_ssize_t*>PyMem_Calloc(blocks, sizeof(Py_ssize_t))
+        self.region = <Py_ssize_t*>PyMem_Calloc(count, sizeof(Py_ssize_t))
+        self.furniture = <bint*>PyMem_Calloc(blocks, sizeof(bint))
+        self.stops = <bint*>PyMem_Calloc(count, sizeof(bint))
+        if not (self.region_values and self.trim_values and self.totals and self.owners
+                and self.parents and self.region and self.furniture and self.stops):
+            raise MemoryError()
+
+    def __dealloc__(self):
+        PyMem_Free(self.region_values)
+        PyMem_Free(self.trim_values)
+        PyMem_Free(self.totals)
+        PyMem_Free(self.owners)
+        PyMem_Free(self.parents)
+        PyMem_Free(self.region)
+        PyMem_Free(self.furniture)
+        PyMem_Free(self.stops)
+
+
+cdef tuple _trimmed(_Scores scores, Py_ssize_t length, list texts):
+    """The [start, stop) run of the region (scores.region[:length]) from the first to the
+    last real paragraph, widened over the neutral or prose lines beside it (a heading and
+    speaker line before; credits, a table of short cells after) up to the first link list or
+    furniture line.
 
     A paragraph is a run of prose lines (hard-wrapped pages break one into many short lines)
     holding at least PARAGRAPH_CHARS of prose. A stop line (a comment-section heading, the
     stamp of the next post) ends the article whatever follows, once a sentence of it has been
     read (so the dated metadata line under a headline is not mistaken for the next post).
     """
-    cdef Py_ssize_t length = len(region), index, run_start = 0, start, stop
+    cdef Py_ssize_t* region = scores.region
+    cdef double* values = scores.trim_values
+    cdef Py_ssize_t index, run_start = 0, start, stop
     cdef Py_ssize_t first_run_start = -1, last_run_stop = -1
     cdef double run_total = 0.0, value
     cdef bint read_a_sentence = False, stop_here
     for index in range(length + 1):
         value = values[region[index]] if index < length else -1.0
-        stop_here = read_a_sentence and index < length and region[index] in stops
+        stop_here = read_a_sentence and index < length and scores.stops[region[index]]
         if not read_a_sentence and value > 0 and _ends_a_sentence(texts[region[index]]):
             read_a_sentence = True
         if value > 0 and not stop_here:
@@ -552,6 +598,6 @@ cdef tuple _trimmed(list region, list values, list texts, set stops):
     start, stop = first_run_start, last_run_stop
     while start > 0 and values[region[start - 1]] >= 0:
         start -= 1
-    while stop < length and values[region[stop]] >= 0 and region[stop] not in stops:
+    while stop < length and values[region[stop]] >= 0 and not scores.stops[region[stop]]:
         stop += 1
     return start, stop
