@@ -18,7 +18,7 @@ The scoring (`main_content`) picks the article's block from the lines' values an
 
 from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Realloc
 from cpython.unicode cimport PyUnicode_DecodeUTF8
-from libc.string cimport memcmp, memcpy, memset, strcmp, strlen
+from libc.string cimport memcmp, memset, strcmp, strlen
 
 cimport lxml.includes.etreepublic as cetree
 from lxml.includes cimport tree
@@ -213,6 +213,11 @@ cdef inline Py_ssize_t _space_length(const unsigned char* s, Py_ssize_t i, Py_ss
     return 0
 
 
+cdef inline unsigned int _triple_slot(const unsigned char* bytes_) noexcept:
+    """A 16-bit hash of three bytes."""
+    return ((bytes_[0] << 16 | bytes_[1] << 8 | bytes_[2]) * 2654435761u) >> 16 & 0xFFFF
+
+
 cdef class Substrings:
     """Groups of substrings to look for in every line as it is cut (see cut_lines): a cheap
     first pass for the pattern-based rules, which then search only the lines it found.
@@ -220,7 +225,12 @@ cdef class Substrings:
 
     cdef readonly int group_count
     cdef list _keep_alive
-    cdef unsigned char pairs[8192]  # bit set: the first two bytes of some substring
+    # Bit sets that rule out almost every position before any compare: the first two bytes
+    # of some substring; the first three (hashed; CJK and full-width forms share their first
+    # two bytes); the first two of a two-byte substring.
+    cdef unsigned char pairs[8192]
+    cdef unsigned char triples[8192]
+    cdef unsigned char short_pairs[8192]
     cdef int starts[257]  # entries whose first byte is b: [starts[b], starts[b + 1])
     cdef const unsigned char* names[64]
     cdef int lengths[64]
@@ -233,39 +243,59 @@ cdef class Substrings:
         self.group_count = len(groups)
         self._keep_alive = entries
         memset(self.pairs, 0, sizeof(self.pairs))
+        memset(self.triples, 0, sizeof(self.triples))
+        memset(self.short_pairs, 0, sizeof(self.short_pairs))
+        cdef unsigned int pair, triple
         for position, (name, group) in enumerate(entries):
             self.names[position] = name
             self.lengths[position] = len(name)
             self.groups[position] = group
             pair = name[0] << 8 | name[1]
             self.pairs[pair >> 3] |= 1 << (pair & 7)
+            if len(name) == 2:
+                self.short_pairs[pair >> 3] |= 1 << (pair & 7)
+            else:
+                triple = _triple_slot(self.names[position])
+                self.triples[triple >> 3] |= 1 << (triple & 7)
         for byte in range(257):
             self.starts[byte] = sum(1 for name, _ in entries if name[0] < byte)
 
     cdef unsigned int found_in(self, const unsigned char* text, Py_ssize_t length) noexcept:
         """Bit g set when a substring of group g occurs in text[:length]."""
-        cdef unsigned int found = 0
-        cdef Py_ssize_t at
-        cdef unsigned int pair
+        cdef unsigned int found = 0, pair, triple
+        cdef Py_ssize_t at = 0, next_at
         cdef int position, size
-        for at in range(length - 1):
-            pair = text[at] << 8 | text[at + 1]
+        cdef unsigned char first
+        while at < length - 1:  # substrings start at a character: continuation bytes skipped
+            first = text[at]
+            next_at = at + (1 if first < 0xC0 else 2 if first < 0xE0 else 3 if first < 0xF0 else 4)
+            pair = first << 8 | text[at + 1]
             if not self.pairs[pair >> 3] & (1 << (pair & 7)):
+                at = next_at
                 continue
-            for position in range(self.starts[text[at]], self.starts[text[at] + 1]):
+            if not self.short_pairs[pair >> 3] & (1 << (pair & 7)):
+                if at + 2 >= length:
+                    at = next_at
+                    continue
+                triple = _triple_slot(text + at)
+                if not self.triples[triple >> 3] & (1 << (triple & 7)):
+                    at = next_at
+                    continue
+            for position in range(self.starts[first], self.starts[first + 1]):
                 size = self.lengths[position]
                 if at + size <= length and memcmp(text + at, self.names[position], size) == 0:
                     found |= 1u << self.groups[position]
+            at = next_at
         return found
 
 
 cdef class _Cut:
-    """The lines and blocks of one page, filled by a single walk."""
+    """The lines and blocks of one page, filled by a single walk. Text goes straight into the
+    current line, blanks collapsed; a newline, <br> or block boundary ends the line."""
 
-    cdef unsigned char* text      # the current line piece, UTF-8
-    cdef unsigned char* linked    # per byte of `text`: inside a link
-    cdef unsigned char* line      # scratch: one line with its blanks collapsed
-    cdef Py_ssize_t length, capacity
+    cdef unsigned char* line      # the current line, UTF-8
+    cdef Py_ssize_t length, capacity, linked
+    cdef bint pending_space       # blanks seen since the last character of the line
     cdef list texts, owners, link_chars, parents, ends, furniture, found
     cdef Substrings substrings
     cdef _KindCache kinds
@@ -278,8 +308,6 @@ cdef class _Cut:
         self.found = [[] for _ in range(substrings.group_count if substrings is not None else 0)]
 
     def __dealloc__(self):
-        PyMem_Free(self.text)
-        PyMem_Free(self.linked)
         PyMem_Free(self.line)
 
     cdef int _reserve(self, Py_ssize_t extra) except -1:
@@ -288,49 +316,30 @@ cdef class _Cut:
             return 0
         while capacity < self.length + extra:
             capacity *= 2
-        self.text = <unsigned char*>PyMem_Realloc(self.text, capacity)
-        self.linked = <unsigned char*>PyMem_Realloc(self.linked, capacity)
         self.line = <unsigned char*>PyMem_Realloc(self.line, capacity)
-        if self.text is NULL or self.linked is NULL or self.line is NULL:
+        if self.line is NULL:
             raise MemoryError()
         self.capacity = capacity
         return 0
 
-    cdef int _append(self, const unsigned char* content, bint in_link) except -1:
-        if content is NULL:
+    cdef int _add_text(self, const unsigned char* s, bint in_link, int owner) except -1:
+        """Add a text node's content to the current line, ending lines at newlines."""
+        if s is NULL:
             return 0
-        cdef Py_ssize_t size = strlen(<const char*>content)
-        self._reserve(size)
-        memcpy(self.text + self.length, content, size)
-        memset(self.linked + self.length, in_link, size)
-        self.length += size
-        return 0
-
-    cdef int _flush(self, int owner) except -1:
-        """Turn the piece gathered so far into lines owned by block `owner`: cut at newlines,
-        blanks collapsed to one space, none at either end."""
-        cdef const unsigned char* s = self.text
-        cdef unsigned char* line = self.line
-        cdef Py_ssize_t n = self.length, i = 0, out = 0, linked = 0, size, k
-        cdef bint pending_space = False
+        cdef Py_ssize_t n = strlen(<const char*>s), i = 0, size, k
+        cdef unsigned char* line
         cdef unsigned char c
-        while True:
-            if i >= n or s[i] == 10:  # a line ends
-                if out:
-                    self._found_in_line(out)
-                    self.texts.append(PyUnicode_DecodeUTF8(<char*>line, out, "replace"))
-                    self.owners.append(owner)
-                    self.link_chars.append(linked)
-                if i >= n:
-                    break
-                out = linked = 0
-                pending_space = False
-                i += 1
-                continue
+        self._reserve(n + 1)  # the line grows by at most the text and one space
+        line = self.line
+        while i < n:
             c = s[i]
             if c < 0x80:
+                if c == 10:
+                    self._end_line(owner)
+                    i += 1
+                    continue
                 if c == 32 or 9 <= c <= 13 or 28 <= c <= 31:
-                    pending_space = out > 0
+                    self.pending_space = self.length > 0
                     i += 1
                     continue
                 size = 1
@@ -338,22 +347,32 @@ cdef class _Cut:
                 if c == 0xC2 or c == 0xE1 or c == 0xE2 or c == 0xE3:
                     size = _space_length(s, i, n)
                     if size:
-                        pending_space = out > 0
+                        self.pending_space = self.length > 0
                         i += size
                         continue
                 size = 2 if c < 0xE0 else 3 if c < 0xF0 else 4
                 if i + size > n:
                     size = n - i
-            if pending_space:
-                line[out] = 32
-                out += 1
-                pending_space = False
-            linked += self.linked[i]
+            if self.pending_space:
+                line[self.length] = 32
+                self.length += 1
+                self.pending_space = False
             for k in range(size):
-                line[out + k] = s[i + k]
-            out += size
+                line[self.length + k] = s[i + k]
+            self.length += size
+            self.linked += in_link
             i += size
-        self.length = 0
+        return 0
+
+    cdef int _end_line(self, int owner) except -1:
+        """The current line, if it holds anything, becomes a line of block `owner`."""
+        if self.length:
+            self._found_in_line(self.length)
+            self.texts.append(PyUnicode_DecodeUTF8(<char*>self.line, self.length, "replace"))
+            self.owners.append(owner)
+            self.link_chars.append(self.linked)
+        self.length = self.linked = 0
+        self.pending_space = False
         return 0
 
     cdef int _found_in_line(self, Py_ssize_t length) except -1:
@@ -376,7 +395,7 @@ cdef class _Cut:
             furniture = kind == FURNITURE or (kind != PAGE and node.properties is not NULL and _is_furniture_element(node))
         self.furniture.append(furniture)
         self._walk(node, index, False, furniture)
-        self._flush(index)
+        self._end_line(index)
         self.ends[index] = len(self.parents)
         return 0
 
@@ -385,7 +404,7 @@ cdef class _Cut:
         cdef int kind
         while child is not NULL:
             if child.type == tree.XML_TEXT_NODE or child.type == tree.XML_CDATA_SECTION_NODE:
-                self._append(child.content, in_link)
+                self._add_text(child.content, in_link, owner)
             elif child.type == tree.XML_ELEMENT_NODE:
                 kind = _kind_of(&self.kinds, <const char*>child.name)
                 if kind == INLINE:
@@ -393,9 +412,9 @@ cdef class _Cut:
                 elif kind == LINK:
                     self._walk(child, owner, True, furniture)
                 elif kind == BREAK:
-                    self._append(<const unsigned char*>b"\n", in_link)
+                    self._end_line(owner)
                 elif kind != UNWANTED:
-                    self._flush(owner)
+                    self._end_line(owner)
                     self._block(child, owner, kind, furniture)
             child = child.next
         return 0
