@@ -93,6 +93,15 @@ def _declared_codecs(raw: bytes, http_charset: str | None) -> list[str]:
     return candidates
 
 
+def _cut_inside_a_character(raw: bytes) -> bool:
+    """Valid UTF-8 but for a character cut off at the very end (a truncated download)."""
+    try:
+        raw.decode("utf-8")  # not valid UTF-8 (the caller knows): fails at the first bad byte
+    except UnicodeDecodeError as error:
+        return error.start >= len(raw) - 3 and error.reason == "unexpected end of data"
+    return False
+
+
 def decode_html(raw: bytes, http_charset: str | None = None) -> tuple[str, str]:
     """Decode page bytes; returns (text, codec used).
 
@@ -103,15 +112,12 @@ def decode_html(raw: bytes, http_charset: str | None = None) -> tuple[str, str]:
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             return raw.decode(codec, errors="replace"), codec
-    if not raw.isascii():
-        try:
-            return raw.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError as error:
-            # A page cut off inside its last character is still UTF-8.
-            if error.start >= len(raw) - 3 and error.reason == "unexpected end of data":
-                return raw.decode("utf-8", errors="replace"), "utf-8"
-    else:
+    if raw.isascii():
         return raw.decode("ascii"), "ascii"
+    if is_utf8(raw):
+        return raw.decode("utf-8"), "utf-8"
+    if _cut_inside_a_character(raw):
+        return raw.decode("utf-8", errors="replace"), "utf-8"
     seen: set[str] = {"utf-8"}
     for codec in [*_declared_codecs(raw, http_charset), "gb18030"]:
         if codec not in seen:
@@ -130,6 +136,8 @@ def utf8_page(raw: bytes, http_charset: str | None = None) -> tuple[bytes, str]:
     if not raw.startswith(_BOM_PREFIXES):
         if is_utf8(raw):
             return raw, "utf-8"
+        if _cut_inside_a_character(raw):
+            return raw.decode("utf-8", errors="replace").encode("utf-8"), "utf-8"
         codecs_said = [c for c in _declared_codecs(raw, http_charset) if c != "utf-8"]
         if (codecs_said[:1] or ["gb18030"]) == ["gb18030"]:
             converted = gb18030_to_utf8(raw)
