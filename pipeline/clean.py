@@ -120,13 +120,13 @@ def clean(article: Article) -> Article:
     while stop > start and _is_footer_line(raw[stop - 1]):
         credits.merge(parse_credits(raw[stop - 1]))
         stop -= 1
-    body_raw = []
     captions = caption_lines(raw[start:stop])
-    for index, line in enumerate(raw[start:stop]):
-        if index in captions:
-            credits.merge(parse_credits(line))
-        elif line != title:  # a headline repeated in the body is a video or photo caption
-            body_raw.append(line)
+    for index in sorted(captions):
+        credits.merge(parse_credits(raw[start + index]))
+    # A headline repeated in the body is a video or photo caption too.
+    body_raw = [
+        line for index, line in enumerate(raw[start:stop]) if line != title and index not in captions
+    ]
     if body_raw:
         credits.merge(lead_credits(body_raw[0]))
     return dataclasses.replace(

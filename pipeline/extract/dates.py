@@ -91,10 +91,9 @@ def date_from_url(url: str) -> datetime | None:
     return None
 
 
-# Dated lines are looked for around the start of the article first, the whole page only when
-# that window cannot decide.
-_WINDOW_BEFORE = 20
-_WINDOW_AFTER = 10
+# Dated lines are looked for around the start of the article first, in windows of (lines
+# before, lines after) that widen until one can decide; the whole page last.
+_WINDOWS = ((20, 10), (80, 40))
 # Lines after a window that a date may run on into ("2022-04-27" / "18:40").
 _SPILL_LINES = 4
 
@@ -107,14 +106,16 @@ def date_from_lines(lines: list[str], anchor: int) -> datetime | None:
     no label ("发布时间") introduces, one without a time of day, and one inside a sentence
     of prose (a date the article talks about, not when it was published).
     """
-    first, stop = max(0, anchor - _WINDOW_BEFORE), min(len(lines), anchor + _WINDOW_AFTER)
-    best = _best_dated_line(lines, first, stop, anchor)
-    if first == 0 and stop == len(lines):
-        return best[-1] if best else None
-    # A score is at least the line's distance, and every line outside is farther than this.
-    outside = min(anchor - first + 1 if first else 2**31, 2 * (stop - anchor) + 1 if stop < len(lines) else 2**31)
-    if best is None or best[0] >= outside:
-        best = _best_dated_line(lines, 0, len(lines), anchor)
+    for before, after in _WINDOWS:
+        first, stop = max(0, anchor - before), min(len(lines), anchor + after)
+        best = _best_dated_line(lines, first, stop, anchor)
+        if first == 0 and stop == len(lines):
+            return best[-1] if best else None
+        # A score is at least the line's distance, and every line outside is farther than this.
+        outside = min(anchor - first + 1 if first else 2**31, 2 * (stop - anchor) + 1 if stop < len(lines) else 2**31)
+        if best is not None and best[0] < outside:
+            return best[-1]
+    best = _best_dated_line(lines, 0, len(lines), anchor)
     return best[-1] if best else None
 
 
