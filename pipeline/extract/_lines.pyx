@@ -182,12 +182,12 @@ cdef bint _is_furniture_element(tree.xmlNode* node) noexcept:
         if attribute.children is not NULL and attribute.children.content is not NULL:
             value = <const unsigned char*>attribute.children.content
             if strcmp(<const char*>attribute.name, "class") == 0 or strcmp(<const char*>attribute.name, "id") == 0:
-                if names_length:
+                if 0 < names_length < sizeof(names):
                     names[names_length] = 32
                     names_length += 1
-                names_length = _lowered(value, names, names_length, 511, False)
+                names_length = _lowered(value, names, names_length, sizeof(names), False)
             elif strcmp(<const char*>attribute.name, "style") == 0:
-                style_length = _lowered(value, style, 0, 256, True)
+                style_length = _lowered(value, style, 0, sizeof(style), True)
         attribute = attribute.next
     return _mentions(&_words, names, names_length) or _mentions(&_styles, style, style_length)
 
@@ -289,6 +289,12 @@ cdef class Substrings:
         return found
 
 
+# The walk recurses once per level of nesting; libxml2's parser stops far below this (256),
+# a tree built by hand might not.
+cdef enum:
+    MAX_DEPTH = 1024
+
+
 cdef class _Cut:
     """The lines and blocks of one page, filled by a single walk. Text goes straight into the
     current line, blanks collapsed; a newline, <br> or block boundary ends the line."""
@@ -387,35 +393,37 @@ cdef class _Cut:
                 (<list>self.found[group]).append(len(self.texts))
         return 0
 
-    cdef int _block(self, tree.xmlNode* node, int parent, int kind, bint furniture) except -1:
+    cdef int _block(self, tree.xmlNode* node, int parent, int kind, bint furniture, int depth) except -1:
         cdef int index = len(self.parents)
         self.parents.append(parent)
         self.ends.append(0)
         if not furniture:
             furniture = kind == FURNITURE or (kind != PAGE and node.properties is not NULL and _is_furniture_element(node))
         self.furniture.append(furniture)
-        self._walk(node, index, False, furniture)
+        self._walk(node, index, False, furniture, depth)
         self._end_line(index)
         self.ends[index] = len(self.parents)
         return 0
 
-    cdef int _walk(self, tree.xmlNode* node, int owner, bint in_link, bint furniture) except -1:
+    cdef int _walk(self, tree.xmlNode* node, int owner, bint in_link, bint furniture, int depth) except -1:
         cdef tree.xmlNode* child = node.children
         cdef int kind
+        if depth > MAX_DEPTH:
+            raise ValueError(f"elements nested deeper than {MAX_DEPTH}")
         while child is not NULL:
             if child.type == tree.XML_TEXT_NODE or child.type == tree.XML_CDATA_SECTION_NODE:
                 self._add_text(child.content, in_link, owner)
             elif child.type == tree.XML_ELEMENT_NODE:
                 kind = _kind_of(&self.kinds, <const char*>child.name)
                 if kind == INLINE:
-                    self._walk(child, owner, in_link, furniture)
+                    self._walk(child, owner, in_link, furniture, depth + 1)
                 elif kind == LINK:
-                    self._walk(child, owner, True, furniture)
+                    self._walk(child, owner, True, furniture, depth + 1)
                 elif kind == BREAK:
                     self._end_line(owner)
                 elif kind != UNWANTED:
                     self._end_line(owner)
-                    self._block(child, owner, kind, furniture)
+                    self._block(child, owner, kind, furniture, depth + 1)
             child = child.next
         return 0
 
@@ -432,7 +440,7 @@ def cut_lines(_Element root not None, Substrings substrings=None):
     """
     cdef _Cut cut = _Cut(substrings)
     cdef tree.xmlNode* node = root._c_node
-    cut._block(node, -1, _kind_by_name(<const char*>node.name), False)
+    cut._block(node, -1, _kind_by_name(<const char*>node.name), False, 0)
     return cut.texts, cut.owners, cut.link_chars, cut.parents, cut.ends, cut.furniture, cut.found
 
 
@@ -495,6 +503,10 @@ def main_content(list texts, list owners, list link_chars, list parents, list en
     for index in range(blocks):
         scores.parents[index] = parents[index]
         scores.furniture[index] = furniture[index]
+        # The arrays below are indexed by these: a block's parent comes before it.
+        if (scores.parents[index] != -1 if index == 0 else not 0 <= scores.parents[index] < index) \
+                or not index < ends[index] <= blocks:
+            raise ValueError(f"block {index}: parent {scores.parents[index]}, end {ends[index]} out of order")
     for index in stops:
         if 0 <= index < count:
             scores.stops[index] = True
@@ -503,6 +515,8 @@ def main_content(list texts, list owners, list link_chars, list parents, list en
         chars = len(text)
         linked = link_chars[index]
         owner = owners[index]
+        if not 0 <= owner < blocks:
+            raise ValueError(f"line {index}: owner {owner} is not a block")
         scores.owners[index] = owner
         if scores.furniture[owner]:
             scores.region_values[index] = scores.trim_values[index] = -chars

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from pipeline.extract._lines import cut_lines
+from pipeline.extract._lines import cut_lines, main_content
 
 
 def cut(html: str, selector: str | None = None):
@@ -92,3 +92,29 @@ def test_lines_are_the_text_split_and_collapsed(text):
         return
     texts = cut_lines(root)[0]
     assert texts == [" ".join(line.split()) for line in text.split("\n") if line.split()]
+
+
+def test_inconsistent_blocks_are_refused_not_read_out_of_bounds():
+    texts, owners, link_chars, parents, ends, furniture, _ = cut_lines(
+        etree.fromstring("<html><body><p>正文</p></body></html>", etree.HTMLParser()))
+    with pytest.raises(ValueError):
+        main_content(texts, [99] * len(owners), link_chars, parents, ends, furniture, set(), set())
+    with pytest.raises(ValueError):
+        main_content(texts, owners, link_chars, [-1, 5, 1], ends, furniture, set(), set())
+    assert main_content(texts, owners, link_chars, parents, ends, furniture, set(), set()) == [0]
+
+
+def test_nesting_deeper_than_a_parser_builds_is_refused():
+    root = etree.Element("div")
+    element = root
+    for _ in range(5000):
+        element = etree.SubElement(element, "div")
+    element.text = "深处"
+    with pytest.raises(ValueError, match="nested deeper"):
+        cut_lines(root)
+
+
+def test_very_long_class_names_stay_within_bounds():
+    classes = " ".join(f"c{i}" for i in range(400))
+    result = cut(f'<html><body><div class="{classes} sidebar" id="{classes}"><p>文字</p></div></body></html>')
+    assert result["texts"] == ["文字"]  # "sidebar" is past the examined length: not furniture
