@@ -8,9 +8,11 @@ objects only for the lines it returns.
 
 The cut: formatting elements (INLINE) dissolve into the line around them, <br> and newlines
 end a line, elements that never hold article text (UNWANTED) are skipped with their content,
-and every other element is a block: it ends the line before it and starts a new one. Text
-inside <a> (outside any block nested in it) counts as link text. Blocks form a tree, numbered
-in document order.
+as are formatting elements and links hidden by their style (characters some sites plant in
+the text against copying), and every other element is a block: it ends the line before it
+and starts a new one. Text inside <a> (outside any block nested in it) counts as link text.
+Blocks form a tree, numbered in document order; a block whose tag, class, id or style marks
+page furniture marks its whole subtree.
 
 The scoring (`main_content`) picks the article's block from the lines' values and trims it;
 `pipeline.extract.body` describes the method and adds the pattern-based rules.
@@ -171,25 +173,34 @@ cdef Py_ssize_t _lowered(const unsigned char* value, unsigned char* out, Py_ssiz
     return at
 
 
-cdef bint _is_furniture_element(tree.xmlNode* node) noexcept:
-    """By its class, id or style attribute."""
+cdef bint _names_furniture(tree.xmlNode* node) noexcept:
+    """Its class or id names page furniture (the first 512 bytes of them are read)."""
     cdef unsigned char names[512]
-    cdef unsigned char style[256]
-    cdef Py_ssize_t names_length = 0, style_length = 0
+    cdef Py_ssize_t length = 0
     cdef tree.xmlAttr* attribute = node.properties
-    cdef const unsigned char* value
     while attribute is not NULL:
-        if attribute.children is not NULL and attribute.children.content is not NULL:
-            value = <const unsigned char*>attribute.children.content
-            if strcmp(<const char*>attribute.name, "class") == 0 or strcmp(<const char*>attribute.name, "id") == 0:
-                if 0 < names_length < sizeof(names):
-                    names[names_length] = 32
-                    names_length += 1
-                names_length = _lowered(value, names, names_length, sizeof(names), False)
-            elif strcmp(<const char*>attribute.name, "style") == 0:
-                style_length = _lowered(value, style, 0, sizeof(style), True)
+        if attribute.children is not NULL and attribute.children.content is not NULL and (
+                strcmp(<const char*>attribute.name, "class") == 0 or strcmp(<const char*>attribute.name, "id") == 0):
+            if 0 < length < sizeof(names):
+                names[length] = 32
+                length += 1
+            length = _lowered(<const unsigned char*>attribute.children.content, names, length, sizeof(names), False)
         attribute = attribute.next
-    return _mentions(&_words, names, names_length) or _mentions(&_styles, style, style_length)
+    return _mentions(&_words, names, length)
+
+
+cdef bint _is_hidden(tree.xmlNode* node) noexcept:
+    """Its style attribute hides it (the first 2048 bytes of the style are read)."""
+    cdef unsigned char style[2048]
+    cdef Py_ssize_t length
+    cdef tree.xmlAttr* attribute = node.properties
+    while attribute is not NULL:
+        if (attribute.children is not NULL and attribute.children.content is not NULL
+                and strcmp(<const char*>attribute.name, "style") == 0):
+            length = _lowered(<const unsigned char*>attribute.children.content, style, 0, sizeof(style), True)
+            return _mentions(&_styles, style, length)
+        attribute = attribute.next
+    return False
 
 
 cdef inline Py_ssize_t _space_length(const unsigned char* s, Py_ssize_t i, Py_ssize_t n) noexcept:
@@ -218,10 +229,15 @@ cdef inline unsigned int _triple_slot(const unsigned char* bytes_) noexcept:
     return ((bytes_[0] << 16 | bytes_[1] << 8 | bytes_[2]) * 2654435761u) >> 16 & 0xFFFF
 
 
+cdef unsigned char _ascii_lower[256]
+for _byte in range(256):
+    _ascii_lower[_byte] = _byte + 32 if 65 <= _byte <= 90 else _byte
+
+
 cdef class Substrings:
-    """Groups of substrings to look for in every line as it is cut (see cut_lines): a cheap
-    first pass for the pattern-based rules, which then search only the lines it found.
-    Each substring is at least two bytes long in UTF-8."""
+    """Groups of substrings to look for in every line as it is cut (see cut_lines), ignoring
+    ASCII case: a cheap first pass for the pattern-based rules, which then search only the
+    lines it found. Each substring is at least two bytes long in UTF-8."""
 
     cdef readonly int group_count
     cdef list _keep_alive
@@ -237,7 +253,7 @@ cdef class Substrings:
     cdef int groups[64]
 
     def __cinit__(self, groups):
-        entries = sorted((text.encode(), group) for group, texts in enumerate(groups) for text in texts)
+        entries = sorted((text.encode().lower(), group) for group, texts in enumerate(groups) for text in texts)
         if len(entries) > 64 or len(groups) > 32 or any(len(name) < 2 for name, _ in entries):
             raise ValueError("at most 32 groups and 64 substrings of two bytes or more")
         self.group_count = len(groups)
@@ -263,13 +279,14 @@ cdef class Substrings:
     cdef unsigned int found_in(self, const unsigned char* text, Py_ssize_t length) noexcept:
         """Bit g set when a substring of group g occurs in text[:length]."""
         cdef unsigned int found = 0, pair, triple
-        cdef Py_ssize_t at = 0, next_at
+        cdef Py_ssize_t at = 0, next_at, offset
         cdef int position, size
         cdef unsigned char first
+        cdef unsigned char lowered[3]
         while at < length - 1:  # substrings start at a character: continuation bytes skipped
-            first = text[at]
+            first = _ascii_lower[text[at]]
             next_at = at + (1 if first < 0xC0 else 2 if first < 0xE0 else 3 if first < 0xF0 else 4)
-            pair = first << 8 | text[at + 1]
+            pair = first << 8 | _ascii_lower[text[at + 1]]
             if not self.pairs[pair >> 3] & (1 << (pair & 7)):
                 at = next_at
                 continue
@@ -277,22 +294,28 @@ cdef class Substrings:
                 if at + 2 >= length:
                     at = next_at
                     continue
-                triple = _triple_slot(text + at)
+                lowered[0], lowered[1], lowered[2] = first, _ascii_lower[text[at + 1]], _ascii_lower[text[at + 2]]
+                triple = _triple_slot(lowered)
                 if not self.triples[triple >> 3] & (1 << (triple & 7)):
                     at = next_at
                     continue
             for position in range(self.starts[first], self.starts[first + 1]):
                 size = self.lengths[position]
-                if at + size <= length and memcmp(text + at, self.names[position], size) == 0:
+                if at + size > length:
+                    continue
+                for offset in range(size):
+                    if _ascii_lower[text[at + offset]] != self.names[position][offset]:
+                        break
+                else:
                     found |= 1u << self.groups[position]
             at = next_at
         return found
 
 
-# The walk recurses once per level of nesting; libxml2's parser stops far below this (256),
-# a tree built by hand might not.
+# The walk recurses once per level of nesting; libxml2's parser stops at 256 levels (2048
+# with huge_tree), a tree built by hand might not.
 cdef enum:
-    MAX_DEPTH = 1024
+    MAX_DEPTH = 4096
 
 
 cdef class _Cut:
@@ -398,7 +421,8 @@ cdef class _Cut:
         self.parents.append(parent)
         self.ends.append(0)
         if not furniture:
-            furniture = kind == FURNITURE or (kind != PAGE and node.properties is not NULL and _is_furniture_element(node))
+            furniture = kind == FURNITURE or (
+                kind != PAGE and node.properties is not NULL and (_names_furniture(node) or _is_hidden(node)))
         self.furniture.append(furniture)
         self._walk(node, index, False, furniture, depth)
         self._end_line(index)
@@ -415,7 +439,9 @@ cdef class _Cut:
                 self._add_text(child.content, in_link, owner)
             elif child.type == tree.XML_ELEMENT_NODE:
                 kind = _kind_of(&self.kinds, <const char*>child.name)
-                if kind == INLINE:
+                if (kind == INLINE or kind == LINK) and child.properties is not NULL and _is_hidden(child):
+                    pass  # hidden text inside a line: often characters planted against copying
+                elif kind == INLINE:
                     self._walk(child, owner, in_link, furniture, depth + 1)
                 elif kind == LINK:
                     self._walk(child, owner, True, furniture, depth + 1)
@@ -496,6 +522,9 @@ def main_content(list texts, list owners, list link_chars, list parents, list en
     ending at the first stop line (`stops`) once a sentence has been read.
     """
     cdef Py_ssize_t count = len(texts), blocks = len(parents)
+    # The lists are read without bounds checks below: they must be what cut_lines returns.
+    if len(owners) != count or len(link_chars) != count or len(ends) != blocks or len(furniture) != blocks:
+        raise ValueError("texts, owners and link_chars, and parents, ends and furniture, must have equal lengths")
     if count == 0 or blocks == 0:
         return []
     cdef _Scores scores = _Scores(count, blocks)
@@ -511,7 +540,7 @@ def main_content(list texts, list owners, list link_chars, list parents, list en
         if 0 <= index < count:
             scores.stops[index] = True
     for index in range(count):
-        text = <str>texts[index]
+        text = <str?>texts[index]  # checked: TypeError for anything but a str
         chars = len(text)
         linked = link_chars[index]
         owner = owners[index]

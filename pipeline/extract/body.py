@@ -39,7 +39,8 @@ _NOTICE = re.compile(
     r"|copyright|all rights reserved|©",
     re.IGNORECASE,
 )
-_NOTICE_HINTS = ("版权", "著作权", "未经", "不得", "免责", "ICP", "©", "opyright", "OPYRIGHT", "ights reserved", "IGHTS RESERVED")
+# Substrings every notice holds (matched ignoring ASCII case, as _NOTICE is).
+_NOTICE_HINTS = ("版权", "著作权", "未经", "不得", "免责", "icp", "©", "copyright", "all rights reserved")
 
 
 @dataclass(slots=True, frozen=True)

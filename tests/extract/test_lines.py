@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from pipeline.extract._lines import cut_lines, main_content
+from pipeline.extract._lines import Substrings, cut_lines, main_content
 
 
 def cut(html: str, selector: str | None = None):
@@ -118,3 +118,27 @@ def test_very_long_class_names_stay_within_bounds():
     classes = " ".join(f"c{i}" for i in range(400))
     result = cut(f'<html><body><div class="{classes} sidebar" id="{classes}"><p>文字</p></div></body></html>')
     assert result["texts"] == ["文字"]  # "sidebar" is past the examined length: not furniture
+
+
+def test_lists_of_unequal_length_or_type_are_refused():
+    texts, owners, link_chars, parents, ends, furniture, _ = cut_lines(
+        etree.fromstring("<html><body><p>正文</p></body></html>", etree.HTMLParser()))
+    with pytest.raises(ValueError):
+        main_content(texts, owners, link_chars, parents + [0], ends, furniture, set(), set())
+    with pytest.raises(ValueError):
+        main_content(texts * 3, owners, link_chars, parents, ends, furniture, set(), set())
+    with pytest.raises(TypeError):
+        main_content([12345], owners, link_chars, parents, ends, furniture, set(), set())
+
+
+def test_hidden_text_inside_a_line_is_left_out():
+    result = cut('<html><body><p>正文<span style="display: none">干扰码</span>继续<a style="visibility:hidden">隐</a>完</p>'
+                 '<table><tr style="DISPLAY:NONE"><td>隐藏行</td></tr></table></body></html>')
+    assert result["texts"] == ["正文继续完"]
+
+
+def test_substrings_are_found_ignoring_ascii_case():
+    substrings = Substrings((("copyright", "icp"), ("版权",)))
+    html = "<html><body><p>CopyRight 2024</p><p>京ICP备123号</p><p>版权所有</p><p>无关</p></body></html>"
+    found = cut_lines(etree.fromstring(html, etree.HTMLParser()), substrings)[6]
+    assert found == [[0, 1], [2]]
