@@ -234,6 +234,15 @@ for _byte in range(256):
     _ascii_lower[_byte] = _byte + 32 if 65 <= _byte <= 90 else _byte
 
 
+def _case_spellings(bytes text):
+    """Every spelling of `text` in upper and lower ASCII case."""
+    spellings = [b""]
+    for byte in text:
+        cases = {byte, _ascii_lower[byte], byte - 32 if 97 <= byte <= 122 else byte}
+        spellings = [spelling + bytes((case,)) for spelling in spellings for case in cases]
+    return spellings
+
+
 cdef class Substrings:
     """Groups of substrings to look for in every line as it is cut (see cut_lines), ignoring
     ASCII case: a cheap first pass for the pattern-based rules, which then search only the
@@ -262,17 +271,22 @@ cdef class Substrings:
         memset(self.triples, 0, sizeof(self.triples))
         memset(self.short_pairs, 0, sizeof(self.short_pairs))
         cdef unsigned int pair, triple
+        cdef unsigned char head[3]
         for position, (name, group) in enumerate(entries):
             self.names[position] = name
             self.lengths[position] = len(name)
             self.groups[position] = group
-            pair = name[0] << 8 | name[1]
-            self.pairs[pair >> 3] |= 1 << (pair & 7)
-            if len(name) == 2:
-                self.short_pairs[pair >> 3] |= 1 << (pair & 7)
-            else:
-                triple = _triple_slot(self.names[position])
-                self.triples[triple >> 3] |= 1 << (triple & 7)
+            # The filters hold every ASCII-case spelling of a beginning, so that the scan
+            # needs no case folding until a candidate is compared.
+            for spelling in _case_spellings(name[:3]):
+                pair = spelling[0] << 8 | spelling[1]
+                self.pairs[pair >> 3] |= 1 << (pair & 7)
+                if len(name) == 2:
+                    self.short_pairs[pair >> 3] |= 1 << (pair & 7)
+                else:
+                    head[0], head[1], head[2] = spelling[0], spelling[1], spelling[2]
+                    triple = _triple_slot(head)
+                    self.triples[triple >> 3] |= 1 << (triple & 7)
         for byte in range(257):
             self.starts[byte] = sum(1 for name, _ in entries if name[0] < byte)
 
@@ -282,11 +296,10 @@ cdef class Substrings:
         cdef Py_ssize_t at = 0, next_at, offset
         cdef int position, size
         cdef unsigned char first
-        cdef unsigned char lowered[3]
         while at < length - 1:  # substrings start at a character: continuation bytes skipped
-            first = _ascii_lower[text[at]]
+            first = text[at]
             next_at = at + (1 if first < 0xC0 else 2 if first < 0xE0 else 3 if first < 0xF0 else 4)
-            pair = first << 8 | _ascii_lower[text[at + 1]]
+            pair = first << 8 | text[at + 1]
             if not self.pairs[pair >> 3] & (1 << (pair & 7)):
                 at = next_at
                 continue
@@ -294,11 +307,11 @@ cdef class Substrings:
                 if at + 2 >= length:
                     at = next_at
                     continue
-                lowered[0], lowered[1], lowered[2] = first, _ascii_lower[text[at + 1]], _ascii_lower[text[at + 2]]
-                triple = _triple_slot(lowered)
+                triple = _triple_slot(text + at)
                 if not self.triples[triple >> 3] & (1 << (triple & 7)):
                     at = next_at
                     continue
+            first = _ascii_lower[first]
             for position in range(self.starts[first], self.starts[first + 1]):
                 size = self.lengths[position]
                 if at + size > length:
