@@ -333,36 +333,45 @@ cdef enum:
 
 cdef class _Cut:
     """The lines and blocks of one page, filled by a single walk. Text goes straight into the
-    current line, blanks collapsed; a newline, <br> or block boundary ends the line."""
+    current line, blanks collapsed; a newline, <br> or block boundary ends the line. Finished
+    lines stay in one buffer, newline-separated, and become str objects in one decode."""
 
-    cdef unsigned char* line      # the current line, UTF-8
-    cdef Py_ssize_t length, capacity, linked
+    cdef unsigned char* page      # finished lines, each followed by a newline; then the current line
+    cdef Py_ssize_t finished      # bytes of finished lines in `page`
+    cdef Py_ssize_t length        # bytes of the current line, at page + finished
+    cdef Py_ssize_t capacity, linked, line_count
     cdef bint pending_space       # blanks seen since the last character of the line
-    cdef list texts, owners, link_chars, parents, ends, furniture, found
+    cdef list owners, link_chars, parents, ends, furniture, found
     cdef Substrings substrings
     cdef _KindCache kinds
 
     def __cinit__(self, Substrings substrings):
-        self.texts, self.owners, self.link_chars = [], [], []
+        self.owners, self.link_chars = [], []
         self.parents, self.ends, self.furniture = [], [], []
         self.substrings = substrings
         memset(&self.kinds, 0, sizeof(_KindCache))
         self.found = [[] for _ in range(substrings.group_count if substrings is not None else 0)]
 
     def __dealloc__(self):
-        PyMem_Free(self.line)
+        PyMem_Free(self.page)
 
     cdef int _reserve(self, Py_ssize_t extra) except -1:
-        cdef Py_ssize_t capacity = self.capacity or 4096
-        if self.length + extra <= self.capacity:
+        cdef Py_ssize_t needed = self.finished + self.length + extra, capacity = self.capacity or 16384
+        if needed <= self.capacity:
             return 0
-        while capacity < self.length + extra:
+        while capacity < needed:
             capacity *= 2
-        self.line = <unsigned char*>PyMem_Realloc(self.line, capacity)
-        if self.line is NULL:
+        self.page = <unsigned char*>PyMem_Realloc(self.page, capacity)
+        if self.page is NULL:
             raise MemoryError()
         self.capacity = capacity
         return 0
+
+    cdef list texts(self):
+        """The finished lines as str."""
+        if not self.line_count:
+            return []
+        return PyUnicode_DecodeUTF8(<char*>self.page, self.finished - 1, "replace").split("\n")
 
     cdef int _add_text(self, const unsigned char* s, bint in_link, int owner) except -1:
         """Add a text node's content to the current line, ending lines at newlines."""
@@ -371,13 +380,16 @@ cdef class _Cut:
         cdef Py_ssize_t n = strlen(<const char*>s), i = 0, size, k
         cdef unsigned char* line
         cdef unsigned char c
-        self._reserve(n + 1)  # the line grows by at most the text and one space
-        line = self.line
+        # Each byte in makes at most one byte out (a run of blanks one space, a newline one
+        # separator), plus a space carried from before and the separator that ends the line.
+        self._reserve(n + 2)
+        line = self.page + self.finished
         while i < n:
             c = s[i]
             if c < 0x80:
                 if c == 10:
                     self._end_line(owner)
+                    line = self.page + self.finished  # the next line starts after it
                     i += 1
                     continue
                 if c == 32 or 9 <= c <= 13 or 28 <= c <= 31:
@@ -409,24 +421,26 @@ cdef class _Cut:
     cdef int _end_line(self, int owner) except -1:
         """The current line, if it holds anything, becomes a line of block `owner`."""
         if self.length:
-            self._found_in_line(self.length)
-            self.texts.append(PyUnicode_DecodeUTF8(<char*>self.line, self.length, "replace"))
+            self._found_in_line()
+            self.page[self.finished + self.length] = 10
+            self.finished += self.length + 1
+            self.line_count += 1
             self.owners.append(owner)
             self.link_chars.append(self.linked)
         self.length = self.linked = 0
         self.pending_space = False
         return 0
 
-    cdef int _found_in_line(self, Py_ssize_t length) except -1:
-        """Note the line about to be added under each group of substrings it holds."""
+    cdef int _found_in_line(self) except -1:
+        """Note the current line under each group of substrings it holds."""
         cdef unsigned int found
         cdef int group
         if self.substrings is None:
             return 0
-        found = self.substrings.found_in(self.line, length)
+        found = self.substrings.found_in(self.page + self.finished, self.length)
         for group in range(self.substrings.group_count):
             if found & (1u << group):
-                (<list>self.found[group]).append(len(self.texts))
+                (<list>self.found[group]).append(self.line_count)
         return 0
 
     cdef int _block(self, tree.xmlNode* node, int parent, int kind, bint furniture, int depth) except -1:
@@ -480,7 +494,7 @@ def cut_lines(_Element root not None, Substrings substrings=None):
     cdef _Cut cut = _Cut(substrings)
     cdef tree.xmlNode* node = root._c_node
     cut._block(node, -1, _kind_by_name(<const char*>node.name), False, 0)
-    return cut.texts, cut.owners, cut.link_chars, cut.parents, cut.ends, cut.furniture, cut.found
+    return cut.texts(), cut.owners, cut.link_chars, cut.parents, cut.ends, cut.furniture, cut.found
 
 
 # Scoring the lines: which block is the article, and which of its lines are the content.
