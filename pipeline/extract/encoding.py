@@ -11,9 +11,10 @@ from pipeline.extract._transcode import gb18030_to_utf8, is_utf8
 # byte in an ad snippet); more than this means the encoding is wrong.
 _MAX_ERROR_RATE = 0.001
 
-# Searched in the lower-cased head of the page: a case-insensitive pattern has no literal
-# prefix to skip ahead with, and scanning every position costs more than the lower().
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_.:-]+)""")
+# What follows "charset" in a <meta> tag, in the lower-cased head of the page. The tag is
+# found from each "charset" back to its "<meta": a pattern that starts at "<meta" would
+# backtrack through every meta tag of the page.
+_CHARSET_VALUE = re.compile(rb"""\s*=\s*["']?\s*([a-z0-9_.:-]+)""")
 _XML_DECLARATION = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _BOM_PREFIXES = tuple(bom for bom, _ in _BOMS)
@@ -64,7 +65,14 @@ def declared_charsets(raw: bytes) -> list[str]:
     """Charsets the page declares about itself (XML declaration, then <meta>), in order."""
     head = raw[:16384]
     labels = [m.group(1).decode("ascii") for m in _XML_DECLARATION.finditer(head)]
-    labels += [m.group(1).decode("ascii") for m in _META_CHARSET.finditer(head.lower())]
+    lowered = head.lower()
+    position = lowered.find(b"charset")
+    while position >= 0:
+        tag = lowered.rfind(b"<meta", 0, position)
+        value = _CHARSET_VALUE.match(lowered, position + len(b"charset"))
+        if tag >= 0 and value and b">" not in lowered[tag:position]:
+            labels.append(value.group(1).decode("ascii"))
+        position = lowered.find(b"charset", position + 1)
     return labels
 
 
