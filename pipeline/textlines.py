@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 
 
 def line_starts(lines: list[str]) -> list[int]:
@@ -33,16 +32,3 @@ def lines_containing(lines: list[str], substrings: tuple[str, ...]) -> set[int]:
             found.add(line_of(starts, position))
             position = joined.find(substring, position + 1)
     return found
-
-
-def lines_matching(pattern: re.Pattern[str], lines: list[str], hints: tuple[str, ...] = ()) -> set[int]:
-    """Indexes of the lines where `pattern` searches successfully.
-
-    With `hints` (substrings that every match holds), only the lines holding one are searched,
-    one by one: a substring scan is far faster than a regex alternation over the whole text.
-    Without, the pattern runs over the joined text, so it must not match across a newline.
-    """
-    if hints:
-        return {index for index in lines_containing(lines, hints) if pattern.search(lines[index])}
-    starts = line_starts(lines)
-    return {line_of(starts, match.start()) for match in pattern.finditer("\n".join(lines))}
