@@ -71,7 +71,6 @@ cdef enum:
 
 
 cdef struct _Table:
-    int count
     int starts[129]       # entries beginning with letter c: [starts[c], starts[c + 1])
     const char* names[96]
     int lengths[96]
@@ -86,7 +85,6 @@ cdef void _fill(_Table* table, entries) except *:
     entries = sorted((name.encode(), value) for name, value in entries)
     assert len(entries) <= 96
     _KEEP_ALIVE.append(entries)
-    table.count = len(entries)
     for position, (name, value) in enumerate(entries):
         table.names[position] = name
         table.lengths[position] = len(name)
