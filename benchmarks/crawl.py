@@ -12,7 +12,7 @@ from benchmarks.report import write_section
 from pipeline.archive import read_fetch_errors, read_raw_pages
 from pipeline.crawl import crawl
 from pipeline.sample_site.server import Fault, serve
-from pipeline.sources import Politeness, parse_config
+from pipeline.sources import Politeness
 from pipeline.storage import Warehouse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))

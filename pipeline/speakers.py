@@ -22,7 +22,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from pipeline.names import COMPOUND_SURNAMES, SURNAMES, is_cjk, join_spaced_names, looks_like_name
+from pipeline.names import is_cjk, join_spaced_names, looks_like_name
 
 # Core titles: what a person is (longest first when matching).
 CORE_TITLES = tuple(sorted(set("""

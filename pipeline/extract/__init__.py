@@ -9,7 +9,6 @@ are only a fallback for what the generic pass could not find.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
 from lxml import etree
