@@ -38,16 +38,26 @@ ASSETS = {table: Asset(name=f"forum_{table}", uri=f"forum-etl://warehouse/{table
           for table in ("articles", "speeches", "paragraphs", "speakers")}
 
 
-def _settings():
-    """(crawl config, warehouse) for this run, resolved when a task runs, not at parse time."""
+# Every DAG here runs one at a time and does not catch up on missed intervals.
+DAG_DEFAULTS = {"start_date": datetime(2024, 1, 1), "catchup": False, "max_active_runs": 1, "tags": ["forum-etl"]}
+
+
+def _warehouse():
+    """The warehouse for this run, resolved when a task runs, not at parse time."""
+    from airflow.sdk import Variable
+
+    from pipeline.storage import Warehouse
+
+    return Warehouse.open(Variable.get("forum_etl_warehouse", default=DEFAULT_WAREHOUSE))
+
+
+def _config():
+    """The crawl configuration for this run, resolved when a task runs."""
     from airflow.sdk import Variable
 
     from pipeline.sources import load_config
-    from pipeline.storage import Warehouse
 
-    config_path = Variable.get("forum_etl_config", default=os.environ.get("FORUM_ETL_CONFIG", DEFAULT_CONFIG))
-    warehouse = Variable.get("forum_etl_warehouse", default=DEFAULT_WAREHOUSE)
-    return load_config(config_path), Warehouse.open(warehouse)
+    return load_config(Variable.get("forum_etl_config", default=os.environ.get("FORUM_ETL_CONFIG", DEFAULT_CONFIG)))
 
 
 def _run_id() -> str:
@@ -68,31 +78,29 @@ def _date(value: str | None):
 def validate() -> dict:
     from pipeline.publish import validate_staged
 
-    _, warehouse = _settings()
-    result = validate_staged(warehouse, _run_id())
+    result = validate_staged(_warehouse(), _run_id())
     return {"success": result.success, "quarantined": len(result.quarantined), "batch_failures": result.batch_failures,
             "docs_index": result.docs_index}
 
 
 @task(outlets=list(ASSETS.values()))
 def publish(verdict: dict) -> dict:
-    from pipeline.publish import publish_staged, read_table
+    from pipeline.publish import publish_staged, read_manifest, row_count
 
-    _, warehouse = _settings()
+    warehouse = _warehouse()
     result = publish_staged(warehouse, _run_id())
     events = get_current_context()["outlet_events"]
+    manifest = read_manifest(warehouse)
     for table, asset in ASSETS.items():
-        key = "speaker_id" if table == "speakers" else "article_id"
-        events[asset].extra = {"rows": read_table(warehouse, table, [key]).num_rows, "version": result.version}
+        events[asset].extra = {"rows": row_count(warehouse, table, manifest), "version": result.version}
     return {"version": result.version, "published": result.published, "rows_written": result.rows_written}
 
 
 @task
-def refresh_catalog(published: dict) -> str:
+def refresh_catalog(published: dict | None = None) -> str:
     from pipeline.catalog import build_catalog
 
-    _, warehouse = _settings()
-    path, _ = build_catalog(warehouse)
+    path, _ = build_catalog(_warehouse())
     return path
 
 
@@ -111,10 +119,7 @@ def check_validation(verdict: dict, catalog: str) -> None:
 @dag(
     dag_id="forum_articles",
     schedule=SCHEDULE,
-    start_date=datetime(2024, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    tags=["forum-etl"],
+    **DAG_DEFAULTS,
     params={"max_pages": Param(None, type=["null", "integer"], minimum=1),
             "since": Param(None, type=["null", "string"], format="date")},
     doc_md=__doc__,
@@ -124,9 +129,8 @@ def forum_articles():
     def discover() -> list[dict]:
         from pipeline.crawl import plan_crawl
 
-        config, warehouse = _settings()
         params = get_current_context()["params"]
-        plan = plan_crawl(config, warehouse, since=_date(params.get("since")), max_pages=params.get("max_pages"),
+        plan = plan_crawl(_config(), _warehouse(), since=_date(params.get("since")), max_pages=params.get("max_pages"),
                           run_id=_run_id())
         return plan.batches(BATCH_SIZE)
 
@@ -135,9 +139,8 @@ def forum_articles():
     def fetch(batch: dict) -> dict:
         from pipeline.crawl import fetch_batch
 
-        config, warehouse = _settings()
         # Up to FETCH_PARALLELISM batches run at once, possibly on different workers.
-        summary = fetch_batch(config.shared_among(FETCH_PARALLELISM), warehouse, batch["source"], batch["urls"],
+        summary = fetch_batch(_config().shared_among(FETCH_PARALLELISM), _warehouse(), batch["source"], batch["urls"],
                               _run_id(), batch["part"])
         return {"part": batch["part"], "urls": batch["urls"], "fetched": summary.fetched, "failed": summary.failed}
 
@@ -145,7 +148,7 @@ def forum_articles():
     def process(fetched: dict) -> dict:
         from pipeline.transform import archived_articles, process_to_stage
 
-        _, warehouse = _settings()
+        warehouse = _warehouse()
         return process_to_stage(warehouse, _run_id(), fetched["part"], archived_articles(warehouse, urls=fetched["urls"]))
 
     staged = process.expand(fetched=fetch.expand(batch=discover()))
@@ -154,40 +157,21 @@ def forum_articles():
     check_validation(verdict, refresh_catalog(publish(verdict)))
 
 
-@dag(
-    dag_id="forum_reports",
-    schedule=[ASSETS["speeches"]],
-    start_date=datetime(2024, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    tags=["forum-etl"],
-)
+@dag(dag_id="forum_reports", schedule=[ASSETS["speeches"]], **DAG_DEFAULTS)
 def forum_reports():
-    @task
-    def catalog() -> str:
-        from pipeline.catalog import build_catalog
-
-        _, warehouse = _settings()
-        return build_catalog(warehouse)[0]
-
     @task
     def report(catalog_path: str) -> str:
         from pipeline.report import build_report
 
-        _, warehouse = _settings()
-        out = warehouse.path("report") if warehouse.is_local else os.environ.get("FORUM_ETL_REPORT_DIR", "report")
-        return str(build_report(warehouse, out))
+        return str(build_report(_warehouse()))
 
-    report(catalog())
+    report(refresh_catalog())
 
 
 @dag(
     dag_id="forum_reprocess",
     schedule=None,
-    start_date=datetime(2024, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    tags=["forum-etl"],
+    **DAG_DEFAULTS,
     params={"since": Param(None, type=["null", "string"], format="date", description="first publish day to re-extract"),
             "until": Param(None, type=["null", "string"], format="date", description="last publish day to re-extract")},
 )
@@ -196,7 +180,7 @@ def forum_reprocess():
     def reextract() -> dict:
         from pipeline.transform import archived_articles, process_to_stage
 
-        _, warehouse = _settings()
+        warehouse = _warehouse()
         params = get_current_context()["params"]
         articles = archived_articles(warehouse, since=_date(params.get("since")), until=_date(params.get("until")))
         return process_to_stage(warehouse, _run_id(), "reprocess", articles)

@@ -19,14 +19,14 @@ import pyarrow as pa
 
 from pipeline.publish import read_manifest
 from pipeline.storage import Warehouse
-from pipeline.tables import PUBLISHED_TABLES, QUARANTINE, SPEAKERS, VALIDATION_RESULTS
+from pipeline.tables import MANIFEST_TABLES, QUARANTINE, VALIDATION_RESULTS
 
 CATALOG_NAME = "forum.duckdb"
 REPORT_VIEWS = (
     "speeches_per_speaker_per_year", "avg_speech_length_by_org", "most_active_orgs",
     "top_terms_per_speaker", "articles_per_month",
 )
-_SCHEMAS = {**PUBLISHED_TABLES, "speakers": SPEAKERS, "validation_results": VALIDATION_RESULTS, "quarantine": QUARANTINE}
+_SCHEMAS = {**MANIFEST_TABLES, "validation_results": VALIDATION_RESULTS, "quarantine": QUARANTINE}
 
 
 def catalog_path(warehouse: Warehouse) -> str:
@@ -67,7 +67,7 @@ def build_catalog(warehouse: Warehouse) -> tuple[str, float]:
     temporary = f"{target}.tmp-{uuid.uuid4().hex}"
     connection = connect(warehouse, temporary, read_only=False)
     try:
-        files = {name: [warehouse.location(f) for f in manifest["tables"].get(name, [])] for name in (*PUBLISHED_TABLES, "speakers")}
+        files = {name: [warehouse.location(f) for f in manifest["tables"].get(name, [])] for name in MANIFEST_TABLES}
         for name in ("validation_results", "quarantine"):
             files[name] = [path if warehouse.is_local else "s3://" + path for path in warehouse.files(name)]
         for name, paths in files.items():
@@ -87,11 +87,16 @@ def build_catalog(warehouse: Warehouse) -> tuple[str, float]:
     return target, time.monotonic() - started
 
 
-def query(warehouse: Warehouse, sql: str) -> pa.Table:
-    """Run SQL against the catalog (read-only) and return the result as Arrow."""
+def open_catalog(warehouse: Warehouse):
+    """A read-only connection to the catalog, built first if there is none yet."""
     if not Path(catalog_path(warehouse)).exists():
         build_catalog(warehouse)
-    connection = connect(warehouse)
+    return connect(warehouse)
+
+
+def query(warehouse: Warehouse, sql: str) -> pa.Table:
+    """Run SQL against the catalog (read-only) and return the result as Arrow."""
+    connection = open_catalog(warehouse)
     try:
         return connection.sql(sql).to_arrow_table()
     finally:

@@ -262,9 +262,7 @@ def _print_rows(table, output) -> None:
 
 
 def _report_command(args: argparse.Namespace) -> int:
-    warehouse = Warehouse.open(args.warehouse)
-    out = args.out or (warehouse.path("report") if warehouse.is_local else "report")
-    index = build_report(warehouse, out)
+    index = build_report(Warehouse.open(args.warehouse), args.out)
     print(f"report: {index.resolve().as_uri()}", file=sys.stderr)
     return 0
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 import uuid
 from collections.abc import Iterable
@@ -30,7 +31,9 @@ import pyarrow.parquet as pq
 
 from pipeline.records import Article
 from pipeline.storage import Warehouse
-from pipeline.tables import PUBLISHED_TABLES, QUARANTINE, SPEAKERS, VALIDATION_RESULTS, rows, speakers
+from pipeline.tables import (
+    MANIFEST_TABLES, PUBLISHED_TABLES, QUARANTINE, SPEAKER_SOURCE_COLUMNS, VALIDATION_RESULTS, rows, speakers,
+)
 
 MANIFEST = "_manifest.json"
 DOCS = "_data_docs"
@@ -81,13 +84,20 @@ def _write_manifest(warehouse: Warehouse, manifest: dict) -> None:
 def read_table(warehouse: Warehouse, name: str, columns: list[str] | None = None, manifest: dict | None = None) -> pa.Table:
     """The current version of a published table (only the files the manifest names)."""
     manifest = manifest or read_manifest(warehouse)
-    schema = PUBLISHED_TABLES.get(name) or {"speakers": SPEAKERS}[name]
+    schema = MANIFEST_TABLES[name]
     files = manifest["tables"].get(name, [])
     if not files:
         table = schema.empty_table()
         return table.select(columns) if columns else table
     tables = [pq.read_table(warehouse.path(f), filesystem=warehouse.filesystem, columns=columns, schema=schema) for f in files]
     return pa.concat_tables(tables)
+
+
+def row_count(warehouse: Warehouse, name: str, manifest: dict | None = None) -> int:
+    """Rows in the current version of a table, from the files' footers (no data read)."""
+    manifest = manifest or read_manifest(warehouse)
+    return sum(pq.read_metadata(warehouse.path(f), filesystem=warehouse.filesystem).num_rows
+               for f in manifest["tables"].get(name, []))
 
 
 def _partition_of(path: str) -> tuple[int, int]:
@@ -103,16 +113,15 @@ def _write(warehouse: Warehouse, relative: str, table: pa.Table) -> None:
 
 def _quarantine_rows(tables: dict[str, pa.Table], validation, held: set[str], run_id: str, now: datetime) -> pa.Table:
     records = []
+    held_ids = pa.array(sorted(held), pa.string())
     for name, table in tables.items():
-        if table.num_rows == 0:
-            continue
-        failed_rows = validation.failed_rows.get(name, {}) if validation else {}
-        ids = table.column("article_id").to_pylist()
-        for index, row in enumerate(table.to_pylist()):
-            if ids[index] in held:
-                records.append({"run_id": run_id, "table_name": name, "article_id": ids[index],
-                                "failed_expectations": failed_rows.get(index, []),
-                                "row_json": json.dumps(row, ensure_ascii=False, default=str), "quarantined_at": now})
+        failed_rows = validation.failed_rows.get(name, {})
+        # Only the held rows become Python objects.
+        indexes = pc.indices_nonzero(pc.is_in(table["article_id"], value_set=held_ids)).to_pylist()
+        for index, row in zip(indexes, table.take(indexes).to_pylist()):
+            records.append({"run_id": run_id, "table_name": name, "article_id": row["article_id"],
+                            "failed_expectations": failed_rows.get(index, []),
+                            "row_json": json.dumps(row, ensure_ascii=False, default=str), "quarantined_at": now})
     return pa.Table.from_pylist(records, schema=QUARANTINE)
 
 
@@ -130,16 +139,20 @@ def stage(warehouse: Warehouse, run_id: str, batch: str, articles: Iterable[Arti
     return {name: table.num_rows for name, table in tables.items()}
 
 
-def _staged_files(warehouse: Warehouse, run_id: str, name: str) -> list[str]:
-    return [f for f in warehouse.files(f"{STAGING}/run_id={run_id}") if f.endswith(f"/{name}.parquet")]
+def _batch_dirs(warehouse: Warehouse, run_id: str) -> list[str]:
+    """The run's staged batch directories (each holds one file per published table)."""
+    return sorted({f.rsplit("/", 1)[0] for f in warehouse.files(f"{STAGING}/run_id={run_id}")
+                   if f.endswith("/articles.parquet")})
 
 
-def _staged(warehouse: Warehouse, run_id: str, name: str, batch_dirs: list[str] | None = None) -> pa.Table:
-    """One staged table: of some batch directories, or of the whole run."""
-    files = [f for f in _staged_files(warehouse, run_id, name)
-             if batch_dirs is None or f.rsplit("/", 1)[0] in batch_dirs]
-    parts = [pq.read_table(f, filesystem=warehouse.filesystem, schema=PUBLISHED_TABLES[name]) for f in files]
-    return pa.concat_tables(parts) if parts else PUBLISHED_TABLES[name].empty_table()
+def _staged(warehouse: Warehouse, name: str, batch_dirs: list[str], columns: list[str] | None = None) -> pa.Table:
+    """One staged table of some batch directories."""
+    schema = PUBLISHED_TABLES[name]
+    parts = [pq.read_table(f"{d}/{name}.parquet", filesystem=warehouse.filesystem, schema=schema, columns=columns)
+             for d in batch_dirs]
+    if parts:
+        return pa.concat_tables(parts)
+    return schema.empty_table().select(columns) if columns else schema.empty_table()
 
 
 def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = None) -> PublishResult:
@@ -149,10 +162,11 @@ def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = No
     from pipeline.validate import validate
 
     now = now or datetime.now(timezone.utc)
-    batch_dirs = sorted({f.rsplit("/", 1)[0] for f in _staged_files(warehouse, run_id, "articles")})
-    staged_ids = set(_staged(warehouse, run_id, "articles").column("article_id").to_pylist()) if batch_dirs else set()
+    batch_dirs = _batch_dirs(warehouse, run_id)
+    staged_ids = set(_staged(warehouse, "articles", batch_dirs, ["article_id"]).column("article_id").to_pylist())
     known = set(read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist()) | staged_ids
-    docs_dir = warehouse.path(DOCS) if warehouse.is_local else None
+    # One folder for every group, so GX's context (cached per folder) is built once per run.
+    docs_dir = warehouse.path(DOCS) if warehouse.is_local else tempfile.mkdtemp(prefix="forum-etl-docs-")
     results, failed, batch_failures, held = [], {}, [], set()
     docs_index = None
     groups, group, size = [], [], 0
@@ -165,7 +179,7 @@ def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = No
     if group:
         groups.append(group)
     for number, group in enumerate(groups):
-        tables = {name: _staged(warehouse, run_id, name, group) for name in PUBLISHED_TABLES}
+        tables = {name: _staged(warehouse, name, group) for name in PUBLISHED_TABLES}
         validation = validate(tables, known, run_id, now, docs_dir)
         docs_index = os.path.join(validation.docs_dir, "index.html")
         batch_ids = set(tables["articles"].column("article_id").to_pylist())
@@ -206,7 +220,8 @@ def publish_staged(warehouse: Warehouse, run_id: str, now: datetime | None = Non
     held = set(verdict["held"])
     result = PublishResult(run_id, manifest["version"], 0, {k: set(v) for k, v in verdict["quarantined"].items()},
                            verdict["batch_failures"], docs_index=verdict["docs_index"])
-    batch_ids = set(_staged(warehouse, run_id, "articles").column("article_id").to_pylist())
+    batch_dirs = _batch_dirs(warehouse, run_id)
+    batch_ids = set(_staged(warehouse, "articles", batch_dirs, ["article_id"]).column("article_id").to_pylist())
     publishing = batch_ids - held
     keep = pa.array(sorted(publishing), pa.string())
     published_index = read_table(warehouse, "articles", ["article_id", "year", "month"], manifest)
@@ -219,14 +234,17 @@ def publish_staged(warehouse: Warehouse, run_id: str, now: datetime | None = Non
         if article_id in publishing
     }
     for name in PUBLISHED_TABLES:  # one table in memory at a time
-        batch = _staged(warehouse, run_id, name)
+        batch = _staged(warehouse, name, batch_dirs)
         batch = batch.filter(pc.is_in(batch["article_id"], value_set=keep))
         new_partitions = set(zip(batch.column("year").to_pylist(), batch.column("month").to_pylist()))
         touched = old_partitions | new_partitions
-        kept_files = [f for f in manifest["tables"].get(name, []) if _partition_of(f) not in touched]
+        files_by_partition: dict[tuple[int, int], list[str]] = {}
+        for f in manifest["tables"].get(name, []):
+            files_by_partition.setdefault(_partition_of(f), []).append(f)
+        kept_files = [f for partition, files in files_by_partition.items() if partition not in touched for f in files]
         written = 0
         for year, month in sorted(touched):
-            old_files = [f for f in manifest["tables"].get(name, []) if _partition_of(f) == (year, month)]
+            old_files = files_by_partition.get((year, month), [])
             old = [pq.read_table(warehouse.path(f), filesystem=warehouse.filesystem, schema=PUBLISHED_TABLES[name]) for f in old_files]
             old = [t.filter(pc.invert(pc.is_in(t["article_id"], value_set=keep))) for t in old]
             fresh = batch.filter(pc.and_(pc.equal(batch["year"], year), pc.equal(batch["month"], month)))
@@ -241,7 +259,7 @@ def publish_staged(warehouse: Warehouse, run_id: str, now: datetime | None = Non
         new_manifest["tables"][name] = sorted(kept_files)
         result.rows_written[name] = written
     speakers_file = f"speakers/speakers-{version:06d}.parquet"
-    _write(warehouse, speakers_file, speakers(read_table(warehouse, "speeches", manifest=new_manifest)))
+    _write(warehouse, speakers_file, speakers(read_table(warehouse, "speeches", SPEAKER_SOURCE_COLUMNS, new_manifest)))
     new_manifest["tables"]["speakers"] = [speakers_file]
     _write_manifest(warehouse, new_manifest)  # the commit
     _collect_garbage(warehouse, new_manifest)
@@ -268,7 +286,7 @@ def publish(warehouse: Warehouse, articles: Iterable[Article], run_id: str | Non
 def _collect_garbage(warehouse: Warehouse, manifest: dict) -> None:
     """Delete table files the current manifest does not name (superseded or orphaned)."""
     live = {warehouse.path(f) for files in manifest["tables"].values() for f in files}
-    for name in [*PUBLISHED_TABLES, "speakers"]:
+    for name in MANIFEST_TABLES:
         for path in warehouse.files(name):
             if path not in live:
                 warehouse.filesystem.delete_file(path)

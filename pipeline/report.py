@@ -3,11 +3,12 @@ or styles from anywhere else, so it opens from disk in any browser with no netwo
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
-from pipeline.catalog import query
+from pipeline.catalog import open_catalog
 from pipeline.storage import Warehouse
 
 SPEECH_ROWS = 500
@@ -61,23 +62,36 @@ def _columns(items: list[tuple[str, float, float]], width: int = 720, height: in
     return "".join(parts)
 
 
-def build_report(warehouse: Warehouse, out_dir: str | Path) -> Path:
-    """Write index.html into `out_dir`; returns its path."""
-    out = Path(out_dir)
+def default_report_dir(warehouse: Warehouse) -> str:
+    """`report/` inside a local warehouse; for one on S3, FORUM_ETL_REPORT_DIR or ./report."""
+    return warehouse.path("report") if warehouse.is_local else os.environ.get("FORUM_ETL_REPORT_DIR", "report")
+
+
+def build_report(warehouse: Warehouse, out_dir: str | Path | None = None) -> Path:
+    """Write index.html into `out_dir` (default: default_report_dir); returns its path."""
+    out = Path(out_dir or default_report_dir(warehouse))
     out.mkdir(parents=True, exist_ok=True)
-    counts = query(warehouse, "SELECT (SELECT count(*) FROM articles) AS a, (SELECT count(*) FROM speeches) AS s, "
-                              "(SELECT count(*) FROM speakers) AS p").to_pylist()[0]
-    per_speaker = query(warehouse, "SELECT speaker_name, sum(speeches)::BIGINT AS n FROM speeches_per_speaker_per_year "
-                                   "GROUP BY speaker_id, speaker_name ORDER BY n DESC, speaker_name LIMIT 15").to_pylist()
-    per_month = query(warehouse, "SELECT year, month, articles, speeches FROM articles_per_month").to_pylist()
-    terms = query(warehouse, "SELECT speaker_name, term, uses FROM top_terms_per_speaker WHERE speaker_id IN "
-                             "(SELECT speaker_id FROM speakers ORDER BY n_speeches DESC, speaker_name LIMIT 6) "
-                             "ORDER BY speaker_name, rank").to_pylist()
-    speeches = query(warehouse, f"""
-        SELECT s.speaker_name, s.speaker_org, s.speaker_position, s.role, s.title, s.char_count,
-               a.title AS article_title, a.url, s.published_at
-        FROM speeches s JOIN articles a USING (article_id)
-        ORDER BY s.published_at DESC NULLS LAST, s.article_id, s.speech_index LIMIT {SPEECH_ROWS}""").to_pylist()
+    connection = open_catalog(warehouse)  # one connection for every query of the report
+
+    def rows(sql: str) -> list[dict]:
+        return connection.sql(sql).to_arrow_table().to_pylist()
+
+    try:
+        counts = rows("SELECT (SELECT count(*) FROM articles) AS a, (SELECT count(*) FROM speeches) AS s, "
+                      "(SELECT count(*) FROM speakers) AS p")[0]
+        per_speaker = rows("SELECT speaker_name, sum(speeches)::BIGINT AS n FROM speeches_per_speaker_per_year "
+                           "GROUP BY speaker_id, speaker_name ORDER BY n DESC, speaker_name LIMIT 15")
+        per_month = rows("SELECT year, month, articles, speeches FROM articles_per_month")
+        terms = rows("SELECT speaker_name, term, uses FROM top_terms_per_speaker WHERE speaker_id IN "
+                     "(SELECT speaker_id FROM speakers ORDER BY n_speeches DESC, speaker_name LIMIT 6) "
+                     "ORDER BY speaker_name, rank")
+        speeches = rows(f"""
+            SELECT s.speaker_name, s.speaker_org, s.speaker_position, s.role, s.title, s.char_count,
+                   a.title AS article_title, a.url, s.published_at
+            FROM speeches s JOIN articles a USING (article_id)
+            ORDER BY s.published_at DESC NULLS LAST, s.article_id, s.speech_index LIMIT {SPEECH_ROWS}""")
+    finally:
+        connection.close()
 
     by_speaker: dict[str, list[tuple[str, float]]] = {}
     for row in terms:

@@ -129,6 +129,8 @@ EXTRACT_ERRORS = pa.schema([
 ])
 
 PUBLISHED_TABLES = {"articles": ARTICLES, "speeches": SPEECHES, "paragraphs": PARAGRAPHS, "speech_terms": SPEECH_TERMS}
+# Every table the manifest names: the published ones and speakers, derived from them.
+MANIFEST_TABLES = {**PUBLISHED_TABLES, "speakers": SPEAKERS}
 
 _STOP_WORDS = frozenset(
     "我们 你们 他们 这个 那个 一个 一些 这些 那些 以及 进一步 同时 方面 工作 问题 没有 已经 可以 就是 还是 因为 所以 如果 "
@@ -219,11 +221,14 @@ def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Ta
     return {name: pa.Table.from_pylist(out[name], schema=PUBLISHED_TABLES[name]) for name in PUBLISHED_TABLES}
 
 
+# The speech columns the speakers table is derived from.
+SPEAKER_SOURCE_COLUMNS = ["speaker_id", "speaker_name", "speaker_name_raw", "speaker_position", "speaker_org", "published_at"]
+
+
 def speakers(speeches: pa.Table) -> pa.Table:
     """The speakers table, derived from every published speech."""
     by_id: dict[str, dict] = {}
-    columns = ["speaker_id", "speaker_name", "speaker_name_raw", "speaker_position", "speaker_org", "published_at"]
-    for row in speeches.select(columns).to_pylist():
+    for row in speeches.select(SPEAKER_SOURCE_COLUMNS).to_pylist():
         if row["speaker_id"] is None:
             continue
         entry = by_id.setdefault(row["speaker_id"], {

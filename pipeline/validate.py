@@ -32,10 +32,6 @@ class Validation:
     batch_failures: list[str] = field(default_factory=list)  # table-level failures: the whole batch is held
     docs_dir: str | None = None
 
-    @property
-    def success(self) -> bool:
-        return not self.failed_articles and not self.batch_failures
-
 
 def _describe(config) -> str:
     kwargs = config.kwargs
@@ -84,6 +80,7 @@ def validate(tables: dict[str, pa.Table], article_ids: set[str], run_id: str, no
         if name not in checkpoints or table.num_rows == 0:
             continue
         frame = table.to_pandas()
+        ids = None  # the article of each row, read once and only if a row fails
         outcome = checkpoints[name].run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)
         for run_result in outcome.run_results.values():
             for result in run_result.results:
@@ -100,7 +97,7 @@ def validate(tables: dict[str, pa.Table], article_ids: set[str], run_id: str, no
                     validation.batch_failures.append(f"{name}: {described}")
                     continue
                 failed = validation.failed_rows.setdefault(name, {})
-                ids = table.column("article_id").to_pylist()
+                ids = ids or table.column("article_id").to_pylist()
                 for row in rows:
                     failed.setdefault(int(row), []).append(described)
                     validation.failed_articles.setdefault(ids[int(row)], set()).add(f"{name}: {described}")
