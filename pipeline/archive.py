@@ -20,6 +20,7 @@ from datetime import datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from pipeline.storage import Warehouse
 from pipeline.tables import TIMESTAMP, documented
@@ -149,10 +150,11 @@ def read_fetch_errors(warehouse: Warehouse) -> pa.Table:
     return warehouse.read_parquet("fetch_errors", FETCH_ERRORS_SCHEMA)
 
 
-def latest_pages(warehouse: Warehouse, kind: str = "article") -> pa.Table:
-    """The newest archived body of every URL of one kind."""
+def latest_pages(warehouse: Warehouse, kind: str | tuple[str, ...] = "article") -> pa.Table:
+    """The newest archived body of every URL of one kind (or of any of several kinds)."""
     table = read_raw_pages(warehouse)
-    table = table.filter(pc.equal(table["kind"], kind))
+    kinds = (kind,) if isinstance(kind, str) else kind
+    table = table.filter(pc.is_in(table["kind"], value_set=pa.array(kinds, pa.string())))
     if table.num_rows == 0:
         return table
     table = table.sort_by([("url", "ascending"), ("fetched_at", "descending")])
@@ -164,15 +166,13 @@ def latest_pages(warehouse: Warehouse, kind: str = "article") -> pa.Table:
 def latest_page_index(warehouse: Warehouse, kind: str = "article") -> list[dict]:
     """Where the newest archived body of every URL of one kind is — file and row — with its
     small columns but not the body, so that callers can read bodies a few at a time."""
-    import pyarrow.parquet as pq
-
     newest: dict[str, dict] = {}
     columns = ["url", "final_url", "kind", "article_url", "page_number", "charset", "fetched_at", "source"]
     for path in warehouse.files("raw_pages"):
         table = pq.read_table(path, filesystem=warehouse.filesystem, columns=columns)
-        for row_number, row in enumerate(table.to_pylist()):
-            if row["kind"] != kind:
-                continue
+        # Only the rows of this kind become Python objects.
+        row_numbers = pc.indices_nonzero(pc.equal(table["kind"], kind))
+        for row_number, row in zip(row_numbers.to_pylist(), table.take(row_numbers).to_pylist()):
             known = newest.get(row["url"])
             if known is None or row["fetched_at"] > known["fetched_at"]:
                 newest[row["url"]] = {**row, "file": path, "row": row_number}
@@ -181,8 +181,6 @@ def latest_page_index(warehouse: Warehouse, kind: str = "article") -> list[dict]
 
 def read_bodies(warehouse: Warehouse, path: str, rows: list[int]) -> list[bytes]:
     """The bodies of some rows of one raw_pages file."""
-    import pyarrow.parquet as pq
-
     bodies = pq.read_table(path, filesystem=warehouse.filesystem, columns=["body"]).column("body")
     return bodies.take(pa.array(rows, pa.int64())).to_pylist()
 

@@ -120,11 +120,13 @@ class _Run:
 
     # -- state and archive -------------------------------------------------------------
     def _archived_body(self, url: str, kind: str) -> bytes | None:
+        """The archived body of an unchanged (304) discovery page, to find its links again.
+        Articles are not looked up: their links are not needed again."""
+        if kind == "article":
+            return None
         if self._archived_listings is None:
-            self._archived_listings = {}
-            for kind_name in ("listing", "sitemap", "feed"):
-                table = latest_pages(self.warehouse, kind_name)
-                self._archived_listings.update(zip(table["url"].to_pylist(), table["body"].to_pylist()))
+            table = latest_pages(self.warehouse, ("listing", "sitemap", "feed"))
+            self._archived_listings = dict(zip(table["url"].to_pylist(), table["body"].to_pylist()))
         return self._archived_listings.get(url)
 
     def apply(self, outcome: _Outcome, source: Source) -> bytes | None:

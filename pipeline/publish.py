@@ -117,8 +117,8 @@ def _quarantine_rows(tables: dict[str, pa.Table], validation, held: set[str], ru
     for name, table in tables.items():
         failed_rows = validation.failed_rows.get(name, {})
         # Only the held rows become Python objects.
-        indexes = pc.indices_nonzero(pc.is_in(table["article_id"], value_set=held_ids)).to_pylist()
-        for index, row in zip(indexes, table.take(indexes).to_pylist()):
+        indexes = pc.indices_nonzero(pc.is_in(table["article_id"], value_set=held_ids))
+        for index, row in zip(indexes.to_pylist(), table.take(indexes).to_pylist()):
             records.append({"run_id": run_id, "table_name": name, "article_id": row["article_id"],
                             "failed_expectations": failed_rows.get(index, []),
                             "row_json": json.dumps(row, ensure_ascii=False, default=str), "quarantined_at": now})

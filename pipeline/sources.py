@@ -56,9 +56,10 @@ class Source:
 
     def kind_of(self, url: str) -> str | None:
         """"article", "listing" or None (outside this source) for a canonical URL."""
-        if not self.allows_host(url):
+        parts = urlsplit(url)
+        if parts.netloc.lower() not in self.allowed_hosts:
             return None
-        path = urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")
+        path = parts.path + ("?" + parts.query if parts.query else "")
         if any(pattern.search(path) for pattern in self.article_patterns):
             return "article"
         if any(pattern.search(path) for pattern in self.listing_patterns):
@@ -129,9 +130,7 @@ def _source(table: dict, index: int, politeness: Politeness) -> Source:
     if not isinstance(name, str) or not name:
         raise ConfigError(f"{where}: name is required")
     where = f"source {name!r}"
-    known = {"name", "start_urls", "allowed_hosts", "article_patterns", "listing_patterns", "sitemap_urls",
-             "feed_urls", "max_listing_pages", "hints", "politeness"}
-    unknown = set(table) - known
+    unknown = set(table) - {f.name for f in fields(Source)}
     if unknown:
         raise ConfigError(f"{where}: unknown keys {sorted(unknown)}")
     start_urls = _strings(table, "start_urls", where)
@@ -140,13 +139,14 @@ def _source(table: dict, index: int, politeness: Politeness) -> Source:
     if not (start_urls or sitemap_urls or feed_urls):
         raise ConfigError(f"{where}: give at least one of start_urls, sitemap_urls, feed_urls")
     for url in (*start_urls, *sitemap_urls, *feed_urls):
-        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ConfigError(f"{where}: {url!r} is not an http(s) URL")
     hosts = _strings(table, "allowed_hosts", where) or tuple(
         dict.fromkeys(urlsplit(url).netloc for url in (*start_urls, *sitemap_urls, *feed_urls))
     )
     hints = table.get("hints", {})
-    if not isinstance(hints, dict) or set(hints) - {"title", "body", "published"}:
+    if not isinstance(hints, dict) or set(hints) - {f.name for f in fields(SiteHints)}:
         raise ConfigError(f"{where}: hints takes title, body and published selectors")
     max_listing_pages = table.get("max_listing_pages", 100)
     if not isinstance(max_listing_pages, int) or max_listing_pages < 1:
