@@ -72,7 +72,8 @@ ROLE_WORDS = {
     "主持人": "host", "主持": "host", "记者": "journalist", "本报记者": "journalist", "问": "journalist",
     "提问": "journalist", "网友": "audience", "观众": "audience", "听众": "audience", "读者": "audience",
     "提问者": "audience", "嘉宾": "guest", "受访嘉宾": "guest", "访谈嘉宾": "guest", "特邀嘉宾": "guest",
-    "对话嘉宾": "guest", "答": "guest", "受访者": "guest", "主讲人": "speaker", "主讲嘉宾": "speaker",
+    "对话嘉宾": "guest", "答": "guest", "受访者": "guest", "采访对象": "guest", "主讲人": "speaker",
+    "主讲嘉宾": "speaker",
 }
 
 

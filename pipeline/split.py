@@ -27,9 +27,11 @@ from pipeline.speakers import ROLE_WORDS, Speaker, normalize_name, parse_descrip
 _SENTENCE_MARKS = re.compile(r"[，。！？；,!?;]")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _TURN = re.compile(r"^(?P<label>[^：:，。！？“”\"]{1,40}?)\s*[：:]\s*(?P<rest>.*)$")
-_INTRO = re.compile(
-    r"^(?P<role>受访嘉宾|访谈嘉宾|特邀嘉宾|对话嘉宾|主讲嘉宾|嘉宾|主持人|主持|主讲人|采访对象)\s*[：:]?\s*(?P<people>.+)$"
-)
+# The role words that introduce a transcript's guests and host ("受访嘉宾：ORG POSITION NAME");
+# each is one of ROLE_WORDS, which gives its role.
+_INTRODUCTION_ROLES = ("受访嘉宾", "访谈嘉宾", "特邀嘉宾", "对话嘉宾", "主讲嘉宾", "嘉宾", "主持人", "主持", "主讲人", "采访对象")
+assert set(_INTRODUCTION_ROLES) <= set(ROLE_WORDS)
+_INTRO = re.compile(rf"^(?P<role>{'|'.join(_INTRODUCTION_ROLES)})\s*[：:]?\s*(?P<people>.+)$")
 _PEOPLE_SEPARATORS = re.compile(r"\s*[；;，,]\s*|\s{2,}")
 _SINGLE_SPEECH_TITLE = re.compile(
     r"^(?:[【\[][^】\]]*[】\]])?(?P<who>[^在，,]{2,40}?)在(?P<event>.+?)的(?:讲话|致辞|发言|主旨演讲|演讲|报告|主旨发言|总结讲话|讲话全文)"

@@ -43,6 +43,11 @@ def test_dialogue_with_introductions_continuations_and_sub_headings():
     assert all("关于源头保护" not in p for s in result.speeches for p in s.paragraphs)
 
 
+def test_every_introduction_word_is_a_role_word():
+    result = split(article(["采访对象：国家知识产权局保护司司长 周明远", "记者：请问下一步有什么打算？", "周明远：" + P]))
+    assert [(s.speaker_name, s.role) for s in result.speeches] == [("", "journalist"), ("周明远", "guest")]
+
+
 def test_question_and_answer_interview_names_the_interviewee_from_the_title():
     result = split(article(["问：进展如何？", "答：" + P, "问：下一步？", "答：" + P],
                            title="地理标志如何助力振兴——访青州市市场监督管理局局长何振东"))
