@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import datetime
 
 from pipeline.credits import (
     Credits, caption_lines, is_credit_line, is_furniture_line, is_meta_line, is_plain_short_line,
     lead_credits, parse_credits,
 )
-from pipeline.extract.dates import parse_date
+from pipeline.extract.dates import parse_date, precision_of
 from pipeline.names import join_spaced_names
 from pipeline.records import Article
 
@@ -77,18 +76,13 @@ def _normalized_paragraphs(lines: list[str], fullwidth: bool) -> list[str]:
 _HEAD_LINES = 8
 
 
-def _is_header_line(line: str, title: str) -> bool:
-    return (
-        line == title
-        or (bool(title) and title in line and len(line) <= len(title) + 12)
-        or is_meta_line(line)
-        or is_credit_line(line)
-        or is_furniture_line(line)
-    )
-
-
 def _is_footer_line(line: str) -> bool:
     return is_credit_line(line) or is_furniture_line(line) or is_meta_line(line)
+
+
+def _is_header_line(line: str, title: str) -> bool:
+    """The headline (or a line quoting it) or any line a footer may hold."""
+    return line == title or (bool(title) and title in line and len(line) <= len(title) + 12) or _is_footer_line(line)
 
 
 def _head_end(lines: list[str], title: str) -> int:
@@ -116,7 +110,7 @@ def clean(article: Article) -> Article:
     for line in raw[:start]:
         credits.merge(parse_credits(line))
         if published is None and is_meta_line(line) and (published := parse_date(line)):
-            precision = "time" if published.time() != datetime.min.time() else "day"
+            precision = precision_of(published)
     while stop > start and _is_footer_line(raw[stop - 1]):
         credits.merge(parse_credits(raw[stop - 1]))
         stop -= 1

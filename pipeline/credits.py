@@ -23,6 +23,9 @@ _SOURCE = re.compile(
     r"(?=\s*(?:发布|發佈|发表|發表|时间|時間|日期|作者|编辑|編輯|责任|責任|点击|浏览|瀏覽|阅读|閱讀|字号|字體|字体|【|\||\d{4}[-/年])|\s{2,}|\s*$)"
 )
 _UNBALANCED_CLOSE = re.compile(r"[)）\]】]$")
+_OPENING_OF = {")": "(", "）": "（", "]": "[", "】": "【"}
+# Between the names of one credit ("杨柳、薛佩雯", "杨柳 和 薛佩雯").
+_NAME_SEPARATORS = re.compile(r"[\s、,，/／;；和及]+")
 _PHOTO = re.compile(r"(?:图片由|图/|圖/|摄影[:：]?|摄影记者|攝影[:：]?|图片[:：]|图[:：])\s*(?:记者|本报记者)?\s*([^,，;；()（）]+?)\s*(?:摄|攝)?\s*$|^(.+?)\s*(?:摄|攝)$")
 _AUTHOR_ROLES = re.compile(
     r"本报特派记者|本报特约记者|本报见习记者|本报实习记者|本报记者|本报通讯员|特派记者|特约记者|见习记者|实习记者"
@@ -80,7 +83,7 @@ def _names(fragment: str) -> list[str]:
     """Names in a fragment of a credit ("杨 柳 薛佩雯" → ["杨柳", "薛佩雯"])."""
     fragment = join_spaced_names(_TRAILING_VERBS.sub("", fragment.strip()).strip())
     names = []
-    for token in re.split(r"[\s、,，/／;；和及]+", fragment):
+    for token in _NAME_SEPARATORS.split(fragment):
         token = _TRAILING_VERBS.sub("", token.strip(_OPEN + _CLOSE + " "))
         if not (2 <= len(token) <= 20 and _NAME_CHARS.fullmatch(token)):
             continue
@@ -93,7 +96,7 @@ def _balanced(text: str) -> str:
     """Drop a closing bracket the text does not open ("来源：新华社）" from "（来源：新华社）")."""
     while _UNBALANCED_CLOSE.search(text):
         close = text[-1]
-        opening = {")": "(", "）": "（", "]": "[", "】": "【"}[close]
+        opening = _OPENING_OF[close]
         if text.count(opening) >= text.count(close):
             break
         text = text[:-1].rstrip()

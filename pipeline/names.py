@@ -47,11 +47,14 @@ def join_spaced_names(text: str) -> str:
     )
 
 
+_MIDDLE_DOTS = re.compile(r"[·•]")
+
+
 def looks_like_name(text: str) -> bool:
     """A plausible Chinese personal name (2–4 CJK characters starting with a surname), or a
     transliterated foreign name written with the middle dot."""
     if "·" in text or "•" in text:
-        parts = re.split(r"[·•]", text)
+        parts = _MIDDLE_DOTS.split(text)
         return all(parts) and all(all(is_cjk(c) for c in part) for part in parts) and len(text) <= 20
     if not 2 <= len(text) <= 4 or not all(is_cjk(c) for c in text):
         return False

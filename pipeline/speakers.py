@@ -22,7 +22,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from pipeline.names import is_cjk, join_spaced_names, looks_like_name
+from pipeline.names import is_cjk, looks_like_name
 
 # Core titles: what a person is (longest first when matching).
 CORE_TITLES = tuple(sorted(set("""
@@ -101,10 +101,13 @@ def simplified(text: str) -> str:
     return "".join(folded if len(folded := converter.convert(ch)) == 1 else ch for ch in text)
 
 
+# A space between two characters of a Chinese or transliterated name.
+_SPACE_IN_NAME = re.compile(r"(?<=[\u3400-\u9fff·•]) (?=[\u3400-\u9fff·•])")
+
+
 def normalize_name(raw: str) -> str:
     """"宫 鸣" → "宫鸣", "黃福來" → "黄福来"; Latin names keep their spaces."""
-    name = join_spaced_names(" ".join(raw.split()))
-    name = re.sub(r"(?<=[\u3400-\u9fff·•]) (?=[\u3400-\u9fff·•])", "", name)
+    name = _SPACE_IN_NAME.sub("", " ".join(raw.split()))
     return simplified(name).replace("•", "·")
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pipeline.names import looks_like_name
 from pipeline.records import Article, Speech
 from pipeline.speakers import ROLE_WORDS, Speaker, normalize_name, parse_description
+from pipeline.textlines import line_starts
 
 _SENTENCE_MARKS = re.compile(r"[，。！？；,!?;]")
 _SENTENCE_END = re.compile(r"[。！？!?]")
@@ -50,12 +51,10 @@ _SPEAKER_LINE_CHARS = 60
 
 @dataclass(slots=True)
 class _Turn:
-    label: str
     speaker: Speaker
     role: str
     first: int
     last: int
-    title: str = ""
 
 
 @dataclass(slots=True)
@@ -124,8 +123,8 @@ def _speech(index: int, speaker: Speaker, role: str, title: str, first: int, las
     )
 
 
-def _keynotes(paragraphs: list[str], raw: list[str]) -> list[tuple[Speaker, str, str, int]]:
-    """(speaker, role, title, first paragraph) of each keynote; the caller closes the ranges.
+def _keynotes(paragraphs: list[str], raw: list[str]) -> list[tuple[Speaker, str, int]]:
+    """(speaker, title, first paragraph) of each keynote; the caller closes the ranges.
     Speaker lines are read in the page's spelling (`raw`), so "宫 鸣" stays the raw name."""
     starts = []
     taken = set()
@@ -136,21 +135,21 @@ def _keynotes(paragraphs: list[str], raw: list[str]) -> list[tuple[Speaker, str,
         before = index - 1
         after = index + 1
         if before >= 0 and before not in taken and _is_heading(paragraphs[before]) and speaker_line(paragraphs[before]) is None:
-            starts.append((speaker, "speaker", paragraphs[before], before))
+            starts.append((speaker, paragraphs[before], before))
             taken.update((before, index))
         elif after < len(paragraphs) and _is_heading(paragraphs[after]) and speaker_line(paragraphs[after]) is None:
-            starts.append((speaker, "speaker", paragraphs[after], index))
+            starts.append((speaker, paragraphs[after], index))
             taken.update((index, after))
         else:
-            starts.append((speaker, "speaker", "", index))
+            starts.append((speaker, "", index))
             taken.add(index)
     return starts
 
 
-def _dialogue(article: Article) -> list[_Turn]:
-    paragraphs = article.paragraphs_raw
+def _dialogue(paragraphs: list[str], title: str) -> list[_Turn]:
+    """The turns of a transcript (at least two), read in the page's spelling; [] for none."""
     cast = _Cast()
-    interviewee = _INTERVIEWEE_TITLE.search(article.title)
+    interviewee = _INTERVIEWEE_TITLE.search(title)
     if interviewee:
         person = parse_description(interviewee.group("who"))
         if person:
@@ -176,7 +175,7 @@ def _dialogue(article: Article) -> list[_Turn]:
     for index, label, _ in labelled:
         resolved = _resolve(label, label_counts[label], cast)
         if resolved:
-            turns.append(_Turn(label, resolved[0], resolved[1], index, index))
+            turns.append(_Turn(resolved[0], resolved[1], index, index))
     if len(turns) < 2:
         return []
     turn_starts = {turn.first for turn in turns}
@@ -232,22 +231,18 @@ def _single_speech(article: Article) -> tuple[Speaker, int] | None:
 def split(article: Article) -> Article:
     """A new Article with `speeches` filled; paragraphs are left as they are."""
     paragraphs = article.paragraphs
-    offsets = []
-    position = 0
-    for text in paragraphs:
-        offsets.append(position)
-        position += len(text) + 1
+    offsets = line_starts(paragraphs)  # where each paragraph starts in body_text
     speeches: list[Speech] = []
     raw = article.paragraphs_raw if len(article.paragraphs_raw) == len(paragraphs) else paragraphs
-    turns = _dialogue(dataclasses.replace(article, paragraphs_raw=raw))
-    keynotes = _keynotes(paragraphs, raw) if len(turns) < 2 else []
+    turns = _dialogue(raw, article.title)
+    keynotes = _keynotes(paragraphs, raw) if not turns else []
     if keynotes:
-        for number, (speaker, role, title, first) in enumerate(keynotes):
-            last = keynotes[number + 1][3] - 1 if number + 1 < len(keynotes) else len(paragraphs) - 1
-            speeches.append(_speech(number, speaker, role, title, first, last, paragraphs, offsets))
+        for number, (speaker, title, first) in enumerate(keynotes):
+            last = keynotes[number + 1][2] - 1 if number + 1 < len(keynotes) else len(paragraphs) - 1
+            speeches.append(_speech(number, speaker, "speaker", title, first, last, paragraphs, offsets))
     elif turns:
         for number, turn in enumerate(turns):
-            speeches.append(_speech(number, turn.speaker, turn.role, turn.title, turn.first, turn.last, paragraphs, offsets))
+            speeches.append(_speech(number, turn.speaker, turn.role, "", turn.first, turn.last, paragraphs, offsets))
     else:
         single = _single_speech(article)
         if single:

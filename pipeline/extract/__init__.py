@@ -18,7 +18,7 @@ from pipeline.extract.body import page_lines
 from pipeline.extract.dates import parse_date, published_time
 from pipeline.extract.encoding import utf8_page
 from pipeline.extract.metadata import (
-    MetadataElements, canonical_url, document_title, language, meta_tags, title,
+    MetadataElements, canonical_url, document_title, element_text, language, meta_tags, title,
 )
 from pipeline.records import Article, ExtractionError
 from pipeline.urls import article_id
@@ -90,7 +90,7 @@ def extract(raw: bytes, url: str = "", http_charset: str | None = None,
     if not paragraphs:
         raise ExtractionError("no main content", "the page has no text outside navigation")
     if not headline:
-        headline = next((" ".join(e.xpath("string()").split()) for e in hints.select(root, hints.title)), "")
+        headline = next((element_text(e) for e in hints.select(root, hints.title)), "")
 
     credits = Credits()
     for line in lines.texts[max(0, anchor - _HEADER_LINES) : anchor + _HEADER_LINES_INSIDE]:

@@ -177,6 +177,11 @@ def month_from_lines(lines: list[str], anchor: int) -> datetime | None:
     return best
 
 
+def precision_of(moment: datetime) -> str:
+    """"day" for a date at midnight (no time of day given), else "time"."""
+    return "day" if moment.time() == time() else "time"
+
+
 def published_time(meta: dict[str, str], lines: list[str], anchor: int, url: str) -> tuple[datetime | None, str]:
     """(publish time, its precision: "time", "day" or "month"; "" when unknown).
 
@@ -184,11 +189,12 @@ def published_time(meta: dict[str, str], lines: list[str], anchor: int, url: str
     date without a time of day takes the time from a page line of the same day.
     """
     from_meta = date_from_meta(meta)
-    from_lines = date_from_lines(lines, anchor)
-    if from_meta and from_lines and from_meta.time() == time() and from_lines.date() == from_meta.date():
+    # Page lines are read only when metadata gives no time of day.
+    from_lines = date_from_lines(lines, anchor) if from_meta is None or from_meta.time() == time() else None
+    if from_meta and from_lines and from_lines.date() == from_meta.date():
         from_meta = from_lines
     found = from_meta or from_lines or date_from_url(url)
     if found:
-        return found, "day" if found.time() == time() else "time"
+        return found, precision_of(found)
     month = month_from_lines(lines, anchor)
     return month, "month" if month else ""

@@ -85,13 +85,14 @@ def _read_json_ld(text: str, meta: dict[str, str]) -> None:
             meta.setdefault("author", " ".join(names))
 
 
-def _text(element: etree._Element) -> str:
+def element_text(element: etree._Element) -> str:
+    """An element's text, blanks collapsed."""
     return " ".join("".join(element.itertext()).split())
 
 
 def document_title(elements: MetadataElements) -> str:
     """The text of <title>."""
-    return _text(elements.titles[0]) if elements.titles else ""
+    return element_text(elements.titles[0]) if elements.titles else ""
 
 
 def title(document_title: str, elements: MetadataElements, meta: dict[str, str], lines: list[str], anchor: int) -> str:
@@ -102,16 +103,17 @@ def title(document_title: str, elements: MetadataElements, meta: dict[str, str],
     text wins. Without one: og:title and the like, a lone <h1>, else the longest part of
     <title> once the site name is split off.
     """
-    quoted = [heading for heading in map(_text, elements.headings) if len(heading) >= 4 and heading in document_title]
+    headings = [(heading.tag, element_text(heading)) for heading in elements.headings]
+    quoted = [text for _, text in headings if len(text) >= 4 and text in document_title]
     quoted += [line for line in lines[max(0, anchor - _HEADLINE_WINDOW) : anchor + 3] if len(line) >= 4 and line in document_title]
     if quoted:
         return max(quoted, key=len)
     for key in ("og:title", "headline", "twitter:title", "title"):
         if meta.get(key):
             return " ".join(meta[key].split())
-    h1s = [heading for heading in elements.headings if heading.tag == "h1"]
-    if len(h1s) == 1 and 4 <= len(_text(h1s[0])) <= 80:
-        return _text(h1s[0])
+    h1s = [text for tag, text in headings if tag == "h1"]
+    if len(h1s) == 1 and 4 <= len(h1s[0]) <= 80:
+        return h1s[0]
     parts = [p for p in _TITLE_SEPARATORS.split(document_title) if p]
     return max(parts, key=len) if parts else document_title
 
