@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import statistics
 
+from benchmarks import tools
 from benchmarks.corpus import GoldPage, load_cwce
-from benchmarks.metrics import bigram_f1, bigrams, date_matches
+from benchmarks.metrics import bigram_f1, bigram_scores, date_matches
 from benchmarks.report import write_section
 from pipeline.clean import clean, join_pages, normalize_text
 from pipeline.extract import extract
@@ -22,28 +23,6 @@ def _ours(page: GoldPage):
         return clean(extract(page.raw, url=page.url))
     except ExtractionError:
         return None
-
-
-def _readability(raw: bytes) -> str:
-    import lxml.html
-    from readability import Document
-
-    try:
-        return lxml.html.fromstring(Document(raw).summary()).text_content()
-    except Exception:  # a competitor's failure on a page scores as empty output
-        return ""
-
-
-def _trafilatura(raw: bytes) -> str:
-    import trafilatura
-
-    return trafilatura.extract(raw) or ""
-
-
-def _precision_recall(predicted: str, gold: str) -> tuple[float, float]:
-    pred, ref = bigrams(predicted), bigrams(gold)
-    overlap = sum((pred & ref).values())
-    return overlap / max(1, sum(pred.values())), overlap / max(1, sum(ref.values()))
 
 
 def speaker_attribution() -> tuple[int, int, int, list[str]]:
@@ -74,13 +53,13 @@ def main() -> None:
     rows = []
     day_hits, minute_hits = [], []
     date_misses = []
-    competitors = {"readability-lxml": [], "trafilatura": []}
+    runners = {"readability-lxml": tools.readability(), "trafilatura": tools.trafilatura()}
+    competitors: dict[str, list[float]] = {name: [] for name in runners}
     for page in pages:
         article = _ours(page)
         body = article.body_text if article else ""
         published = article.published_at if article else None
-        precision, recall = _precision_recall(body, page.body)
-        rows.append((bigram_f1(body, page.body), precision, recall, page.page_id, page.url))
+        rows.append((*bigram_scores(body, page.body), page.page_id, page.url))
         day = date_matches(published, page.date, fields=3)
         if day is not None:
             day_hits.append(day)
@@ -89,8 +68,8 @@ def main() -> None:
         minute = date_matches(published, page.date, fields=5)
         if minute is not None and " " in page.date:
             minute_hits.append(bool(minute))
-        competitors["readability-lxml"].append(bigram_f1(_readability(page.raw), page.body))
-        competitors["trafilatura"].append(bigram_f1(_trafilatura(page.raw), page.body))
+        for name, run in runners.items():
+            competitors[name].append(bigram_f1(tools.output_text(run(page.raw)), page.body))
 
     mean_f1 = statistics.fmean(r[0] for r in rows)
     lines = [

@@ -14,9 +14,10 @@ from pipeline.sample_site.build import render_article
 LISTING_SIZE = 50
 
 
-def _variant(number: int, contents: list[dict], rng: random.Random) -> dict:
-    base = dict(rng.choice([c for c in contents if not c["page_breaks"]]))
-    pool = [p for c in contents for p in c["paragraphs"] if len(p) > 40]
+def _variant(number: int, singles: list[dict], pool: list[str], rng: random.Random) -> dict:
+    """Article `number`: a single-page sample article with a third of its long paragraphs
+    swapped for others from `pool`, dated 7 hours after the one before."""
+    base = dict(rng.choice(singles))
     paragraphs = list(base["paragraphs"])
     for index in rng.sample(range(len(paragraphs)), k=min(len(paragraphs), max(1, len(paragraphs) // 3))):
         if len(paragraphs[index]) > 40 and not base["speeches"]:
@@ -36,9 +37,11 @@ def generate_site(directory: Path, count: int, seed: int = 11) -> list[str]:
     returns the article paths."""
     rng = random.Random(seed)
     contents = load_content()
+    singles = [c for c in contents if not c["page_breaks"]]
+    pool = [p for c in contents for p in c["paragraphs"] if len(p) > 40]
     paths = []
     for number in range(count):
-        content = _variant(number, contents, rng)
+        content = _variant(number, singles, pool, rng)
         target = directory / content["path"].lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(render_article(content))

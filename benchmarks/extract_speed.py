@@ -13,6 +13,7 @@ import statistics
 import time
 from collections.abc import Callable
 
+from benchmarks import tools
 from benchmarks.corpus import load_cwce
 from benchmarks.metrics import bigram_f1
 from benchmarks.report import write_section
@@ -35,49 +36,6 @@ def _forum_etl() -> Callable[[bytes], object]:
     return run
 
 
-def _text(output: object) -> str:
-    """The body text a tool's output holds, for scoring."""
-    if output is None:
-        return ""
-    if hasattr(output, "body_text"):
-        return output.body_text
-    if isinstance(output, str) and output.lstrip().startswith("<"):
-        import lxml.html
-
-        return lxml.html.fromstring(output).text_content()
-    return output if isinstance(output, str) else ""
-
-
-def _bare_parse() -> Callable[[bytes], object]:
-    import lxml.html
-
-    def run(raw: bytes) -> object:
-        try:
-            return lxml.html.document_fromstring(raw)
-        except Exception:  # lxml refuses a few pages; the parse cost was still paid
-            return None
-
-    return run
-
-
-def _trafilatura(fast: bool) -> Callable[[bytes], object]:
-    import trafilatura
-
-    return lambda raw: trafilatura.extract(raw, fast=fast)
-
-
-def _readability() -> Callable[[bytes], object]:
-    from readability import Document
-
-    def run(raw: bytes) -> object:
-        try:
-            return Document(raw).summary()
-        except Exception:
-            return None
-
-    return run
-
-
 def _round(run: Callable[[bytes], object], pages: list[bytes]) -> float:
     """Documents per CPU second of one pass over the pages."""
     start = time.process_time()
@@ -86,13 +44,13 @@ def _round(run: Callable[[bytes], object], pages: list[bytes]) -> float:
     return len(pages) / (time.process_time() - start)
 
 
-def _interleaved_rounds(tools: dict[str, tuple[Callable[[bytes], object], int]], pages: list[bytes]) -> dict[str, list[float]]:
-    for run, _ in tools.values():
+def _interleaved_rounds(runners: dict[str, tuple[Callable[[bytes], object], int]], pages: list[bytes]) -> dict[str, list[float]]:
+    for run, _ in runners.values():
         for raw in pages[:5]:  # warm imports and caches
             run(raw)
-    rates: dict[str, list[float]] = {name: [] for name in tools}
-    for round_index in range(max(rounds for _, rounds in tools.values())):
-        for name, (run, rounds) in tools.items():
+    rates: dict[str, list[float]] = {name: [] for name in runners}
+    for round_index in range(max(rounds for _, rounds in runners.values())):
+        for name, (run, rounds) in runners.items():
             if round_index < rounds:
                 rates[name].append(_round(run, pages))
     return rates
@@ -102,17 +60,17 @@ def main() -> None:
     corpus = load_cwce()
     pages = [page.raw for page in corpus]
     megabytes = sum(map(len, pages)) / 1e6
-    tools = {
+    runners = {
         "forum-etl extract+clean": (_forum_etl(), ROUNDS),
-        "bare lxml parse": (_bare_parse(), ROUNDS),
-        "trafilatura (default)": (_trafilatura(fast=False), SLOW_ROUNDS),
-        "trafilatura (fast)": (_trafilatura(fast=True), SLOW_ROUNDS),
-        "readability-lxml": (_readability(), SLOW_ROUNDS),
+        "bare lxml parse": (tools.bare_parse(), ROUNDS),
+        "trafilatura (default)": (tools.trafilatura(fast=False), SLOW_ROUNDS),
+        "trafilatura (fast)": (tools.trafilatura(fast=True), SLOW_ROUNDS),
+        "readability-lxml": (tools.readability(), SLOW_ROUNDS),
     }
-    rates = _interleaved_rounds(tools, pages)
+    rates = _interleaved_rounds(runners, pages)
     accuracy = {
-        name: statistics.fmean(bigram_f1(_text(run(page.raw)), page.body) for page in corpus)
-        for name, (run, _) in tools.items() if name != "bare lxml parse"
+        name: statistics.fmean(bigram_f1(tools.output_text(run(page.raw)), page.body) for page in corpus)
+        for name, (run, _) in runners.items() if name != "bare lxml parse"
     }
     median = {name: statistics.median(r) for name, r in rates.items()}
     ours = rates["forum-etl extract+clean"]

@@ -23,13 +23,18 @@ def bigrams(text: str) -> Counter[str]:
     return Counter(chars[i : i + 2] for i in range(len(chars) - 1))
 
 
+def bigram_scores(predicted: str, gold: str) -> tuple[float, float, float]:
+    """(F1, precision, recall) of the character-bigram multisets; F1 is 1.0 when both are empty."""
+    pred, ref = bigrams(predicted), bigrams(gold)
+    predicted_total, gold_total = sum(pred.values()), sum(ref.values())
+    overlap = sum((pred & ref).values())
+    f1 = 2 * overlap / (predicted_total + gold_total) if predicted_total + gold_total else 1.0
+    return f1, overlap / max(1, predicted_total), overlap / max(1, gold_total)
+
+
 def bigram_f1(predicted: str, gold: str) -> float:
     """F1 of the character-bigram multisets; 1.0 when both are empty."""
-    pred, ref = bigrams(predicted), bigrams(gold)
-    total = sum(pred.values()) + sum(ref.values())
-    if total == 0:
-        return 1.0
-    return 2 * sum((pred & ref).values()) / total
+    return bigram_scores(predicted, gold)[0]
 
 
 _GOLD_DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:\s+(\d{1,2})[-:](\d{1,2}))?")

@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import tools
 from benchmarks.corpus_generator import generate_site
 from benchmarks.report import write_section
 
@@ -34,21 +35,11 @@ def _measure(directory: str, count: int, tool: str) -> dict:
         def run(raw: bytes) -> None:
             split(clean(extract(raw)))
     elif tool == "bare lxml parse":
-        import lxml.html
-
-        run = lxml.html.document_fromstring
+        run = tools.bare_parse()
     elif tool.startswith("trafilatura"):
-        import trafilatura
-
-        fast = tool.endswith("(fast)")
-
-        def run(raw: bytes) -> None:
-            trafilatura.extract(raw, fast=fast)
+        run = tools.trafilatura(fast=tool.endswith("(fast)"))
     else:
-        from readability import Document
-
-        def run(raw: bytes) -> None:
-            Document(raw).summary()
+        run = tools.readability()
     size = 0
     started = time.process_time()
     for path in files:

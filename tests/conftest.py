@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.sample_site import load_content
 from pipeline.sample_site.server import serve
 
 
@@ -12,7 +11,3 @@ def sample_site_url():
     with serve() as site:
         yield site.url
 
-
-@pytest.fixture(scope="session")
-def sample_content() -> dict[str, dict]:
-    return {content["slug"]: content for content in load_content()}

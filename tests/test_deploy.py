@@ -24,12 +24,18 @@ def _words(command) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def resolved() -> dict:
+def compose() -> str:
+    """The docker-compose command: required in CI (.ci/run installs it), optional elsewhere."""
     if COMPOSE is None:
         if os.environ.get("CI"):
             pytest.fail("docker-compose is not installed (.ci/run installs it)")
         pytest.skip("docker-compose is not installed here")
-    result = subprocess.run([COMPOSE, "--env-file", ".env.example", "config"], cwd=REPO, capture_output=True, text=True)
+    return COMPOSE
+
+
+@pytest.fixture(scope="module")
+def resolved(compose) -> dict:
+    result = subprocess.run([compose, "--env-file", ".env.example", "config"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return yaml.safe_load(result.stdout)
 
@@ -78,14 +84,9 @@ def test_no_secret_literals_and_every_variable_documented():
     assert used <= documented
 
 
-def test_missing_secrets_are_refused():
-    if COMPOSE is None:
-        pytest.skip("docker-compose is not installed here")
-    empty = REPO / "tests" / "empty.env"
+def test_missing_secrets_are_refused(compose, tmp_path):
+    empty = tmp_path / "empty.env"
     empty.write_text("", encoding="utf-8")
-    try:
-        result = subprocess.run([COMPOSE, "--env-file", str(empty), "config"], cwd=REPO, capture_output=True, text=True,
-                                env={k: v for k, v in os.environ.items() if not k.startswith(("POSTGRES", "MINIO", "AIRFLOW_"))})
-    finally:
-        empty.unlink()
+    result = subprocess.run([compose, "--env-file", str(empty), "config"], cwd=REPO, capture_output=True, text=True,
+                            env={k: v for k, v in os.environ.items() if not k.startswith(("POSTGRES", "MINIO", "AIRFLOW_"))})
     assert result.returncode != 0 and "in .env" in result.stderr

@@ -182,7 +182,7 @@ def _nav(layout: str, active: str) -> str:
     return "\n".join(lines)
 
 
-def _breadcrumb(layout: str, section: str, last: str = "正文") -> str:
+def _breadcrumb(section: str, last: str = "正文") -> str:
     sep = " &gt; "
     parts = ['<a href="/index.html">首页</a>']
     if section in SECTION_HREFS and section != "home":
@@ -359,7 +359,7 @@ def _body(content: dict, layout: str, start: int, end: int, last_page: bool) -> 
 # --------------------------------------------------------------------------
 # article pages
 
-def default_context(content: dict) -> dict:
+def default_context() -> dict:
     """Generic chrome for an article rendered outside a site build."""
     return {
         "hot": DEFAULT_HEADLINES[:8],
@@ -375,7 +375,7 @@ def render_article(content: dict, template: str | None = None, *, page: int = 1,
     layout = template or content.get("template", "classic")
     if layout not in LAYOUTS:
         raise ValueError(f"unknown template {layout!r}; expected one of {LAYOUTS}")
-    ctx = context if context is not None else default_context(content)
+    ctx = context if context is not None else default_context()
     r = _render(content)
     ranges = _page_ranges(content)
     if not 1 <= page <= len(ranges):
@@ -410,7 +410,7 @@ def render_article(content: dict, template: str | None = None, *, page: int = 1,
         keywords=keywords,
         description=description,
         nav=_nav(layout, section),
-        breadcrumb=_breadcrumb(layout, section),
+        breadcrumb=_breadcrumb(section),
         title=esc(title),
         meta=meta,
         body=body,
@@ -465,11 +465,8 @@ def render_article(content: dict, template: str | None = None, *, page: int = 1,
             og_image=og_image,
             published=esc_attr(published),
             section_name=section_name,
-            head_common=_fill("_modern_head.html").rstrip("\n"),
             json_ld=json_ld,
-            header=_fill("_modern_header.html", nav=_nav("modern", section)).rstrip("\n"),
-            sidebar=_fill("_modern_sidebar.html", hot_list=hot, related_list=related).rstrip("\n"),
-            footer=_fill("_modern_footer.html").rstrip("\n"),
+            **_chrome(section, ctx.get("hot") or [], ctx.get("related") or []),
             byline=(f'      <p class="byline">{esc(byline)}</p>' if byline else ""),
             views=str(1000 + _crc(content.get("slug", "")) % 9000),
             **common,
@@ -576,7 +573,7 @@ def _site_pages(contents: list[dict]) -> dict[str, bytes]:
             section_name="高层论坛",
             description="中国知识产权资讯网高层论坛栏目，汇集知识产权保护高层论坛主旨演讲、圆桌对话和嘉宾访谈。",
             canonical=BASE_URL + here,
-            breadcrumb=_breadcrumb("modern", "gclt", last=""),
+            breadcrumb=_breadcrumb("gclt", last=""),
             items="\n".join(items),
             pager=_listing_pager(n, len(chunks)),
             extra=extra_html,
@@ -596,7 +593,7 @@ def _site_pages(contents: list[dict]) -> dict[str, bytes]:
             section_name=name,
             description=f"中国知识产权资讯网{name}栏目。",
             canonical=BASE_URL + href,
-            breadcrumb=_breadcrumb("modern", sid, last=""),
+            breadcrumb=_breadcrumb(sid, last=""),
             items="\n".join(items),
             pager="",
             extra="",
@@ -635,7 +632,7 @@ def _site_pages(contents: list[dict]) -> dict[str, bytes]:
             "page.html",
             head_title=esc(f"{title}_{SITE_NAME}"),
             canonical=BASE_URL + path,
-            breadcrumb=_breadcrumb("modern", "home", last=title),
+            breadcrumb=_breadcrumb("home", last=title),
             title=esc(title),
             body="\n".join(f"    <p>{esc(p)}</p>" for p in paras),
             **_chrome("home", hot, latest),
@@ -650,7 +647,7 @@ def build_pages(contents: list[dict] | None = None) -> dict[str, bytes]:
     ctxs = _contexts(contents)
     pages: dict[str, bytes] = {}
     for c in contents:
-        for n, (path, data) in enumerate(zip(page_paths(c), render_pages(c, context=ctxs[c["slug"]])), 1):
+        for path, data in zip(page_paths(c), render_pages(c, context=ctxs[c["slug"]])):
             if path in pages:
                 raise ValueError(f"duplicate site path {path}")
             pages[path] = data

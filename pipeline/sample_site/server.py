@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from pipeline.sample_site import SITE_DIR, load_content, page_paths
+from pipeline.sample_site import SITE_DIR, load_content, page_paths, site_file
 
 DEFAULT_ROBOTS = "User-agent: *\nDisallow: /private/\n"
 # Every file was "modified" at this moment, so revisits can be answered 304.
@@ -114,13 +114,15 @@ class SampleSiteHandler(http.server.SimpleHTTPRequestHandler):
         fault = self.faults.get(path)
         if fault and self._misbehave(fault, path):
             return
-        generated = {"/robots.txt": (self.robots.encode("utf-8"), "text/plain; charset=utf-8"),
-                     "/sitemap.xml": (sitemap_xml(self.site.url), "application/xml"),
-                     "/rss.xml": (rss_xml(self.site.url), "application/rss+xml")}
+        # Generated documents are made only when asked for (each reads every content file).
+        generated = {"/robots.txt": (lambda: self.robots.encode("utf-8"), "text/plain; charset=utf-8"),
+                     "/sitemap.xml": (lambda: sitemap_xml(self.site.url), "application/xml"),
+                     "/rss.xml": (lambda: rss_xml(self.site.url), "application/rss+xml")}
         if path in generated:
-            self._send(200, *generated[path])
+            make, content_type = generated[path]
+            self._send(200, make(), content_type)
             return
-        file = Path(self.directory) / path.lstrip("/")
+        file = site_file(path, self.directory)
         if file.is_dir():
             file = file / "index.html"
         if not file.is_file():
@@ -170,7 +172,7 @@ class SampleSiteHandler(http.server.SimpleHTTPRequestHandler):
             time.sleep(fault.delay)
             return False
         elif fault.kind == "truncated":
-            body = (Path(self.directory) / path.lstrip("/")).read_bytes()
+            body = site_file(path, self.directory).read_bytes()
             self._send(200, body[: len(body) // 2], "text/html; charset=utf-8", length=len(body))
             self.close_connection = True
         elif fault.kind == "redirect_loop":
@@ -180,7 +182,7 @@ class SampleSiteHandler(http.server.SimpleHTTPRequestHandler):
         elif fault.kind == "huge":
             self._send(200, b"<html><body>" + b"x" * fault.size + b"</body></html>", "text/html")
         elif fault.kind == "mislabelled":
-            body = (Path(self.directory) / path.lstrip("/")).read_bytes()
+            body = site_file(path, self.directory).read_bytes()
             self._send(200, body.decode("utf-8").encode("gbk", errors="xmlcharrefreplace"), "text/html; charset=utf-8")
         return True
 
