@@ -10,6 +10,7 @@ pyarrow's filesystem wrapped for fsspec (its httpfs extension cannot be installe
 from __future__ import annotations
 
 import os
+import re
 import time
 import uuid
 from importlib import resources
@@ -95,9 +96,53 @@ def open_catalog(warehouse: Warehouse):
 
 
 def query(warehouse: Warehouse, sql: str) -> pa.Table:
-    """Run SQL against the catalog (read-only) and return the result as Arrow."""
+    """Run one read statement against the catalog and return its result as Arrow.
+
+    Only a SELECT (WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE) or an EXPLAIN [ANALYZE] of
+    one is run, and it may read files only inside the warehouse; anything else raises
+    duckdb.PermissionException. The DuckDB CLI on the catalog file can do everything else.
+    """
+    statement = _read_statement(sql)
     connection = open_catalog(warehouse)
     try:
-        return connection.sql(sql).to_arrow_table()
+        _confine_to_warehouse(connection, warehouse)
+        return connection.sql(statement).to_arrow_table()
     finally:
         connection.close()
+
+
+_EXPLAIN = re.compile(r"\s*EXPLAIN\s+(?:ANALY[SZ]E\s+)?(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def _read_statement(sql: str) -> str:
+    """`sql` if it is exactly one statement that only reads; EXPLAIN ANALYZE runs what it
+    explains, so an EXPLAIN passes only when the statement it explains is a SELECT."""
+    import duckdb
+
+    statements = duckdb.extract_statements(sql)
+    if len(statements) != 1:
+        raise duckdb.PermissionException(f"query runs exactly one statement; this SQL holds {len(statements)}")
+    statement = statements[0]
+    kind = statement.type
+    if kind == duckdb.StatementType.EXPLAIN and (explained := _EXPLAIN.fullmatch(statement.query)):
+        try:
+            inner = duckdb.extract_statements(explained.group(1))
+        except duckdb.ParserException:  # e.g. EXPLAIN (FORMAT json) …, refused below
+            inner = []
+        if len(inner) == 1 and inner[0].type == duckdb.StatementType.SELECT:
+            kind = duckdb.StatementType.SELECT
+    if kind != duckdb.StatementType.SELECT:
+        raise duckdb.PermissionException(
+            f"query is read-only and runs only SELECT statements, not {statement.type.name}; "
+            "use the DuckDB CLI on the catalog file for anything else")
+    return statement.query
+
+
+def _confine_to_warehouse(connection, warehouse: Warehouse) -> None:
+    """Files outside the warehouse, the network and extension installs are out of reach, and
+    the statement cannot undo that (the configuration is locked)."""
+    root = warehouse.location().rstrip("/") + "/"
+    connection.execute(f"SET allowed_directories = {_sql_list([root])}")
+    for setting in ("enable_external_access", "autoinstall_known_extensions", "autoload_known_extensions"):
+        connection.execute(f"SET {setting} = false")
+    connection.execute("SET lock_configuration = true")
