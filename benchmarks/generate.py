@@ -10,7 +10,6 @@ terms from a vocabulary of 20,000.
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from datetime import datetime, timezone
 
@@ -18,7 +17,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.publish import MANIFEST, _write
+from pipeline.manifest import commit
+from pipeline.publish import _write
 from pipeline.storage import Warehouse
 from pipeline.tables import ARTICLES, SPEAKERS, SPEECH_TERMS, SPEECHES, speakers
 
@@ -102,7 +102,7 @@ def generate(warehouse: Warehouse, n_speeches: int, seed: int = 7) -> dict[str, 
         "year": speeches_table["year"].take(pa.array(term_speech)), "month": speeches_table["month"].take(pa.array(term_speech)),
     }).cast(SPEECH_TERMS)
 
-    manifest = {"version": 1, "published_at": datetime.now(timezone.utc).isoformat(), "run_id": "generated", "tables": {}}
+    manifest = {"version": 1, "committed_at": datetime.now(timezone.utc).isoformat(), "run_id": "generated", "tables": {}}
     for name, table in (("articles", articles_table), ("speeches", speeches_table), ("speech_terms", terms_table)):
         files = []
         keys = pc.add(pc.multiply(table["year"].cast(pa.int32()), 100), table["month"].cast(pa.int32()))
@@ -115,6 +115,6 @@ def generate(warehouse: Warehouse, n_speeches: int, seed: int = 7) -> dict[str, 
     _write(warehouse, "speakers/speakers-000001.parquet", speakers(speeches_table).cast(SPEAKERS))
     manifest["tables"]["speakers"] = ["speakers/speakers-000001.parquet"]
     manifest["tables"]["paragraphs"] = []
-    with open(warehouse.path(MANIFEST), "w", encoding="utf-8") as handle:
-        json.dump(manifest, handle)
+    if not commit(warehouse, manifest):
+        raise RuntimeError(f"{warehouse.uri} already holds a published version; generate into an empty warehouse")
     return {"articles": articles_table.num_rows, "speeches": n_speeches, "speech_terms": terms_table.num_rows}

@@ -4,20 +4,23 @@ Layout under the warehouse root:
   articles/ speeches/ paragraphs/ speech_terms/   year=YYYY/month=MM/part-VERSION-ID.parquet
   speakers/speakers-VERSION.parquet                (derived from every published speech)
   validation_results/ quarantine/                  run_id=RUN/part-00000.parquet
-  _manifest.json                                   the files that make up the current version
+  _log/VERSION.json                                the files that make up each version
   _data_docs/                                      Great Expectations Data Docs
 
-A publish writes new files only, then replaces `_manifest.json` in one atomic step: that is
-the commit. A crash before it leaves the previous version whole; files no manifest names
-are garbage-collected after the commit. The same article published again replaces its
-rows everywhere (latest extraction wins), so rerunning an input changes nothing but
-`extracted_at`.
+A publish writes new files only, then creates the next version's log entry if no other
+writer did (`pipeline.manifest.commit`): that is the commit. A crash before it leaves the
+previous version whole; a publish that loses the race merges again on top of the winner's
+version, so concurrent publishes neither lose nor duplicate rows. Superseded files stay for
+the retention window (`pipeline.manifest.vacuum`). The same article published again
+replaces its rows everywhere (latest extraction wins), so rerunning an input changes
+nothing but `extracted_at`.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import random
 import tempfile
 import time
 import uuid
@@ -29,13 +32,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.manifest import STAGING, CommitConflict, commit, read_manifest
 from pipeline.records import Article
 from pipeline.storage import Warehouse
 from pipeline.tables import (
     MANIFEST_TABLES, PUBLISHED_TABLES, QUARANTINE, SPEAKER_SOURCE_COLUMNS, VALIDATION_RESULTS, rows, speakers,
 )
 
-MANIFEST = "_manifest.json"
 DOCS = "_data_docs"
 _DICTIONARY_COLUMNS = ["source", "language", "published_precision", "role", "speaker_org", "speaker_position",
                        "editor", "pipeline_version"]
@@ -55,30 +58,6 @@ class PublishResult:
     @property
     def success(self) -> bool:
         return not self.quarantined and not self.batch_failures
-
-
-def read_manifest(warehouse: Warehouse) -> dict:
-    path = warehouse.path(MANIFEST)
-    try:
-        with warehouse.filesystem.open_input_stream(path) as stream:
-            return json.loads(stream.read().decode("utf-8"))
-    except (FileNotFoundError, OSError):
-        return {"version": 0, "tables": {}}
-
-
-def _write_manifest(warehouse: Warehouse, manifest: dict) -> None:
-    data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
-    target = warehouse.path(MANIFEST)
-    if warehouse.is_local:
-        temporary = f"{target}.tmp-{uuid.uuid4().hex}"
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    else:
-        with warehouse.filesystem.open_output_stream(target) as stream:
-            stream.write(data)
 
 
 def read_table(warehouse: Warehouse, name: str, columns: list[str] | None = None, manifest: dict | None = None) -> pa.Table:
@@ -125,7 +104,8 @@ def _quarantine_rows(tables: dict[str, pa.Table], validation, held: set[str], ru
     return pa.Table.from_pylist(records, schema=QUARANTINE)
 
 
-STAGING = "_staging"
+# A publish that keeps losing the commit race gives up after this many merges.
+COMMIT_ATTEMPTS = 8
 # Staged batches are validated together up to this many articles.
 VALIDATION_GROUP_ARTICLES = 2000
 
@@ -198,35 +178,52 @@ def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = No
                            docs_index=docs_index)
     verdict = {"held": sorted(held), "quarantined": {k: sorted(v) for k, v in result.quarantined.items()},
                "batch_failures": result.batch_failures, "docs_index": result.docs_index}
-    warehouse.filesystem.create_dir(warehouse.path(f"{STAGING}/run_id={run_id}"), recursive=True)
-    with warehouse.filesystem.open_output_stream(warehouse.path(f"{STAGING}/run_id={run_id}/validation.json")) as stream:
-        stream.write(json.dumps(verdict, ensure_ascii=False).encode("utf-8"))
+    warehouse.write_bytes(f"{STAGING}/run_id={run_id}/validation.json", json.dumps(verdict, ensure_ascii=False).encode("utf-8"))
     return result
 
 
 def publish_staged(warehouse: Warehouse, run_id: str, now: datetime | None = None) -> PublishResult:
     """Merge a run's staged rows (less those validation held back) into the published tables
-    and commit a new version; the staging area is removed afterwards."""
+    and commit a new version; the staging area is removed afterwards. When another writer
+    commits first, the merge is redone on top of its version (CommitConflict after
+    COMMIT_ATTEMPTS tries; nothing of this run is published then)."""
     started = time.monotonic()
     now = now or datetime.now(timezone.utc)
-    manifest = read_manifest(warehouse)
     verdict = {"held": [], "quarantined": {}, "batch_failures": [], "docs_index": None}
-    verdict_path = warehouse.path(f"{STAGING}/run_id={run_id}/validation.json")
-    try:
-        with warehouse.filesystem.open_input_stream(verdict_path) as stream:
-            verdict = json.loads(stream.read().decode("utf-8"))
-    except (FileNotFoundError, OSError):
-        pass
+    verdict_data = warehouse.read_bytes(f"{STAGING}/run_id={run_id}/validation.json")
+    if verdict_data is not None:
+        verdict = json.loads(verdict_data.decode("utf-8"))
     held = set(verdict["held"])
-    result = PublishResult(run_id, manifest["version"], 0, {k: set(v) for k, v in verdict["quarantined"].items()},
+    result = PublishResult(run_id, 0, 0, {k: set(v) for k, v in verdict["quarantined"].items()},
                            verdict["batch_failures"], docs_index=verdict["docs_index"])
     batch_dirs = _batch_dirs(warehouse, run_id)
     batch_ids = set(_staged(warehouse, "articles", batch_dirs, ["article_id"]).column("article_id").to_pylist())
     publishing = batch_ids - held
+    for attempt in range(COMMIT_ATTEMPTS):
+        manifest = read_manifest(warehouse)
+        new_manifest, rows_written = _merge(warehouse, manifest, batch_dirs, publishing, run_id, now)
+        if commit(warehouse, new_manifest):
+            break
+        _discard_uncommitted(warehouse, manifest, new_manifest)
+        time.sleep(random.uniform(0.05, 0.2) * 2 ** attempt)  # jitter, so racers fall out of step
+    else:
+        raise CommitConflict(f"run {run_id}: {COMMIT_ATTEMPTS} commits lost to concurrent publishes; "
+                             f"its staged rows are kept under {STAGING}/run_id={run_id} for a retry")
+    warehouse.delete(f"{STAGING}/run_id={run_id}")
+    result.version, result.published, result.rows_written = new_manifest["version"], len(publishing), rows_written
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _merge(warehouse: Warehouse, manifest: dict, batch_dirs: list[str], publishing: set[str], run_id: str,
+           now: datetime) -> tuple[dict, dict[str, int]]:
+    """Write the partitions the batch touches, merged with `manifest`'s rows, as new files;
+    returns the next version's manifest (not yet committed) and the rows written per table."""
     keep = pa.array(sorted(publishing), pa.string())
     published_index = read_table(warehouse, "articles", ["article_id", "year", "month"], manifest)
     version = manifest["version"] + 1
-    new_manifest = {"version": version, "published_at": now.isoformat(), "run_id": run_id, "tables": {}}
+    new_manifest = {"version": version, "committed_at": now.isoformat(), "run_id": run_id, "tables": {}}
+    rows_written = {}
     # Partitions to rewrite: where the batch's articles go, and where their old rows are.
     old_partitions = {
         (year, month)
@@ -257,16 +254,20 @@ def publish_staged(warehouse: Warehouse, run_id: str, now: datetime | None = Non
             kept_files.append(relative)
             written += fresh.num_rows
         new_manifest["tables"][name] = sorted(kept_files)
-        result.rows_written[name] = written
-    speakers_file = f"speakers/speakers-{version:06d}.parquet"
+        rows_written[name] = written
+    speakers_file = f"speakers/speakers-{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
     _write(warehouse, speakers_file, speakers(read_table(warehouse, "speeches", SPEAKER_SOURCE_COLUMNS, new_manifest)))
     new_manifest["tables"]["speakers"] = [speakers_file]
-    _write_manifest(warehouse, new_manifest)  # the commit
-    _collect_garbage(warehouse, new_manifest)
-    warehouse.delete(f"{STAGING}/run_id={run_id}")
-    result.version, result.published = version, len(publishing)
-    result.seconds = time.monotonic() - started
-    return result
+    return new_manifest, rows_written
+
+
+def _discard_uncommitted(warehouse: Warehouse, base: dict, lost: dict) -> None:
+    """Delete the files a lost commit wrote: no version names them, no reader has seen them."""
+    previous = {f for files in base["tables"].values() for f in files}
+    for files in lost["tables"].values():
+        for relative in files:
+            if relative not in previous:
+                warehouse.delete(relative)
 
 
 def publish(warehouse: Warehouse, articles: Iterable[Article], run_id: str | None = None,
@@ -281,15 +282,6 @@ def publish(warehouse: Warehouse, articles: Iterable[Article], run_id: str | Non
     result = publish_staged(warehouse, run_id, now)
     result.seconds = time.monotonic() - started
     return result
-
-
-def _collect_garbage(warehouse: Warehouse, manifest: dict) -> None:
-    """Delete table files the current manifest does not name (superseded or orphaned)."""
-    live = {warehouse.path(f) for files in manifest["tables"].values() for f in files}
-    for name in MANIFEST_TABLES:
-        for path in warehouse.files(name):
-            if path not in live:
-                warehouse.filesystem.delete_file(path)
 
 
 def quarantine_table(warehouse: Warehouse) -> pa.Table:

@@ -15,10 +15,11 @@ import pytest
 
 from publish_helpers import sample_articles
 from pipeline.catalog import REPORT_VIEWS, build_catalog, query
+from pipeline.manifest import vacuum
 from pipeline.publish import quarantine_table, read_manifest, read_table, validation_results, publish
 from pipeline.records import Speech
 from pipeline.storage import Warehouse
-from pipeline.tables import ARTICLES, SPEECHES
+from pipeline.tables import ARTICLES, MANIFEST_TABLES, SPEECHES
 
 
 @pytest.fixture
@@ -71,7 +72,10 @@ def test_rerun_is_idempotent(published):
         again = read_table(warehouse, name)
         again = again.drop_columns(["extracted_at"] if name == "articles" else []).sort_by([(again.column_names[0], "ascending")])
         assert again.equals(table)
-    assert len(warehouse.files("speeches")) == len(read_manifest(warehouse)["tables"]["speeches"])  # old files collected
+    superseded = len(warehouse.files("speeches")) - len(read_manifest(warehouse)["tables"]["speeches"])
+    assert superseded > 0  # kept for readers of version 1 during the retention window
+    vacuum(warehouse, list(MANIFEST_TABLES), retention=timedelta(0))
+    assert len(warehouse.files("speeches")) == len(read_manifest(warehouse)["tables"]["speeches"])
 
 
 def test_an_article_published_again_is_one_row_latest_wins(published):
@@ -146,3 +150,92 @@ def test_killing_the_writer_mid_publish_leaves_the_previous_state_whole(publishe
     assert killed
     build_catalog(warehouse)
     assert query(warehouse, "SELECT count(*) AS n FROM speeches").to_pylist()[0]["n"] == before["speeches"]
+
+
+def _copies(first: int, count: int, mark: str = "") -> list:
+    """Copies of the sample articles under other ids (copy numbers first … first+count-1)."""
+    return [dataclasses.replace(a, article_id=f"{copy:04d}{a.article_id[4:]}", title=a.title + mark)
+            for copy in range(first, first + count) for a in sample_articles()]
+
+
+def _assert_one_row_per_key(warehouse: Warehouse) -> None:
+    for name, key in (("articles", "article_id"), ("speeches", "speech_id")):
+        keys = read_table(warehouse, name, [key]).column(key).to_pylist()
+        assert len(keys) == len(set(keys)), f"duplicate rows in {name}"
+
+
+def test_a_publish_that_loses_the_commit_race_merges_again_on_top_of_the_winner(published, monkeypatch):
+    import pipeline.publish as publishing
+
+    warehouse, _ = published
+    merge, raced = publishing._merge, []
+
+    def merge_while_a_rival_commits(*args):
+        merged = merge(*args)
+        if not raced:
+            raced.append(True)
+            publish(warehouse, _copies(1, 1), validate_rows=False)  # takes the version this merge wanted
+        return merged
+
+    monkeypatch.setattr(publishing, "_merge", merge_while_a_rival_commits)
+    result = publish(warehouse, _copies(2, 1), validate_rows=False)
+    assert result.version == 3 and read_manifest(warehouse)["version"] == 3
+    ids = set(read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist())
+    assert {a.article_id for a in [*sample_articles(), *_copies(1, 1), *_copies(2, 1)]} == ids
+    _assert_one_row_per_key(warehouse)
+    vacuum(warehouse, list(MANIFEST_TABLES), retention=timedelta(0))  # nothing the loser wrote is left behind
+    named = {f for files in read_manifest(warehouse)["tables"].values() for f in files}
+    assert {os.path.relpath(f, warehouse.root) for name in MANIFEST_TABLES for f in warehouse.files(name)} == named
+
+
+RACER = """
+import dataclasses, os, sys, time
+sys.path.insert(0, {tests!r})
+from publish_helpers import sample_articles
+from pipeline.publish import publish
+from pipeline.storage import Warehouse
+articles = [dataclasses.replace(a, article_id=f"{{copy:04d}}{{a.article_id[4:]}}", title=a.title + {mark!r})
+            for copy in range({first}, {first} + {count}) for a in sample_articles()]
+while not os.path.exists({go!r}):
+    time.sleep(0.005)
+print(publish(Warehouse.open({root!r}), articles, validate_rows=False).version, flush=True)
+"""
+
+
+def test_concurrent_publishes_lose_nothing_and_duplicate_nothing(published, tmp_path):
+    """Two new batches and two publishes of the same articles (a reprocess beside a crawl's
+    publish) commit at the same moment; all exit 0 and every row is there once."""
+    warehouse, _ = published
+    go = tmp_path / "go"
+    racers = [(10, 3, ""), (20, 3, ""), (30, 3, "（一）"), (30, 3, "（二）")]
+    processes = [subprocess.Popen([sys.executable, "-c", RACER.format(tests=os.path.dirname(__file__), root=warehouse.root,
+                                                                       go=str(go), first=first, count=count, mark=mark)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for first, count, mark in racers]
+    time.sleep(3)  # every racer has its articles ready and waits for the signal
+    go.touch()
+    outcomes = [process.communicate(timeout=300) for process in processes]
+    assert [process.returncode for process in processes] == [0] * len(racers), [err for _, err in outcomes]
+    assert sorted(int(out) for out, _ in outcomes) == [2, 3, 4, 5]  # one version each, none lost
+    ids = read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist()
+    expected = {a.article_id for a in [*sample_articles(), *_copies(10, 3), *_copies(20, 3), *_copies(30, 3)]}
+    assert set(ids) == expected
+    _assert_one_row_per_key(warehouse)
+    titles = {r["title"][-3:] for r in read_table(warehouse, "articles", ["article_id", "title"]).to_pylist()
+              if r["article_id"].startswith("003")}
+    assert len(titles) == 1 and titles <= {"（一）", "（二）"}  # the later commit won, whole
+    build_catalog(warehouse)
+    assert query(warehouse, "SELECT count(*) AS n FROM articles").to_pylist() == [{"n": len(expected)}]
+
+
+def test_a_reader_holding_the_catalog_keeps_reading_across_a_publish(published):
+    warehouse, _ = published
+    reader = duckdb.connect(warehouse.path("forum.duckdb"), read_only=True)
+    try:
+        before = reader.execute("SELECT count(*), sum(length(text)) FROM speeches").fetchone()
+        publish(warehouse, _copies(0, 1, "（修订）"), validate_rows=False)  # same ids: every partition rewritten
+        build_catalog(warehouse)
+        vacuum(warehouse, list(MANIFEST_TABLES))  # default retention
+        assert reader.execute("SELECT count(*), sum(length(text)) FROM speeches").fetchone() == before
+    finally:
+        reader.close()
