@@ -2,7 +2,10 @@
 for ad hoc SQL, reports and BI tools.
 
 The catalog is built aside and renamed into place, so a reader holding the old one never
-blocks a publish. Views name absolute paths (or s3:// URIs), since DuckDB resolves relative
+blocks a publish; one build at a time per catalog file (a lock beside it), so an older
+build never replaces a newer one. The catalog records the version it shows
+(`catalog_info`), and `ensure_catalog` rebuilds a stale one: a crash between a commit and
+the rebuild is repaired by the next command that opens the warehouse. Views name absolute paths (or s3:// URIs), since DuckDB resolves relative
 ones against each reader's working directory. DuckDB reaches S3-compatible storage through
 pyarrow's filesystem wrapped for fsspec (its httpfs extension cannot be installed offline).
 """
@@ -18,8 +21,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipeline.publish import read_manifest
-from pipeline.storage import Warehouse
+from pipeline.manifest import read_manifest
+from pipeline.storage import TEMPORARY_MARK, Warehouse
 from pipeline.tables import MANIFEST_TABLES, QUARANTINE, VALIDATION_RESULTS
 
 CATALOG_NAME = "forum.duckdb"
@@ -27,6 +30,9 @@ REPORT_VIEWS = (
     "speeches_per_speaker_per_year", "avg_speech_length_by_org", "most_active_orgs",
     "top_terms_per_speaker", "articles_per_month",
 )
+INFO_TABLE = "catalog_info"
+# Longer than any build: a build waiting this long for another means that one is stuck.
+BUILD_LOCK_SECONDS = 600
 _SCHEMAS = {**MANIFEST_TABLES, "validation_results": VALIDATION_RESULTS, "quarantine": QUARANTINE}
 
 
@@ -62,36 +68,65 @@ def _sql_list(paths: list[str]) -> str:
 
 def build_catalog(warehouse: Warehouse) -> tuple[str, float]:
     """(catalog path, seconds taken): views over the current published version."""
+    from filelock import FileLock
+
     started = time.monotonic()
-    manifest = read_manifest(warehouse)
     target = catalog_path(warehouse)
-    temporary = f"{target}.tmp-{uuid.uuid4().hex}"
-    connection = connect(warehouse, temporary, read_only=False)
-    try:
-        files = {name: [warehouse.location(f) for f in manifest["tables"].get(name, [])] for name in MANIFEST_TABLES}
-        for name in ("validation_results", "quarantine"):
-            files[name] = [path if warehouse.is_local else "s3://" + path for path in warehouse.files(name)]
-        for name, paths in files.items():
-            if paths:
-                connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_sql_list(paths)}, union_by_name = true, hive_partitioning = false)")
-            else:  # no data yet: an empty table with the documented columns
-                connection.register("empty_table", _SCHEMAS[name].empty_table())
-                connection.execute(f"CREATE TABLE {name} AS SELECT * FROM empty_table")
-                connection.unregister("empty_table")
-        for view in REPORT_VIEWS:
-            connection.execute(resources.files("pipeline.sql").joinpath(f"{view}.sql").read_text(encoding="utf-8"))
-    finally:
-        connection.close()
-    os.replace(temporary, target)
-    if os.path.exists(temporary + ".wal"):
-        os.remove(temporary + ".wal")
+    with FileLock(target + ".lock", timeout=BUILD_LOCK_SECONDS):
+        manifest = read_manifest(warehouse)  # read under the lock: the newest build wins
+        temporary = f"{target}{TEMPORARY_MARK}{uuid.uuid4().hex}"
+        connection = connect(warehouse, temporary, read_only=False)
+        try:
+            _create_views(connection, warehouse, manifest)
+        finally:
+            connection.close()
+        os.replace(temporary, target)
+        if os.path.exists(temporary + ".wal"):
+            os.remove(temporary + ".wal")
     return target, time.monotonic() - started
 
 
+def _create_views(connection, warehouse: Warehouse, manifest: dict) -> None:
+    files = {name: [warehouse.location(f) for f in manifest["tables"].get(name, [])] for name in MANIFEST_TABLES}
+    for name in ("validation_results", "quarantine"):
+        files[name] = [path if warehouse.is_local else "s3://" + path for path in warehouse.files(name)]
+    for name, paths in files.items():
+        if paths:
+            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_sql_list(paths)}, union_by_name = true, hive_partitioning = false)")
+        else:  # no data yet: an empty table with the documented columns
+            connection.register("empty_table", _SCHEMAS[name].empty_table())
+            connection.execute(f"CREATE TABLE {name} AS SELECT * FROM empty_table")
+            connection.unregister("empty_table")
+    for view in REPORT_VIEWS:
+        connection.execute(resources.files("pipeline.sql").joinpath(f"{view}.sql").read_text(encoding="utf-8"))
+    connection.execute(f"CREATE TABLE {INFO_TABLE} AS SELECT ?::BIGINT AS manifest_version, now() AS built_at",
+                       [manifest["version"]])
+
+
+def catalog_version(warehouse: Warehouse) -> int | None:
+    """The published version the catalog shows; None when there is no readable catalog."""
+    import duckdb
+
+    path = catalog_path(warehouse)
+    if not Path(path).exists():
+        return None
+    try:
+        with duckdb.connect(path, read_only=True) as connection:
+            return connection.execute(f"SELECT manifest_version FROM {INFO_TABLE}").fetchone()[0]
+    except duckdb.Error:  # a catalog from before catalog_info, or a damaged file
+        return None
+
+
+def ensure_catalog(warehouse: Warehouse) -> str:
+    """The catalog's path, rebuilt first when it is missing or behind the published version."""
+    if catalog_version(warehouse) != read_manifest(warehouse)["version"]:
+        return build_catalog(warehouse)[0]
+    return catalog_path(warehouse)
+
+
 def open_catalog(warehouse: Warehouse):
-    """A read-only connection to the catalog, built first if there is none yet."""
-    if not Path(catalog_path(warehouse)).exists():
-        build_catalog(warehouse)
+    """A read-only connection to a current catalog."""
+    ensure_catalog(warehouse)
     return connect(warehouse)
 
 

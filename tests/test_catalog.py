@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from publish_helpers import sample_articles
-from pipeline.catalog import REPORT_VIEWS, build_catalog, query
+from pipeline.catalog import REPORT_VIEWS, build_catalog, catalog_version, query
 from pipeline.cli import main
 from pipeline.publish import publish
 from pipeline.storage import Warehouse
@@ -102,3 +102,31 @@ def test_query_on_object_storage_reads_the_warehouse_only(tmp_path):
     for sql in ("SELECT * FROM read_csv('s3://forum/elsewhere/secret.csv')", f"SELECT * FROM read_csv('{outside}')"):
         with pytest.raises(duckdb.PermissionException):
             query(warehouse, sql)
+
+
+def test_a_catalog_left_behind_by_a_crash_after_commit_is_rebuilt_by_the_next_command(tmp_path):
+    """publish committed, then the process died before the catalog was rebuilt."""
+    warehouse = Warehouse.open(str(tmp_path / "wh"))
+    publish(warehouse, sample_articles()[:2], validate_rows=False)
+    build_catalog(warehouse)
+    assert catalog_version(warehouse) == 1
+    publish(warehouse, sample_articles(), validate_rows=False)  # version 2, no rebuild
+    assert catalog_version(warehouse) == 1
+    assert query(warehouse, "SELECT count(*) AS n FROM articles").to_pylist() == [{"n": len(sample_articles())}]
+    assert catalog_version(warehouse) == 2
+    assert main(["query", "--warehouse", str(tmp_path / "wh"), "SELECT manifest_version FROM catalog_info"]) == 0
+
+
+def test_concurrent_catalog_builds_end_on_the_newest_version(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    warehouse = Warehouse.open(str(tmp_path / "wh"))
+    publish(warehouse, sample_articles()[:2], validate_rows=False)
+    with ThreadPoolExecutor(4) as pool:
+        builds = [pool.submit(build_catalog, warehouse) for _ in range(3)]
+        publish(warehouse, sample_articles(), validate_rows=False)
+        builds.append(pool.submit(build_catalog, warehouse))
+        for build in builds:
+            build.result()
+    assert catalog_version(warehouse) == 2
+    assert not [p for p in (tmp_path / "wh").iterdir() if ".tmp-" in p.name]
