@@ -5,11 +5,17 @@ built from the Arrow tables (GX over DuckDB/SQLAlchemy fails here). Failing rows
 back to their articles: those articles are held back whole (quarantined with the
 expectations they failed) and the rest of the batch is published. A table-level failure
 (row count) holds back the whole batch. GX is imported only here, when validation runs.
+
+Data Docs show the values that failed, and GX's renderer writes them into the page as they
+are: a scraped title holding `<script>` would run in the browser of whoever opens the docs.
+So the docs are built from a copy of each result whose values are HTML-escaped and cut short.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
+import html
 import json
 import os
 import tempfile
@@ -22,6 +28,8 @@ import pyarrow as pa
 EXPECTATIONS_DIR = Path(os.environ.get("FORUM_ETL_EXPECTATIONS", Path(__file__).resolve().parents[1] / "expectations"))
 # Sanity ceiling for one batch; more rows than this means something upstream went wrong.
 MAX_BATCH_ROWS = 5_000_000
+# Longest value shown in Data Docs; longer ones are cut there (the data itself is untouched).
+DOCS_VALUE_CHARS = 200
 
 
 @dataclass
@@ -37,6 +45,34 @@ def _describe(config) -> str:
     kwargs = config.kwargs
     column = kwargs.get("column") or "/".join(filter(None, [kwargs.get("column_A"), kwargs.get("column_B")]))
     return f"{config.type}({column})" if column else config.type
+
+
+def _escaped(value, limit: int | None = DOCS_VALUE_CHARS):
+    """`value` with every string in it HTML-escaped, and cut to `limit` characters first."""
+    if isinstance(value, str):
+        if limit is not None and len(value) > limit:
+            value = value[:limit] + "…"
+        return html.escape(value)
+    if isinstance(value, dict):
+        return {key: _escaped(item, limit) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_escaped(item, limit) for item in value]
+    return value
+
+
+def _build_docs(context, suite_name: str, identifier, suite_result) -> None:
+    """Replace the stored result with one safe to render, then build its Data Docs page."""
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+    shown = copy.copy(suite_result)
+    shown.results = [copy.copy(result) for result in suite_result.results]
+    for result in shown.results:
+        result.result = _escaped(result.result)
+        # GX's own diagnostics: escaped, but kept whole for debugging
+        result.exception_info = _escaped(result.exception_info, limit=None)
+    context.validation_results_store.set(identifier, shown)
+    context.build_data_docs(site_names=["forum"],
+                            resource_identifiers=[identifier, ExpectationSuiteIdentifier(name=suite_name)])
 
 
 @functools.lru_cache(maxsize=1)
@@ -62,10 +98,10 @@ def _context(docs_dir: str):
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
         checkpoints[name] = context.checkpoints.add(gx.Checkpoint(
             name=name, validation_definitions=[definition],
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["forum"])],
+            actions=[],  # Data Docs are built by _build_docs, from escaped results
             result_format={"result_format": "COMPLETE"},
         ))
-    return checkpoints
+    return context, checkpoints
 
 
 def validate(tables: dict[str, pa.Table], article_ids: set[str], run_id: str, now: datetime,
@@ -73,7 +109,7 @@ def validate(tables: dict[str, pa.Table], article_ids: set[str], run_id: str, no
     """Validate each table that has a suite; `article_ids` are those a speech, paragraph or
     term may refer to (already published plus this batch)."""
     docs_dir = docs_dir or tempfile.mkdtemp(prefix="forum-etl-docs-")
-    checkpoints = _context(docs_dir)
+    context, checkpoints = _context(docs_dir)
     validation = Validation(results=[], docs_dir=docs_dir)
     parameters = {"now": now.isoformat(), "max_rows": MAX_BATCH_ROWS, "article_ids": sorted(article_ids)}
     for name, table in tables.items():
@@ -82,7 +118,8 @@ def validate(tables: dict[str, pa.Table], article_ids: set[str], run_id: str, no
         frame = table.to_pandas()
         ids = None  # the article of each row, read once and only if a row fails
         outcome = checkpoints[name].run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)
-        for run_result in outcome.run_results.values():
+        for identifier, run_result in outcome.run_results.items():
+            _build_docs(context, name, identifier, run_result)
             for result in run_result.results:
                 described = _describe(result.expectation_config)
                 validation.results.append({
