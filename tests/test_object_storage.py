@@ -51,3 +51,35 @@ def test_raw_archive_on_s3(s3):
                    datetime.now(timezone.utc), "0" * 64, b"<html>body</html>", "s", "r1")
     write_raw_pages(warehouse, "r1", "b0000-00000", [page])
     assert latest_pages(warehouse).column("body").to_pylist() == [b"<html>body</html>"]
+
+
+def test_commits_on_s3_are_put_if_absent(s3):
+    from pipeline.manifest import commit
+
+    warehouse = Warehouse.open("s3://forum/log")
+    first = {"version": 1, "committed_at": "2026-01-01T00:00:00+00:00", "run_id": "a", "tables": {"articles": ["a"]}}
+    assert commit(warehouse, first)
+    assert not commit(warehouse, {**first, "run_id": "b", "tables": {"articles": ["b"]}})
+    assert read_manifest(warehouse)["run_id"] == "a"
+
+
+def test_concurrent_publishes_on_s3_lose_nothing(s3):
+    import dataclasses
+    from concurrent.futures import ThreadPoolExecutor
+
+    warehouse = Warehouse.open("s3://forum/race")
+    batches = [[dataclasses.replace(a, article_id=f"{copy:04d}{a.article_id[4:]}") for a in sample_articles()]
+               for copy in range(3)]
+    with ThreadPoolExecutor(3) as pool:
+        versions = sorted(r.version for r in pool.map(lambda batch: publish(warehouse, batch, validate_rows=False), batches))
+    assert versions == [1, 2, 3]
+    ids = read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist()
+    assert len(ids) == len(set(ids)) == 3 * len(sample_articles())
+
+
+def test_credentials_in_the_warehouse_uri_are_used_and_never_shown(s3, monkeypatch):
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    warehouse = Warehouse.open("s3://testing:testing@forum/keyed")
+    assert publish(warehouse, sample_articles()[:1], validate_rows=False).version == 1
+    assert warehouse.uri == "s3://forum/keyed" and "testing" not in repr(warehouse)
