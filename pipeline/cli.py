@@ -17,12 +17,12 @@ from pipeline.crawl import CrawlSummary, crawl
 from pipeline.extract import extract
 from pipeline.fetch import FetchError, fetch_page
 from pipeline.publish import publish
-from pipeline.records import Article, ExtractionError, article_record
+from pipeline.records import Article, PageFailure, article_record, page_outcome
 from pipeline.report import build_report
-from pipeline.sources import ConfigError, load_config
+from pipeline.sources import ConfigError, Politeness, load_config
 from pipeline.split import split
 from pipeline.storage import Warehouse
-from pipeline.transform import archived_articles
+from pipeline.transform import archived_articles, write_extract_errors
 
 
 def _is_url(text: str) -> bool:
@@ -30,12 +30,22 @@ def _is_url(text: str) -> bool:
 
 
 def _read(source: str) -> tuple[bytes, str, str | None]:
-    """(bytes, URL, HTTP charset) of a path or an http(s) URL."""
+    """(bytes, URL, HTTP charset) of a path or an http(s) URL. A file is held to the same
+    size cap as a fetched page, and only that much of it is read."""
     if _is_url(source):
         page = fetch_page(source)
         return page.content, page.final_url, page.charset
     path = Path(source)
-    return path.read_bytes(), path.resolve().as_uri(), None
+    cap = Politeness().max_body_bytes
+    with path.open("rb") as file:
+        raw = file.read(cap + 1)
+    if len(raw) > cap:
+        raise FetchError(path.resolve().as_uri(), "BodyTooLarge", f"file over the {cap}-byte cap")
+    return raw, path.resolve().as_uri(), None
+
+
+def _article(raw: bytes, url: str, charset: str | None) -> Article:
+    return split(clean(extract(raw, url=url, http_charset=charset)))
 
 
 def _records(sources: list[str]) -> Iterator[dict[str, object] | None]:
@@ -43,13 +53,17 @@ def _records(sources: list[str]) -> Iterator[dict[str, object] | None]:
     for source in sources:
         try:
             raw, url, charset = _read(source)
-            article = split(clean(extract(raw, url=url, http_charset=charset)))
-        except (OSError, FetchError, ExtractionError) as error:
+        except (OSError, FetchError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             print(f"forum-etl: {source}: {reason}", file=sys.stderr)
             yield None
             continue
-        yield article_record(article, input=source)
+        outcome = page_outcome(raw, _article, raw, url, charset)
+        if isinstance(outcome, PageFailure):
+            print(f"forum-etl: {source}: {outcome}", file=sys.stderr)
+            yield None
+            continue
+        yield article_record(outcome, input=source)
 
 
 def _print_table(records: list[dict[str, object]]) -> None:
@@ -100,7 +114,11 @@ def _split_command(args: argparse.Namespace) -> int:
         path = Path(source).resolve()
         article = Article(url=path.as_uri(), article_id="", canonical_url="", raw_sha256="", encoding="utf-8",
                           title=lines[0].strip(), paragraphs=lines, paragraphs_raw=lines)
-        article = split(clean(article))
+        article = page_outcome(text.encode("utf-8"), lambda article: split(clean(article)), article)
+        if isinstance(article, PageFailure):
+            print(f"forum-etl: {source}: {article}", file=sys.stderr)
+            failed += 1
+            continue
         records.append({"input": source, **{k: v for k, v in article_record(article).items()
                                              if k in ("title", "source", "published_at", "authors", "editor", "speeches")}})
     _emit(records, args.format)
@@ -162,7 +180,7 @@ def _reprocess_command(args: argparse.Namespace) -> int:
     records = []
     for processed in archived_articles(warehouse, since=args.since, until=args.until):
         if processed.article is None:
-            print(f"forum-etl: {processed.url}: {processed.error}", file=sys.stderr)
+            print(f"forum-etl: {processed.url}: {processed.failure}", file=sys.stderr)
             failed += 1
             continue
         record = article_record(processed.article, input=processed.url)
@@ -177,18 +195,19 @@ def _reprocess_command(args: argparse.Namespace) -> int:
 
 def _publish_command(args: argparse.Namespace) -> int:
     warehouse = Warehouse.open(args.warehouse)
-    articles, failed = [], 0
+    articles, failed = [], []
     for processed in archived_articles(warehouse, since=args.since, until=args.until):
         if processed.article is None:
-            print(f"forum-etl: {processed.url}: {processed.error}", file=sys.stderr)
-            failed += 1
+            print(f"forum-etl: {processed.url}: {processed.failure}", file=sys.stderr)
+            failed.append(processed)
         else:
             articles.append(processed.article)
     result = publish(warehouse, articles)
+    write_extract_errors(warehouse, result.run_id, "publish", failed)
     catalog, catalog_seconds = build_catalog(warehouse)
     print(f"publish {result.run_id}: {result.published} articles published as version {result.version} "
           f"({', '.join(f'{n} {t}' for t, n in result.rows_written.items())}) in {result.seconds:.1f} s; "
-          f"{failed} pages failed extraction", file=sys.stderr)
+          f"{len(failed)} articles failed extraction (extract_errors)", file=sys.stderr)
     if not result.success:
         print(f"forum-etl: validation failed: {len(result.quarantined)} articles quarantined"
               + (f"; batch failures: {'; '.join(result.batch_failures)}" if result.batch_failures else ""), file=sys.stderr)

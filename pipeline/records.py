@@ -6,8 +6,16 @@ One `Article` travels through extract → clean → split; each stage returns a 
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
+
+T = TypeVar("T")
+
+# An error message is kept to one line of this length: it goes to stderr and into a table.
+_MESSAGE_CHARS = 500
 
 
 class ExtractionError(ValueError):
@@ -17,6 +25,41 @@ class ExtractionError(ValueError):
         self.reason = reason
         self.detail = detail
         super().__init__(f"{reason}: {detail}" if detail else reason)
+
+
+@dataclass(slots=True, frozen=True)
+class PageFailure:
+    """Why a page did not become an article: one row of `extract_errors`."""
+
+    error_class: str  # an ExtractionError's reason, else the exception's class name
+    message: str  # one line
+    raw_sha256: str  # of the raw bytes of the page that failed
+
+    @classmethod
+    def of(cls, error: Exception, raw: bytes) -> PageFailure:
+        if isinstance(error, ExtractionError):
+            error_class, message = error.reason, error.detail
+        else:
+            error_class, message = type(error).__name__, str(error)
+        return cls(error_class, " ".join(message.split())[:_MESSAGE_CHARS], hashlib.sha256(raw).hexdigest())
+
+    def __str__(self) -> str:
+        return f"{self.error_class}: {self.message}" if self.message else self.error_class
+
+
+def page_outcome(raw: bytes, make: Callable[..., T], *args: object, **kwargs: object) -> T | PageFailure:
+    """What `make(*args, **kwargs)` returns, or the failure of the page `raw` when it raises.
+
+    Hostile or broken input can raise anything in the libraries a page passes through
+    (UnicodeError from a codec, RecursionError from a parser), and it must cost that page
+    only. Running out of memory and interrupts still stop the run: no page explains them.
+    """
+    try:
+        return make(*args, **kwargs)
+    except MemoryError:
+        raise
+    except Exception as error:  # noqa: BLE001 (every page error is recorded, see above)
+        return PageFailure.of(error, raw)
 
 
 @dataclass(slots=True, frozen=True)

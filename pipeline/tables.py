@@ -123,7 +123,11 @@ QUARANTINE = pa.schema([
 EXTRACT_ERRORS = pa.schema([
     documented("url", pa.string(), "first-page URL of the article that failed", nullable=False),
     documented("source", pa.string(), "configured source"),
-    documented("reason", pa.string(), "why: empty page, no main content, unparseable HTML …", nullable=False),
+    documented("raw_sha256", pa.string(), "SHA-256 of the raw bytes of the page that failed (the first page's when "
+               "joining, cleaning or splitting the article failed)", nullable=False),
+    documented("error_class", pa.string(), "why, one stable phrase: empty page, no main content, not text … "
+               "(the exception's class name for an unexpected error)", nullable=False),
+    documented("message", pa.string(), "details, one line", nullable=False),
     documented("run_id", pa.string(), "run", nullable=False),
     documented("failed_at", TIMESTAMP, "when", nullable=False),
 ])

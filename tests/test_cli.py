@@ -3,9 +3,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime, timezone
 
+import pipeline.cli
+import pipeline.transform
+from pipeline.archive import RawPage, write_raw_pages
 from pipeline.cli import main
+from pipeline.publish import read_table
 from pipeline.sample_site import SITE_DIR
+from pipeline.sources import Politeness
+from pipeline.storage import Warehouse
+from pipeline.transform import read_extract_errors
 
 SEED = SITE_DIR / "zscqb/2022/04/27/gclt-zzyj.html"
 FIELDS = {"input", "url", "article_id", "raw_sha256", "title", "source", "published_at", "authors",
@@ -133,3 +141,60 @@ def test_publish_query_and_report(capsys, tmp_path, sample_site_url):
     assert "query failed" in capsys.readouterr().err
     assert main(["report", "--warehouse", warehouse, "--out", str(tmp_path / "report")]) == 0
     assert (tmp_path / "report" / "index.html").exists()
+
+
+def _blow_up_on(marker: bytes, error: Exception, extract):
+    """`extract`, raising `error` for a page holding `marker` (an error no page should cause)."""
+
+    def extract_or_raise(raw: bytes, **kwargs):
+        if marker in raw:
+            raise error
+        return extract(raw, **kwargs)
+
+    return extract_or_raise
+
+
+def test_extract_any_page_error_is_one_line_and_the_rest_still_runs(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline.cli, "extract", _blow_up_on(b"BOOM", RecursionError("too deep"), pipeline.cli.extract))
+    boom = tmp_path / "boom.html"
+    boom.write_bytes(b"<html><body><p>BOOM</p></body></html>")
+    binary = tmp_path / "binary.bin"
+    binary.write_bytes(bytes(range(256)) * 64)
+    status = main(["extract", str(boom), str(binary), str(SEED), "--format", "jsonl"])
+    captured = capsys.readouterr()
+    assert status == 1
+    boom_error, binary_error = captured.err.splitlines()
+    assert boom_error == f"forum-etl: {boom}: RecursionError: too deep"
+    assert binary_error.startswith(f"forum-etl: {binary}: not text: ")
+    assert [json.loads(line)["input"] for line in captured.out.splitlines()] == [str(SEED)]
+
+
+def test_extract_refuses_a_local_file_over_the_fetch_size_cap(capsys, tmp_path):
+    huge = tmp_path / "huge.html"
+    huge.write_bytes(SEED.read_bytes().ljust(Politeness().max_body_bytes + 1, b" "))
+    assert main(["extract", str(huge), str(SEED), "--format", "jsonl"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == f"forum-etl: {huge}: BodyTooLarge: file over the {Politeness().max_body_bytes}-byte cap\n"
+    assert len(captured.out.splitlines()) == 1
+
+
+def test_publish_and_reprocess_record_a_failed_page_and_publish_the_rest(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline.transform, "extract",
+                        _blow_up_on(b"BOOM", UnicodeError("decoding with 'idna' codec failed"), pipeline.transform.extract))
+    warehouse = Warehouse.open(str(tmp_path / "wh"))
+    now = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    pages = {"http://h/boom.html": b"<html><body><p>BOOM</p></body></html>", "http://h/seed.html": SEED.read_bytes()}
+    write_raw_pages(warehouse, "r", "b0000-00000", [
+        RawPage(url, url, "article", url, 1, 200, "text/html", None, None, None, now, "x" * 64, body, "s", "r")
+        for url, body in pages.items()])
+
+    assert main(["reprocess", "--warehouse", str(tmp_path / "wh")]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == "forum-etl: http://h/boom.html: UnicodeError: decoding with 'idna' codec failed\n"
+    assert [json.loads(line)["input"] for line in captured.out.splitlines()] == ["http://h/seed.html"]
+
+    assert main(["publish", "--warehouse", str(tmp_path / "wh")]) == 1
+    assert "forum-etl: http://h/boom.html: UnicodeError" in capsys.readouterr().err
+    assert read_table(warehouse, "articles").column("url").to_pylist() == ["http://h/seed.html"]
+    assert [(e["url"], e["error_class"]) for e in read_extract_errors(warehouse).to_pylist()] == [
+        ("http://h/boom.html", "UnicodeError")]

@@ -9,6 +9,7 @@ are only a fallback for what the generic pass could not find.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -29,6 +30,12 @@ _HEADER_LINES = 12
 _HEADER_LINES_INSIDE = 4
 # A page whose generic content is shorter than this gets the site hint's body, if any.
 _MIN_CONTENT_CHARS = 80
+# A page is refused as "not text" when more than this share of the characters of its
+# headline and content are NULs, control characters other than blanks, or U+FFFD (bytes
+# that no encoding explained; the parser also turns NULs into it). Real pages have next to
+# none; random bytes decode to about 12 % control characters, garbled pages to mostly U+FFFD.
+MAX_NOT_TEXT_SHARE = 0.05
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 
 @dataclass(slots=True, frozen=True)
@@ -91,6 +98,10 @@ def extract(raw: bytes, url: str = "", http_charset: str | None = None,
         raise ExtractionError("no main content", "the page has no text outside navigation")
     if not headline:
         headline = next((element_text(e) for e in hints.select(root, hints.title)), "")
+    text = headline + "".join(paragraphs)
+    not_text = len(_NOT_TEXT.findall(text))
+    if not_text > MAX_NOT_TEXT_SHARE * len(text):
+        raise ExtractionError("not text", f"{not_text} of its {len(text)} characters are control characters or U+FFFD")
 
     credits = Credits()
     for line in lines.texts[max(0, anchor - _HEADER_LINES) : anchor + _HEADER_LINES_INSIDE]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import re
+import string
 
 from pipeline.extract._transcode import gb18030_to_utf8, is_utf8
 
@@ -49,8 +51,32 @@ def _looks_double_byte(raw: bytes) -> bool:
     return high > 200 or high > 0.05 * len(sample)
 
 
+# ASCII as page markup uses it, with the escape syntaxes of Python codecs that are not
+# document encodings (unicode_escape's \\u, UTF-7's +…-) written in it. The backslash is
+# only in the escape: a lone one is an invalid escape that unicode_escape warns about.
+_ASCII_PROBE = (string.printable.replace("\\", "") + "\\u0041 +AGE-").encode("ascii")
+_EVERY_BYTE = bytes(range(256))
+
+
+@functools.cache
+def _reads_html(codec: str) -> bool:
+    """True for a codec a page can be in after declaring it (in ASCII, in a <meta> or an
+    HTTP header): it decodes ASCII to itself, and any bytes with replacement characters.
+
+    Rules out codecs Python has that are not document encodings: transforms (base64,
+    rot13), escape codecs (unicode_escape, UTF-7) and IDNA / punycode, which raise
+    UnicodeError on bytes they cannot read even when told to replace; EBCDIC; UTF-16 and
+    UTF-32, which a page announces by its byte-order mark, read before any declaration.
+    """
+    try:
+        return _ASCII_PROBE.decode(codec) == _ASCII_PROBE.decode("ascii") and bool(_EVERY_BYTE.decode(codec, "replace"))
+    except (ValueError, LookupError):  # UnicodeError is a ValueError; non-text codecs raise LookupError
+        return False
+
+
 def canonical_codec(label: str | None) -> str | None:
-    """Python codec name for a declared charset label, or None if the label is unknown."""
+    """Python codec name for a declared charset label; None if the label is unknown or
+    names no encoding an HTML page can be in (see _reads_html)."""
     if not label:
         return None
     try:
@@ -58,7 +84,8 @@ def canonical_codec(label: str | None) -> str | None:
     except LookupError:
         return None
     name = name.replace("-", "_")
-    return _SUPERSETS.get(name, name)
+    name = _SUPERSETS.get(name, name)
+    return name if _reads_html(name) else None
 
 
 def declared_charsets(raw: bytes) -> list[str]:

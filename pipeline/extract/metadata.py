@@ -64,13 +64,20 @@ def meta_tags(elements: MetadataElements) -> dict[str, str]:
     return meta
 
 
-def _read_json_ld(text: str, meta: dict[str, str]) -> None:
+def _json_ld_items(text: str) -> list:
+    """The top-level items of a JSON-LD script; none when it is not JSON, or nested too
+    deep for the parser (hostile pages nest thousands of levels to raise RecursionError)."""
     try:
         data = json.loads(text)
-    except ValueError:
-        return
-    items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
-    for item in items:
+    except (ValueError, RecursionError):
+        return []
+    if isinstance(data, dict):
+        data = data.get("@graph", [data])
+    return data if isinstance(data, list) else []
+
+
+def _read_json_ld(text: str, meta: dict[str, str]) -> None:
+    for item in _json_ld_items(text):
         if not isinstance(item, dict):
             continue
         if isinstance(item.get("datePublished"), str):

@@ -110,3 +110,26 @@ def test_utf8_page_agrees_with_decode_html_on_damaged_pages(raw, noise, at):
     damaged = raw[:at] + noise + raw[at:]
     text, codec = decode_html(damaged)
     assert utf8_page(damaged) == (text.encode("utf-8"), codec)
+
+
+# Codecs Python has that no HTML page is written in after declaring it in ASCII: IDNA and
+# punycode raise UnicodeError on such bytes, the others decode them as mojibake.
+NOT_DOCUMENT_ENCODINGS = ["idna", "punycode", "utf-16", "utf-16le", "utf-32", "utf-7", "unicode_escape",
+                          "raw_unicode_escape", "base64", "rot13", "cp037"]
+
+
+@pytest.mark.parametrize("label", NOT_DOCUMENT_ENCODINGS)
+def test_declarations_naming_no_document_encoding_are_ignored(label):
+    assert canonical_codec(label) is None
+    in_meta = page(TEXT, f'<meta charset="{label}">').encode("gbk")
+    assert decode_html(in_meta) == (in_meta.decode("gb18030"), "gb18030")
+    assert utf8_page(in_meta) == (in_meta.decode("gb18030").encode("utf-8"), "gb18030")
+    in_header = page(TEXT).encode("gbk")
+    assert decode_html(in_header, http_charset=label) == (in_header.decode("gb18030"), "gb18030")
+    assert utf8_page(in_header, http_charset=label) == (in_header.decode("gb18030").encode("utf-8"), "gb18030")
+
+
+def test_a_page_with_a_byte_order_mark_is_still_read_as_utf16():
+    raw = page(TEXT, '<meta charset="utf-16">').encode("utf-16")
+    text, codec = decode_html(raw)
+    assert codec == "utf-16" and TEXT in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -73,3 +74,24 @@ def test_random_text_in_a_page_never_crashes(text):
         extract(f"<html><body><p>{text}</p></body></html>".encode("utf-8", errors="surrogatepass"))
     except ExtractionError as error:
         assert error.reason
+
+
+def _page(body: str) -> bytes:
+    return f"<html><head><title>标题</title></head><body><div><p>{body}</p></div></body></html>".encode("utf-8")
+
+
+@pytest.mark.parametrize("raw", [
+    random.Random(11).randbytes(50_000),  # binary garbage
+    _page("\x00" * 5_000),  # the parser makes U+FFFD of NULs
+    _page("\ufffd" * 500 + PROSE),
+    _page(PROSE + "\x01\x02\x03\x04\x05\x06" * 100),
+], ids=["binary", "nuls", "replacement-characters", "control-characters"])
+def test_pages_that_are_not_text_are_refused_rather_than_published_as_mojibake(raw):
+    with pytest.raises(ExtractionError) as error:
+        extract(raw)
+    assert error.value.reason == "not text"
+
+
+def test_a_few_replacement_characters_are_tolerated():
+    article = extract(_page(PROSE * 3 + "\ufffd"))
+    assert article.paragraphs == [PROSE * 3 + "\ufffd"]

@@ -69,3 +69,11 @@ def test_language_by_script_not_by_declaration():
     assert language("香港特区政府知识产权署公布统计数字，这个数字较去年上升。", root) == "zh-Hans"
     assert language("The forum opened in Beijing on Tuesday.", parse("<html><body></body></html>")) == "en"
     assert language("2022", root) == "zh-CN"
+
+
+def test_json_ld_too_deep_for_the_parser_or_of_the_wrong_shape_is_ignored():
+    for depth in (1_000, 100_000):
+        nested = "[" * depth + "]" * depth
+        assert meta_tags(elements(f'<html><head><script type="application/ld+json">{nested}</script></head></html>')) == {}
+    for shape in ('{"@graph": 5}', '{"@graph": {"datePublished": "2022-04-27"}}', "5", '"text"', "null"):
+        assert meta_tags(elements(f'<html><head><script type="application/ld+json">{shape}</script></head></html>')) == {}
