@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 BUILD_INPUTS := pyproject.toml constraints.txt setup.py $(wildcard pipeline/extract/*.pyx)
 INSTALLED := $(VENV)/.installed-$(shell cat $(BUILD_INPUTS) | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test bench bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e clean
+.PHONY: install demo test bench bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults clean
 
 install: $(INSTALLED)
 
@@ -23,7 +23,7 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q
 
-bench: bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e
+bench: bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults
 
 bench-accuracy: install
 	$(BIN)/python -m benchmarks.accuracy
@@ -42,6 +42,10 @@ bench-scale: install
 
 bench-e2e: install
 	$(BIN)/python -m benchmarks.end_to_end
+
+# Hostile input, concurrent runs, kills and readers: what each fault cost (lost / duplicated).
+bench-faults: install
+	$(BIN)/python -m benchmarks.faults
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -54,6 +54,7 @@ class PublishResult:
     rows_written: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     docs_index: str | None = None
+    commit_attempts: int = 0  # more than 1 when concurrent publishes committed first
 
     @property
     def success(self) -> bool:
@@ -211,6 +212,7 @@ def publish_staged(warehouse: Warehouse, run_id: str, now: datetime | None = Non
                              f"its staged rows are kept under {STAGING}/run_id={run_id} for a retry")
     warehouse.delete(f"{STAGING}/run_id={run_id}")
     result.version, result.published, result.rows_written = new_manifest["version"], len(publishing), rows_written
+    result.commit_attempts = attempt + 1
     result.seconds = time.monotonic() - started
     return result
 

@@ -179,7 +179,7 @@ def test_a_publish_that_loses_the_commit_race_merges_again_on_top_of_the_winner(
 
     monkeypatch.setattr(publishing, "_merge", merge_while_a_rival_commits)
     result = publish(warehouse, _copies(2, 1), validate_rows=False)
-    assert result.version == 3 and read_manifest(warehouse)["version"] == 3
+    assert result.version == 3 and result.commit_attempts == 2 and read_manifest(warehouse)["version"] == 3
     ids = set(read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist())
     assert {a.article_id for a in [*sample_articles(), *_copies(1, 1), *_copies(2, 1)]} == ids
     _assert_one_row_per_key(warehouse)
