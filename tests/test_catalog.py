@@ -89,7 +89,7 @@ def test_cli_reports_a_refused_query(warehouse, capsys):
 
 @pytest.mark.usefixtures("s3")
 def test_query_on_object_storage_reads_the_warehouse_only(tmp_path):
-    warehouse = Warehouse.open("s3://forum/warehouse")
+    warehouse = Warehouse.open(f"s3://forum/{tmp_path.name}")  # moto's buckets outlive its server
     publish(warehouse, sample_articles()[:3])
     build_catalog(warehouse)
     for view in VIEWS:
