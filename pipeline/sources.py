@@ -1,23 +1,44 @@
 """Crawl configuration: which sites to crawl, what their pages look like, how politely.
 
 A TOML file (see `examples/sources.toml`); `load_config` validates it and reports the first
-problem with its location, so a typo never becomes a silent empty crawl.
+problem with its location, so a typo never becomes a silent empty crawl. The dataclasses
+check their own numbers too, so no value that would hang a crawl (a zero concurrency or
+timeout, a NaN or infinite rate) or switch its politeness off gets through, however built.
+URL patterns run with a time bound: a pattern prone to catastrophic backtracking costs at
+most PATTERN_TIMEOUT_SECONDS per link, never a stalled crawl.
 """
 
 from __future__ import annotations
 
-import re
+import logging
+import math
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import regex
+
 from pipeline import __version__
 from pipeline.extract import SiteHints
+from pipeline.urls import host_of, redact
+
+log = logging.getLogger(__name__)
+
+# A URL pattern search that takes longer than this counts as no match (with a warning).
+PATTERN_TIMEOUT_SECONDS = 0.1
 
 
 class ConfigError(ValueError):
     """The crawl configuration is unusable; the message says where and why."""
+
+
+def _check_number(name: str, value: float, minimum: float, above: bool = False) -> None:
+    """Refuse a NaN, an infinity, or a value under `minimum` (or not above it)."""
+    if not math.isfinite(value):
+        raise ConfigError(f"{name} must be a finite number, not {value}")
+    if value < minimum or (above and value == minimum):
+        raise ConfigError(f"{name} must be {'greater than' if above else 'at least'} {minimum:g}, not {value:g}")
 
 
 @dataclass(frozen=True)
@@ -32,6 +53,21 @@ class Politeness:
     max_redirects: int = 5
     max_body_bytes: int = 10_000_000
     respect_robots: bool = True
+    # Link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, …) hold instance
+    # credentials, not news: refused unless a deployment really crawls such a host.
+    allow_link_local: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.user_agent.strip():
+            raise ConfigError("user_agent must name the crawler")
+        _check_number("requests_per_second", self.requests_per_second, 0)  # 0: no spacing between requests
+        _check_number("max_concurrency_per_host", self.max_concurrency_per_host, 1)
+        _check_number("timeout_seconds", self.timeout_seconds, 0, above=True)
+        _check_number("max_retries", self.max_retries, 0)
+        _check_number("backoff_seconds", self.backoff_seconds, 0)
+        _check_number("max_retry_after_seconds", self.max_retry_after_seconds, 0)
+        _check_number("max_redirects", self.max_redirects, 0)
+        _check_number("max_body_bytes", self.max_body_bytes, 1)
 
     @property
     def min_interval(self) -> float:
@@ -43,28 +79,40 @@ class Source:
     name: str
     start_urls: tuple[str, ...]
     allowed_hosts: tuple[str, ...]
-    article_patterns: tuple[re.Pattern[str], ...]
-    listing_patterns: tuple[re.Pattern[str], ...] = ()
+    article_patterns: tuple[regex.Pattern[str], ...]
+    listing_patterns: tuple[regex.Pattern[str], ...] = ()
     sitemap_urls: tuple[str, ...] = ()
     feed_urls: tuple[str, ...] = ()
     max_listing_pages: int = 100
     hints: SiteHints = field(default_factory=SiteHints)
     politeness: Politeness = field(default_factory=Politeness)
 
+    def __post_init__(self) -> None:
+        _check_number("max_listing_pages", self.max_listing_pages, 1)
+
     def allows_host(self, url: str) -> bool:
-        return urlsplit(url).netloc.lower() in self.allowed_hosts
+        return host_of(url) in self.allowed_hosts
 
     def kind_of(self, url: str) -> str | None:
         """"article", "listing" or None (outside this source) for a canonical URL."""
-        parts = urlsplit(url)
-        if parts.netloc.lower() not in self.allowed_hosts:
+        if not self.allows_host(url):
             return None
+        parts = urlsplit(url)
         path = parts.path + ("?" + parts.query if parts.query else "")
-        if any(pattern.search(path) for pattern in self.article_patterns):
+        if any(_matches(pattern, path) for pattern in self.article_patterns):
             return "article"
-        if any(pattern.search(path) for pattern in self.listing_patterns):
+        if any(_matches(pattern, path) for pattern in self.listing_patterns):
             return "listing"
         return None
+
+
+def _matches(pattern: regex.Pattern[str], path: str) -> bool:
+    try:
+        return pattern.search(path, timeout=PATTERN_TIMEOUT_SECONDS) is not None
+    except TimeoutError:
+        log.warning("URL pattern %r gave up on %r after %s s (catastrophic backtracking?); counted as no match",
+                    pattern.pattern, path[:200], PATTERN_TIMEOUT_SECONDS)
+        return False
 
 
 @dataclass(frozen=True)
@@ -72,6 +120,9 @@ class CrawlConfig:
     warehouse: str = "warehouse"
     revisit_after_days: float = 7.0
     sources: tuple[Source, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_number("revisit_after_days", self.revisit_after_days, 0)
 
     def shared_among(self, workers: int) -> "CrawlConfig":
         """The configuration for one of `workers` fetchers running at once (mapped tasks on
@@ -97,12 +148,12 @@ def _strings(table: dict, key: str, where: str, required: bool = False) -> tuple
     return tuple(value)
 
 
-def _patterns(table: dict, key: str, where: str, required: bool = False) -> tuple[re.Pattern[str], ...]:
+def _patterns(table: dict, key: str, where: str, required: bool = False) -> tuple[regex.Pattern[str], ...]:
     compiled = []
     for pattern in _strings(table, key, where, required):
         try:
-            compiled.append(re.compile(pattern))
-        except re.error as error:
+            compiled.append(regex.compile(pattern))
+        except regex.error as error:
             raise ConfigError(f"{where}: {key}: bad regular expression {pattern!r}: {error}") from error
     return tuple(compiled)
 
@@ -118,10 +169,11 @@ def _politeness(table: dict, base: Politeness, where: str) -> Politeness:
             value = float(value)
         if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
             raise ConfigError(f"{where}: {key} must be a {expected.__name__}")
-        if expected in (int, float) and value < 0:
-            raise ConfigError(f"{where}: {key} must not be negative")
         changes[key] = value
-    return replace(base, **changes)
+    try:
+        return replace(base, **changes)
+    except ConfigError as error:
+        raise ConfigError(f"{where}: {error}") from None
 
 
 def _source(table: dict, index: int, politeness: Politeness) -> Source:
@@ -141,15 +193,15 @@ def _source(table: dict, index: int, politeness: Politeness) -> Source:
     for url in (*start_urls, *sitemap_urls, *feed_urls):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ConfigError(f"{where}: {url!r} is not an http(s) URL")
+            raise ConfigError(f"{where}: {redact(url)!r} is not an http(s) URL")
     hosts = _strings(table, "allowed_hosts", where) or tuple(
-        dict.fromkeys(urlsplit(url).netloc for url in (*start_urls, *sitemap_urls, *feed_urls))
+        dict.fromkeys(host_of(url) for url in (*start_urls, *sitemap_urls, *feed_urls))
     )
     hints = table.get("hints", {})
     if not isinstance(hints, dict) or set(hints) - {f.name for f in fields(SiteHints)}:
         raise ConfigError(f"{where}: hints takes title, body and published selectors")
     max_listing_pages = table.get("max_listing_pages", 100)
-    if not isinstance(max_listing_pages, int) or max_listing_pages < 1:
+    if not isinstance(max_listing_pages, int) or isinstance(max_listing_pages, bool) or max_listing_pages < 1:
         raise ConfigError(f"{where}: max_listing_pages must be a positive integer")
     return Source(
         name=name,
@@ -182,8 +234,8 @@ def parse_config(text: str, where: str = "config") -> CrawlConfig:
     if len(set(names)) != len(names):
         raise ConfigError(f"{where}: source names must be unique")
     revisit = data.get("revisit_after_days", 7.0)
-    if not isinstance(revisit, (int, float)) or revisit < 0:
-        raise ConfigError(f"{where}: revisit_after_days must be a non-negative number")
+    if not isinstance(revisit, (int, float)) or isinstance(revisit, bool) or not math.isfinite(revisit) or revisit < 0:
+        raise ConfigError(f"{where}: revisit_after_days must be a finite, non-negative number")
     warehouse = data.get("warehouse", "warehouse")
     if not isinstance(warehouse, str) or not warehouse:
         raise ConfigError(f"{where}: warehouse must be a path or s3:// URI")
