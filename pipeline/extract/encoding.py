@@ -37,7 +37,6 @@ _SUPERSETS = {
 }
 
 
-_SINGLE_BYTE = frozenset({"cp1252", "iso8859_15", "cp1250", "cp1251", "iso8859_2", "mac_roman"})
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
@@ -72,6 +71,12 @@ def _reads_html(codec: str) -> bool:
         return _ASCII_PROBE.decode(codec) == _ASCII_PROBE.decode("ascii") and bool(_EVERY_BYTE.decode(codec, "replace"))
     except (ValueError, LookupError):  # UnicodeError is a ValueError; non-text codecs raise LookupError
         return False
+
+
+@functools.cache
+def _single_byte(codec: str) -> bool:
+    """True for a codec of one character per byte (Western, Cyrillic, DOS and Mac code pages …)."""
+    return len(_EVERY_BYTE.decode(codec, "replace")) == len(_EVERY_BYTE)
 
 
 def canonical_codec(label: str | None) -> str | None:
@@ -121,10 +126,10 @@ def _declared_codecs(raw: bytes, http_charset: str | None) -> list[str]:
     single-byte ones dropped when the bytes look double-byte."""
     candidates = [canonical_codec(http_charset)] + [canonical_codec(c) for c in declared_charsets(raw)]
     candidates = [c for c in candidates if c]
-    if _SINGLE_BYTE.intersection(candidates) and _looks_double_byte(raw):
+    if any(map(_single_byte, candidates)) and _looks_double_byte(raw):
         # Old Chinese sites often declare a Western charset over GBK bytes; a single-byte
         # codec would decode them without error, as mojibake.
-        candidates = [c for c in candidates if c not in _SINGLE_BYTE]
+        candidates = [c for c in candidates if not _single_byte(c)]
     return candidates
 
 
