@@ -4,12 +4,13 @@ Tables (schemas defined here once; column docs are Parquet field metadata):
   raw_pages/run_id=RUN/part-NNNNN.parquet   bodies as fetched, zstd-compressed
   fetch_errors/run_id=RUN/part-NNNNN.parquet
   crawl_state/state.parquet                 one row per known URL: validators and times
-  crawl_state/delta-RUN-PART.parquet        what one fetch batch learned (merged in later)
+  crawl_state/delta-RUN-PART-NNNNN.parquet  what one part of a fetch batch learned (merged in later)
 
-A run writes its pages in parts as it goes, each part atomically, so a crash loses at most
-the part being written and never what earlier runs archived. Fetch batches may run on several
-hosts at once, so each writes its own state delta; `compact_state` folds the deltas into the
-base file when no batch is running (the start of the next crawl).
+A run writes its pages in parts as it goes, each part atomically and followed by its state
+delta, so a crash loses at most the part being written and never what earlier parts or runs
+archived. Fetch batches may run on several hosts at once, so every part of every batch writes
+a delta of its own; `compact_state` folds the deltas into the base file when no batch is
+running (the start of the next crawl).
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ warehouse, so a rerun fetches only URLs it has never seen, revisits known ones b
 conditional GET once they are `revisit_after_days` old, and archives a body only when it
 changed. Multi-page articles are followed page by page ("下一页") and archived as pages of
 one article; extraction joins them.
+
+Every PART_PAGES URLs checked, a run writes their pages, their errors and then their state
+together, so a crawl killed midway refetches at most the URLs of its last unwritten part.
 """
 
 from __future__ import annotations
@@ -28,13 +31,14 @@ from pipeline.sources import CrawlConfig, Source
 from pipeline.storage import Warehouse
 from pipeline.urls import canonicalize_url
 
-# Archive parts are written when this many pages have been fetched (bounded memory, and a
-# crash loses at most one part).
+# Pages, errors and state are written each time this many URLs have been checked (bounded
+# memory, and a crash loses at most one part).
 PART_PAGES = 200
 MAX_ARTICLE_PAGES = 50
 MAX_NESTED_SITEMAPS = 50
 # Permanent failures are not retried before the revisit period; others are, next run.
-_PERMANENT = ("HTTP 4", "RobotsDisallowed", "TooManyRedirects", "BodyTooLarge")
+_PERMANENT = ("HTTP 4", "RobotsDisallowed", "TooManyRedirects", "Redirect", "InvalidURL", "BodyTooLarge",
+              "LinkLocalAddress")
 
 
 @dataclass
@@ -75,8 +79,6 @@ class _Archive:
 
     def add_page(self, page: RawPage) -> None:
         self.pages.append(page)
-        if len(self.pages) >= PART_PAGES:
-            self.flush()
 
     def add_failure(self, failure: FetchFailure) -> None:
         self.failures.append(failure)
@@ -113,7 +115,8 @@ class _Run:
         self.summary = CrawlSummary(run_id)
         self.archive = _Archive(warehouse, run_id, part)
         self.state = state
-        self.touched: set[str] = set()
+        self.touched: set[str] = set()  # URLs checked since the last flush
+        self.flushes = 0
         self.progress = progress or (lambda summary: None)
         self._archived_listings: dict[str, bytes] | None = None
         self.now = datetime.now(timezone.utc)
@@ -180,10 +183,20 @@ class _Run:
         self.progress(self.summary)
         return body
 
-    def finish(self) -> None:
+    def checkpoint(self) -> None:
+        """Flush once a part's worth of URLs was checked; call it only between articles, so
+        an article's pages are never split between a written part and a lost one."""
+        if len(self.touched) >= PART_PAGES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what was fetched, then its state: killed in between, the next run fetches
+        these pages again (a duplicate row) rather than never (a lost page)."""
         self.archive.flush()
-        write_state_delta(self.warehouse, self.summary.run_id, self.part,
+        write_state_delta(self.warehouse, self.summary.run_id, f"{self.part}-{self.flushes:05d}",
                           (self.state[url] for url in self.touched if url in self.state))
+        self.flushes += 1
+        self.touched = set()
 
     def is_due(self, url: str) -> bool:
         known = self.state.get(url)
@@ -204,6 +217,13 @@ def _get(fetcher: Fetcher, run: _Run, url: str, kind: str, article_url: str | No
     return _Outcome(url, kind, page=page, article_url=article_url, page_number=page_number)
 
 
+def _visit(fetcher: Fetcher, run: _Run, source: Source, url: str, kind: str) -> bytes | None:
+    """Fetch and record one discovery page; its body (the archived one when unchanged) or None."""
+    body = run.apply(_get(fetcher, run, url, kind), source)
+    run.checkpoint()
+    return body
+
+
 def _discover(source: Source, fetcher: Fetcher, run: _Run, since: date | None) -> dict[str, Link]:
     """In-scope article links of a source, from its listing pages, sitemaps and feeds."""
     articles: dict[str, Link] = {}
@@ -214,7 +234,7 @@ def _discover(source: Source, fetcher: Fetcher, run: _Run, since: date | None) -
     while queue and listings < source.max_listing_pages:
         url = queue.pop(0)
         listings += 1
-        body = run.apply(_get(fetcher, run, url, "listing"), source)
+        body = _visit(fetcher, run, source, url, "listing")
         if body is None:
             continue
         dated_old = []
@@ -239,7 +259,7 @@ def _discover(source: Source, fetcher: Fetcher, run: _Run, since: date | None) -
     while sitemaps and listings < source.max_listing_pages + MAX_NESTED_SITEMAPS:
         url = sitemaps.pop(0)
         listings += 1
-        body = run.apply(_get(fetcher, run, url, "sitemap"), source)
+        body = _visit(fetcher, run, source, url, "sitemap")
         if body is not None:
             links, nested = sitemap_links(body)
             sitemaps += [n for n in nested if n not in seen]
@@ -248,7 +268,7 @@ def _discover(source: Source, fetcher: Fetcher, run: _Run, since: date | None) -
                 if source.kind_of(link.url) == "article":
                     articles.setdefault(link.url, link)
     for url in source.feed_urls:
-        body = run.apply(_get(fetcher, run, canonicalize_url(url), "feed"), source)
+        body = _visit(fetcher, run, source, canonicalize_url(url), "feed")
         for link in feed_links(body) if body is not None else []:
             if source.kind_of(link.url) == "article":
                 articles.setdefault(link.url, link)
@@ -298,9 +318,9 @@ def _fetcher(source: Source, shared: dict[str, Fetcher] | None) -> contextlib.Ab
     new one closed after use."""
     if shared is not None:
         if source.name not in shared:
-            shared[source.name] = Fetcher(source.politeness)
+            shared[source.name] = Fetcher(source.politeness, source.allowed_hosts)
         return contextlib.nullcontext(shared[source.name])
-    return Fetcher(source.politeness)
+    return Fetcher(source.politeness, source.allowed_hosts)
 
 
 def plan_crawl(config: CrawlConfig, warehouse: Warehouse, *, since: date | None = None, max_pages: int | None = None,
@@ -324,7 +344,7 @@ def plan_crawl(config: CrawlConfig, warehouse: Warehouse, *, since: date | None 
                 if budget is not None:
                     budget -= 1
     finally:
-        run.finish()
+        run.flush()
     return CrawlPlan(run.summary.run_id, due, run.summary)
 
 
@@ -345,8 +365,9 @@ def fetch_batch(config: CrawlConfig, warehouse: Warehouse, source_name: str, url
                         body = run.apply(outcome, source)
                         if body and outcome.page_number == 1:
                             _remember_canonical(run, source, outcome, body)
+                    run.checkpoint()
     finally:
-        run.finish()
+        run.flush()
     return run.summary
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pyarrow.compute as pc
 import pytest
 
-from crawl_helpers import sample_config
+from crawl_helpers import ARTICLE_PATTERN, sample_config
 from pipeline.archive import latest_pages, read_fetch_errors, read_raw_pages, read_state
 from pipeline.crawl import crawl
 from pipeline.sample_site import load_content, page_paths
 from pipeline.sample_site.server import Fault, serve
+from pipeline.sources import parse_config
 from pipeline.storage import Warehouse
 from pipeline.transform import archived_articles
 
@@ -235,3 +239,74 @@ def test_state_lives_in_the_warehouse(tmp_path):
         crawl(sample_config(site.url, str(tmp_path)), warehouse)
     state = read_state(warehouse)
     assert site.url + SEED in state and state[site.url + SEED].etag
+
+
+def test_a_redirect_off_site_is_an_error_row_and_never_requested(tmp_path):
+    with serve() as outside:
+        faults = {SEED: Fault("redirect", location=outside.url + SEED),
+                  NEWS: Fault("redirect", location="http://169.254.169.254/latest/meta-data/")}
+        site, warehouse, summary = crawl_with(tmp_path, faults)
+    assert outside.requests == []
+    errors = errors_by_path(warehouse, site.url)
+    assert errors[SEED]["error_class"] == errors[NEWS]["error_class"] == "RedirectOffsite"
+    assert fetched_paths(warehouse, site.url) == ALL_ARTICLE_PATHS - {SEED, NEWS}
+
+
+def test_credentials_in_start_urls_and_redirects_stay_secret(tmp_path):
+    with serve() as outside:
+        leak = outside.url.replace("http://", "http://crawler:s3cret-pw@") + SEED
+        with serve(faults={SEED: Fault("redirect", location=leak)}) as site:
+            config = parse_config(f"""
+                [politeness]
+                requests_per_second = 0
+                user_agent = "forum-etl-tests"
+                [[sources]]
+                name = "sample"
+                start_urls = ["{site.url.replace('http://', 'http://crawler:s3cret-pw@')}/gclt/index.html"]
+                article_patterns = ['{ARTICLE_PATTERN}']
+                """)
+            warehouse = Warehouse.open(str(tmp_path))
+            crawl(config, warehouse)
+    errors = read_fetch_errors(warehouse).to_pylist()
+    assert [row["error_class"] for row in errors] == ["RedirectOffsite"]
+    assert "s3cret-pw" not in str(errors) and "crawler:***@" in errors[0]["message"]
+    assert fetched_paths(warehouse, site.url)  # the hosts of the start URLs are allowed, credentials or not
+
+
+KILLED_CRAWL = """
+import os, signal, sys
+import pipeline.crawl
+from crawl_helpers import sample_config
+from pipeline.storage import Warehouse
+
+pipeline.crawl.PART_PAGES = 3
+written = pipeline.crawl.write_raw_pages
+article_parts = 0
+
+def write_then_die(warehouse, run_id, part, pages):
+    global article_parts
+    if pages[0].kind == "article":
+        article_parts += 1
+        if article_parts == 3:  # killed as the third part of articles is about to be written
+            os.kill(os.getpid(), signal.SIGKILL)
+    written(warehouse, run_id, part, pages)
+
+pipeline.crawl.write_raw_pages = write_then_die
+pipeline.crawl.crawl(sample_config(sys.argv[1], sys.argv[2]), Warehouse.open(sys.argv[2]))
+"""
+
+
+def test_a_killed_crawl_does_not_refetch_what_it_archived(tmp_path):
+    tests = Path(__file__).parent
+    with serve() as site:
+        killed = subprocess.run([sys.executable, "-c", KILLED_CRAWL, site.url, str(tmp_path)], cwd=tests.parent,
+                                env={**os.environ, "PYTHONPATH": str(tests)}, capture_output=True, text=True, timeout=120)
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        warehouse = Warehouse.open(str(tmp_path))
+        archived = fetched_paths(warehouse, site.url)
+        assert 6 <= len(archived) < len(ALL_ARTICLE_PATHS)
+        start = len(site.requests)
+        crawl(sample_config(site.url, str(tmp_path)), warehouse)
+        refetched = {request.path for request in site.requests[start:]} & archived
+    assert refetched == set()
+    assert fetched_paths(warehouse, site.url) == ALL_ARTICLE_PATHS
