@@ -7,6 +7,10 @@ modules (pipeline, pandas, great_expectations, duckdb) only when it runs.
 - forum_reports   (on the published-table assets): catalog and HTML report
 - forum_reprocess (manual): re-extract archived pages for a date range, then validate/publish
 
+A page that cannot become an article is a row of `extract_errors`, never a failed task; a
+task that fails for any other reason fails the run (the `watcher` task), after the other
+batches were still validated and published.
+
 Configuration (Airflow Variables first, then environment, then the embedded defaults):
 forum_etl_config / FORUM_ETL_CONFIG (crawl TOML), forum_etl_warehouse / FORUM_ETL_WAREHOUSE
 (path or s3:// URI; S3 credentials and endpoint from the standard AWS_* variables),
@@ -104,6 +108,23 @@ def refresh_catalog(published: dict | None = None) -> str:
     return path
 
 
+# The watcher pattern of Airflow's best practices. A run's state is that of its leaf tasks,
+# and validate runs all_done so that one failed batch does not hold back the others: without
+# a watcher the leaves succeed and a run in which a task failed (storage down, a bug) is green.
+@task(trigger_rule="one_failed", retries=0)
+def watcher() -> None:
+    """Fail the run when any of its tasks failed (it runs only then)."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    raise AirflowFailException("a task of this run failed (see its log); what the other tasks did is kept")
+
+
+def watch(leaf) -> None:
+    """Put the watcher downstream of every task of `leaf`'s DAG; call it last."""
+    every_task = list(leaf.operator.dag.tasks)
+    every_task >> watcher()
+
+
 @task
 def check_validation(verdict: dict, catalog: str) -> None:
     """Fail the run visibly when validation held rows back (they are in `quarantine`)."""
@@ -154,7 +175,7 @@ def forum_articles():
     staged = process.expand(fetched=fetch.expand(batch=discover()))
     verdict = validate()
     staged >> verdict
-    check_validation(verdict, refresh_catalog(publish(verdict)))
+    watch(check_validation(verdict, refresh_catalog(publish(verdict))))
 
 
 @dag(dag_id="forum_reports", schedule=[ASSETS["speeches"]], **DAG_DEFAULTS)
@@ -187,7 +208,7 @@ def forum_reprocess():
 
     verdict = validate()
     reextract() >> verdict
-    check_validation(verdict, refresh_catalog(publish(verdict)))
+    watch(check_validation(verdict, refresh_catalog(publish(verdict))))
 
 
 forum_articles()

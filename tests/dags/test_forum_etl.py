@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 import textwrap
@@ -18,9 +19,10 @@ from crawl_helpers import config_file as config_for
 from pipeline.archive import read_fetch_errors
 from pipeline.catalog import query
 from pipeline.publish import read_manifest, read_table
-from pipeline.sample_site import load_content
+from pipeline.sample_site import load_content, site_file
 from pipeline.sample_site.server import Fault, serve
 from pipeline.storage import Warehouse
+from pipeline.transform import read_extract_errors
 
 REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = Path(sys.executable).with_name("airflow")
@@ -101,3 +103,58 @@ def test_a_failing_batch_does_not_lose_the_others(airflow_home, tmp_path):
     errors = read_fetch_errors(warehouse).to_pylist()
     assert [(e["url"].endswith(seed), e["error_class"]) for e in errors] == [(True, "HTTP 500")]
     assert read_table(warehouse, "articles").num_rows == len(load_content()) - 1
+
+
+SEED = "/zscqb/2022/04/27/gclt-zzyj.html"
+BINARY = "/zscqb/2021/09/14/ft-dlbz.html"
+
+
+def hostile_pages() -> dict[str, Fault]:
+    """Two articles of the sample site served hostile: the seed as GBK declaring the IDNA codec
+    (decoding it as declared raised UnicodeError and failed its whole batch), another as binary."""
+    idna = site_file(SEED).read_bytes().decode("utf-8").replace("charset=utf-8", "charset=idna")
+    return {SEED: Fault("body", body=idna.encode("gbk", errors="xmlcharrefreplace")),
+            BINARY: Fault("body", body=random.Random(7).randbytes(20_000))}
+
+
+def dag_test_state(env: dict[str, str]) -> str:
+    """Run forum_articles with dag.test() in a subprocess; the run's final state."""
+    script = textwrap.dedent("""
+        import sys
+        sys.path.insert(0, sys.argv[1])
+        from forum_etl import forum_articles
+        print("STATE", forum_articles().test().state)
+        """)
+    result = subprocess.run([sys.executable, "-c", script, str(REPO / "dags")], env=env, capture_output=True, text=True,
+                            timeout=600)
+    states = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("STATE ")]
+    assert states, result.stdout[-3000:] + result.stderr[-3000:]
+    return states[0]
+
+
+def test_a_hostile_page_is_one_error_row_its_batch_is_published_and_the_run_is_green(airflow_home, tmp_path):
+    with serve(faults=hostile_pages()) as site:
+        env = {**airflow_home, "FORUM_ETL_WAREHOUSE": str(tmp_path / "warehouse"),
+               "FORUM_ETL_CONFIG": str(config_for(site.url, tmp_path)), "FORUM_ETL_BATCH_SIZE": "3"}
+        assert dag_test_state(env) == "success"
+    warehouse = Warehouse.open(str(tmp_path / "warehouse"))
+    errors = read_extract_errors(warehouse).to_pylist()
+    assert [(e["url"], e["error_class"]) for e in errors] == [(site.url + BINARY, "not text")]
+    titles = read_table(warehouse, "articles").column("title").to_pylist()
+    assert len(titles) == len(load_content()) - 1
+    # The page declaring IDNA, read as the GBK it is, beside the site's own GBK copy of it.
+    assert titles.count("【高层论坛】2022中国知识产权保护高层论坛撷英(主旨演讲)") == 2
+
+
+def test_a_task_failing_for_a_reason_that_is_not_a_page_fails_the_run(airflow_home, tmp_path):
+    warehouse_dir = tmp_path / "warehouse"
+    warehouse_dir.mkdir()
+    # Storage broken where the binary page's batch writes its error row: a file stands where
+    # extract_errors' folder must be (a fault that holds even for root, unlike permissions).
+    (warehouse_dir / "extract_errors").write_text("not a folder", encoding="utf-8")
+    with serve(faults=hostile_pages()) as site:
+        env = {**airflow_home, "FORUM_ETL_WAREHOUSE": str(warehouse_dir),
+               "FORUM_ETL_CONFIG": str(config_for(site.url, tmp_path)), "FORUM_ETL_BATCH_SIZE": "3"}
+        assert dag_test_state(env) == "failed"
+    # Nothing good is lost: the failed batch staged its articles before its error row failed.
+    assert read_table(Warehouse.open(str(warehouse_dir)), "articles").num_rows == len(load_content()) - 1
