@@ -40,8 +40,10 @@ class Fault:
     kind: "status" (answer `status`, with `retry_after` for 429), "flaky" (answer 500), "reset" (drop the connection with a TCP reset),
     "slow" (wait `delay` seconds before answering), "truncated" (promise more bytes than
     sent), "redirect_loop", "huge" (a body of `size` bytes), "mislabelled" (send the page's
-    bytes as GBK but say charset=utf-8), "redirect" (301 to `location`). With `times`, only
-    the first `times` requests misbehave and later ones are served normally.
+    bytes as GBK but say charset=utf-8), "redirect" (301 to `location`), "trickle" (headers at
+    once, then a body of `size` bytes one byte every `delay` seconds), "trickle_headers" (the
+    whole answer one byte every `delay` seconds). With `times`, only the first `times`
+    requests misbehave and later ones are served normally.
     """
 
     kind: str
@@ -184,12 +186,29 @@ class SampleSiteHandler(http.server.SimpleHTTPRequestHandler):
             self._send(301, b"", None, {"Location": fault.location})
         elif fault.kind == "huge":
             self._send(200, b"<html><body>" + b"x" * fault.size + b"</body></html>", "text/html")
+        elif fault.kind in ("trickle", "trickle_headers"):
+            self._trickle(fault)
         elif fault.kind == "mislabelled":
             body = site_file(path, self.directory).read_bytes()
             self._send(200, body.decode("utf-8").encode("gbk", errors="xmlcharrefreplace"), "text/html; charset=utf-8")
         elif fault.kind == "body":
             self._send(200, fault.body, fault.content_type)
         return True
+
+    def _trickle(self, fault: Fault) -> None:
+        head = (f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {fault.size}\r\n"
+                "Connection: close\r\n\r\n").encode("ascii")
+        if fault.kind == "trickle":
+            self.wfile.write(head)
+            head = b""
+        self.close_connection = True
+        try:
+            for byte in head + b"x" * fault.size:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(fault.delay)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up, as it should
 
     def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
         pass
