@@ -3,7 +3,7 @@
 modules (pipeline, pandas, great_expectations, duckdb) only when it runs.
 
 - forum_articles  (daily by default): discover → fetch (mapped batches) → process (mapped)
-                  → validate → publish → refresh catalog → check validation
+                  → validate → publish → refresh catalog → vacuum, check validation
 - forum_reports   (on the published-table assets): catalog and HTML report
 - forum_reprocess (manual): re-extract archived pages for a date range, then validate/publish
 
@@ -15,7 +15,8 @@ Configuration (Airflow Variables first, then environment, then the embedded defa
 forum_etl_config / FORUM_ETL_CONFIG (crawl TOML), forum_etl_warehouse / FORUM_ETL_WAREHOUSE
 (path or s3:// URI; S3 credentials and endpoint from the standard AWS_* variables),
 FORUM_ETL_SCHEDULE (cron or preset, default @daily; "none" for manual runs only), FORUM_ETL_BATCH_SIZE (URLs per fetch
-batch, default 50), FORUM_ETL_FETCH_PARALLELISM (fetch batches at once per run, default 2).
+batch, default 50), FORUM_ETL_FETCH_PARALLELISM (fetch batches at once per run, default 2),
+FORUM_ETL_RETENTION_HOURS (how long superseded files stay for readers of older versions, default 1).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ SCHEDULE = os.environ.get("FORUM_ETL_SCHEDULE", "@daily")
 SCHEDULE = None if SCHEDULE.lower() in ("", "none", "manual") else SCHEDULE
 BATCH_SIZE = int(os.environ.get("FORUM_ETL_BATCH_SIZE", "50"))
 FETCH_PARALLELISM = int(os.environ.get("FORUM_ETL_FETCH_PARALLELISM", "2"))
+RETENTION_HOURS = float(os.environ.get("FORUM_ETL_RETENTION_HOURS", "1"))
 
 
 # Logical identities of the published tables: where the warehouse lives is configuration,
@@ -87,7 +89,9 @@ def validate() -> dict:
             "docs_index": result.docs_index}
 
 
-@task(outlets=list(ASSETS.values()))
+# A publish that lost the commit race to concurrent ones COMMIT_ATTEMPTS times keeps its
+# staged rows, so a retry publishes them.
+@task(outlets=list(ASSETS.values()), retries=2, retry_delay=timedelta(seconds=30))
 def publish(verdict: dict) -> dict:
     from pipeline.publish import publish_staged, read_manifest, row_count
 
@@ -106,6 +110,17 @@ def refresh_catalog(published: dict | None = None) -> str:
 
     path, _ = build_catalog(_warehouse())
     return path
+
+
+@task
+def vacuum(catalog: str) -> dict:
+    """Delete what no reader can still need; runs after the catalog names only the new files."""
+    from pipeline.manifest import vacuum as vacuum_warehouse
+    from pipeline.tables import MANIFEST_TABLES
+
+    removed = vacuum_warehouse(_warehouse(), list(MANIFEST_TABLES), timedelta(hours=RETENTION_HOURS))
+    return {"files": removed.files, "versions": removed.versions, "staging_runs": removed.staging_runs,
+            "temporaries": removed.temporaries}
 
 
 # The watcher pattern of Airflow's best practices. A run's state is that of its leaf tasks,
@@ -175,7 +190,9 @@ def forum_articles():
     staged = process.expand(fetched=fetch.expand(batch=discover()))
     verdict = validate()
     staged >> verdict
-    watch(check_validation(verdict, refresh_catalog(publish(verdict))))
+    catalog = refresh_catalog(publish(verdict))
+    vacuum(catalog)
+    watch(check_validation(verdict, catalog))
 
 
 @dag(dag_id="forum_reports", schedule=[ASSETS["speeches"]], **DAG_DEFAULTS)
@@ -208,7 +225,9 @@ def forum_reprocess():
 
     verdict = validate()
     reextract() >> verdict
-    watch(check_validation(verdict, refresh_catalog(publish(verdict))))
+    catalog = refresh_catalog(publish(verdict))
+    vacuum(catalog)
+    watch(check_validation(verdict, catalog))
 
 
 forum_articles()

@@ -7,7 +7,7 @@ import json
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from pipeline import __version__
@@ -16,7 +16,8 @@ from pipeline.clean import clean
 from pipeline.crawl import CrawlSummary, crawl
 from pipeline.extract import extract
 from pipeline.fetch import FetchError, fetch_page
-from pipeline.publish import publish
+from pipeline.manifest import DEFAULT_RETENTION, CommitConflict, vacuum
+from pipeline.publish import new_run_id, publish
 from pipeline.records import Article, PageFailure, article_record, page_outcome
 from pipeline.report import build_report
 from pipeline.sources import ConfigError, Politeness, load_config
@@ -202,8 +203,13 @@ def _publish_command(args: argparse.Namespace) -> int:
             failed.append(processed)
         else:
             articles.append(processed.article)
-    result = publish(warehouse, articles)
-    write_extract_errors(warehouse, result.run_id, "publish", failed)
+    run_id = new_run_id(datetime.now(timezone.utc))
+    write_extract_errors(warehouse, run_id, "publish", failed)  # kept even if the publish fails
+    try:
+        result = publish(warehouse, articles, run_id=run_id)
+    except CommitConflict as error:
+        print(f"forum-etl: {error}", file=sys.stderr)
+        return 1
     catalog, catalog_seconds = build_catalog(warehouse)
     print(f"publish {result.run_id}: {result.published} articles published as version {result.version} "
           f"({', '.join(f'{n} {t}' for t, n in result.rows_written.items())}) in {result.seconds:.1f} s; "
@@ -216,7 +222,32 @@ def _publish_command(args: argparse.Namespace) -> int:
     print(f"catalog: {catalog} (rebuilt in {catalog_seconds:.2f} s)", file=sys.stderr)
     if result.docs_index:
         print(f"data docs: {result.docs_index}", file=sys.stderr)
+    _vacuum(warehouse, args.retention_hours)  # after the catalog names the new files only
     return 0 if result.success and not failed else 1
+
+
+def _vacuum(warehouse: Warehouse, retention_hours: float) -> None:
+    from pipeline.tables import MANIFEST_TABLES
+
+    removed = vacuum(warehouse, list(MANIFEST_TABLES), timedelta(hours=retention_hours))
+    print(f"vacuum: {removed.files} superseded files, {removed.versions} expired versions, "
+          f"{removed.staging_runs} abandoned staging folders, {removed.temporaries} temporary files removed "
+          f"(retention {retention_hours:g} h)", file=sys.stderr)
+
+
+def _vacuum_command(args: argparse.Namespace) -> int:
+    _vacuum(Warehouse.open(args.warehouse), args.retention_hours)
+    return 0
+
+
+def _hours(text: str) -> float:
+    try:
+        hours = float(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a number of hours: {text}") from error
+    if not 0 <= hours < float("inf"):
+        raise argparse.ArgumentTypeError(f"hours must be 0 or more and finite: {text}")
+    return hours
 
 
 def _query_command(args: argparse.Namespace) -> int:
@@ -322,7 +353,16 @@ def build_parser() -> argparse.ArgumentParser:
     publish_parser.add_argument("--warehouse", default="warehouse", help="path or s3:// URI")
     publish_parser.add_argument("--since", type=_date, help="only articles published on or after this day")
     publish_parser.add_argument("--until", type=_date, help="only articles published on or before this day")
+    retention = {"type": _hours, "default": DEFAULT_RETENTION.total_seconds() / 3600, "metavar": "HOURS",
+                 "help": "keep superseded files this long for readers of older versions (default: %(default)g)"}
+    publish_parser.add_argument("--retention-hours", **retention)
     publish_parser.set_defaults(run=_publish_command)
+    vacuum_parser = commands.add_parser(
+        "vacuum", help="delete superseded files past the retention window, abandoned staging and temporaries"
+    )
+    vacuum_parser.add_argument("--warehouse", default="warehouse", help="path or s3:// URI")
+    vacuum_parser.add_argument("--retention-hours", **retention)
+    vacuum_parser.set_defaults(run=_vacuum_command)
     query_parser = commands.add_parser("query", help="run SQL on the DuckDB catalog")
     query_parser.add_argument("sql")
     query_parser.add_argument("--warehouse", default="warehouse", help="path or s3:// URI")

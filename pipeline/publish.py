@@ -272,12 +272,16 @@ def _discard_uncommitted(warehouse: Warehouse, base: dict, lost: dict) -> None:
                 warehouse.delete(relative)
 
 
+def new_run_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:4]
+
+
 def publish(warehouse: Warehouse, articles: Iterable[Article], run_id: str | None = None,
             now: datetime | None = None, validate_rows: bool = True) -> PublishResult:
     """Stage, validate and publish a batch of articles in one go (the CLI's path)."""
     started = time.monotonic()
     now = now or datetime.now(timezone.utc)
-    run_id = run_id or now.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:4]
+    run_id = run_id or new_run_id(now)
     stage(warehouse, run_id, "0000", articles, now)
     if validate_rows:
         validate_staged(warehouse, run_id, now)

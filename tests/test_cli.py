@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 from datetime import datetime, timezone
 
 import pipeline.cli
@@ -141,6 +142,23 @@ def test_publish_query_and_report(capsys, tmp_path, sample_site_url):
     assert "query failed" in capsys.readouterr().err
     assert main(["report", "--warehouse", warehouse, "--out", str(tmp_path / "report")]) == 0
     assert (tmp_path / "report" / "index.html").exists()
+
+
+def test_superseded_files_stay_for_the_retention_window_then_vacuum_removes_them(capsys, tmp_path, sample_site_url):
+    config = _write_config(tmp_path, sample_site_url)
+    assert main(["crawl", "--config", config, "--max-pages", "3"]) == 0
+    warehouse = str(tmp_path / "wh")
+    assert main(["publish", "--warehouse", warehouse]) == 0
+    first = set(Path(warehouse).rglob("articles/**/*.parquet"))
+    assert main(["publish", "--warehouse", warehouse]) == 0  # republished: version 1's files superseded
+    assert "vacuum: 0 superseded files" in capsys.readouterr().err
+    assert first <= set(Path(warehouse).rglob("articles/**/*.parquet"))
+    assert main(["vacuum", "--warehouse", warehouse, "--retention-hours", "0"]) == 0
+    assert not first & set(Path(warehouse).rglob("articles/**/*.parquet"))
+    removed = int(capsys.readouterr().err.split("vacuum: ")[1].split()[0])
+    assert removed > len(first)  # the other tables' superseded files went too
+    assert main(["query", "--warehouse", warehouse, "SELECT count(*) AS n FROM articles", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "3"
 
 
 def _blow_up_on(marker: bytes, error: Exception, extract):
