@@ -24,6 +24,7 @@ from pipeline.sources import ConfigError, Politeness, load_config
 from pipeline.split import split
 from pipeline.storage import Warehouse
 from pipeline.transform import archived_articles, write_extract_errors
+from pipeline.urls import redact
 
 
 def _is_url(text: str) -> bool:
@@ -50,21 +51,23 @@ def _article(raw: bytes, url: str, charset: str | None) -> Article:
 
 
 def _records(sources: list[str]) -> Iterator[dict[str, object] | None]:
-    """One record per source; None (after a one-line error on stderr) for a failed one."""
+    """One record per source; None (after a one-line error on stderr) for a failed one.
+    Credentials in a URL are used for the request but never printed."""
     for source in sources:
+        shown = redact(source)
         try:
             raw, url, charset = _read(source)
         except (OSError, FetchError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-            print(f"forum-etl: {source}: {reason}", file=sys.stderr)
+            print(f"forum-etl: {shown}: {redact(reason)}", file=sys.stderr)
             yield None
             continue
-        outcome = page_outcome(raw, _article, raw, url, charset)
+        outcome = page_outcome(raw, _article, raw, redact(url), charset)
         if isinstance(outcome, PageFailure):
-            print(f"forum-etl: {source}: {outcome}", file=sys.stderr)
+            print(f"forum-etl: {shown}: {outcome}", file=sys.stderr)
             yield None
             continue
-        yield article_record(outcome, input=source)
+        yield article_record(outcome, input=shown)
 
 
 def _print_table(records: list[dict[str, object]]) -> None:

@@ -216,3 +216,12 @@ def test_publish_and_reprocess_record_a_failed_page_and_publish_the_rest(capsys,
     assert read_table(warehouse, "articles").column("url").to_pylist() == ["http://h/seed.html"]
     assert [(e["url"], e["error_class"]) for e in read_extract_errors(warehouse).to_pylist()] == [
         ("http://h/boom.html", "UnicodeError")]
+
+
+def test_credentials_in_a_url_are_never_printed(capsys, sample_site_url):
+    with_secret = sample_site_url.replace("http://", "http://reader:s3cret@")
+    good = with_secret + "/zscqb/2022/04/27/gclt-zzyj.html"
+    assert main(["extract", good, with_secret + "/missing.html", "--format", "jsonl"]) == 1
+    captured = capsys.readouterr()
+    assert "s3cret" not in captured.out + captured.err
+    assert "reader:***@" in captured.err and json.loads(captured.out)["title"]
