@@ -49,6 +49,9 @@ def _published_ids(warehouse) -> list[str]:
     return read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist()
 
 
+from publish_helpers import copies, start_publisher  # noqa: E402 (tests/ is on the path only now)
+
+
 def _losses(warehouse, expected: set[str]) -> tuple[int, int]:
     """(articles expected but missing, duplicate rows over articles and speeches)."""
     from pipeline.publish import read_table
@@ -56,13 +59,6 @@ def _losses(warehouse, expected: set[str]) -> tuple[int, int]:
     ids = _published_ids(warehouse)
     speech_ids = read_table(warehouse, "speeches", ["speech_id"]).column("speech_id").to_pylist()
     return len(expected - set(ids)), (len(ids) - len(set(ids))) + (len(speech_ids) - len(set(speech_ids)))
-
-
-def _copies(first: int, count: int, mark: str = "") -> list:
-    from publish_helpers import sample_articles
-
-    return [dataclasses.replace(a, article_id=f"{copy:04d}{a.article_id[4:]}", title=a.title + mark)
-            for copy in range(first, first + count) for a in sample_articles()]
 
 
 _ARCHIVE: Path | None = None
@@ -109,36 +105,19 @@ def two_cli_publishes_at_once(scratch: Path) -> Trial:
                  lost, duplicated, codes == [0, 0] and version == 2)
 
 
-RACER = """
-import dataclasses, os, sys, time
-sys.path.insert(0, {tests!r})
-from publish_helpers import sample_articles
-from pipeline.publish import publish
-from pipeline.storage import Warehouse
-articles = [dataclasses.replace(a, article_id=f"{{copy:04d}}{{a.article_id[4:]}}", title=a.title + {mark!r})
-            for copy in range({first}, {first} + {count}) for a in sample_articles()]
-while not os.path.exists({go!r}):
-    time.sleep(0.005)
-result = publish(Warehouse.open({root!r}), articles, validate_rows=False)
-print(result.version, result.commit_attempts, flush=True)
-"""
-
-
 @fault
 def racing_publishes_and_reprocess(scratch: Path) -> Trial:
     from pipeline.storage import Warehouse
 
     root, go = scratch / "wh", scratch / "go"
     racers = [(0, 4, ""), (10, 4, ""), (20, 4, "（重抽）"), (20, 4, "（再抽）"), (30, 4, "")]
-    processes = [subprocess.Popen([sys.executable, "-c", RACER.format(tests=str(REPO / "tests"), root=str(root), go=str(go),
-                                                                       first=first, count=count, mark=mark)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for first, count, mark in racers]
-    time.sleep(4)  # every racer has its articles ready
+    processes = [start_publisher(str(root), first, count, mark, go) for first, count, mark in racers]
+    for process in processes:
+        process.stdout.readline()  # "ready": its articles are made
     go.touch()
     outputs = [process.communicate(timeout=600) for process in processes]
     codes = [process.returncode for process in processes]
-    expected = {a.article_id for first, count, _ in racers for a in _copies(first, count)}
+    expected = {a.article_id for first, count, _ in racers for a in copies(first, count)}
     lost, duplicated = _losses(Warehouse.open(str(root)), expected)
     versions = sorted(int(out.split()[0]) for out, _ in outputs if out.strip())
     retries = sum(int(out.split()[1]) - 1 for out, _ in outputs if out.strip())
@@ -147,19 +126,6 @@ def racing_publishes_and_reprocess(scratch: Path) -> Trial:
                  f"exit codes {codes}; versions {versions}; {retries} commits lost a race and merged again",
                  lost, duplicated,
                  codes == [0] * len(racers) and versions == list(range(1, len(racers) + 1)))
-
-
-WRITER = """
-import dataclasses, sys
-sys.path.insert(0, {tests!r})
-from publish_helpers import sample_articles
-from pipeline.publish import publish
-from pipeline.storage import Warehouse
-articles = [dataclasses.replace(a, article_id=f"{{copy:04d}}{{a.article_id[4:]}}", title=a.title + "（修订）")
-            for copy in range(40) for a in sample_articles()]
-print("ready", flush=True)
-publish(Warehouse.open({root!r}), articles, validate_rows=False)
-"""
 
 
 @fault
@@ -173,13 +139,12 @@ def publish_killed_at_random_moments(scratch: Path) -> Trial:
     from pipeline.tables import MANIFEST_TABLES
 
     warehouse = Warehouse.open(str(scratch / "wh"))
-    publish(warehouse, _copies(0, 1), validate_rows=False)
+    publish(warehouse, copies(0, 1), validate_rows=False)
     rng, kills, whole = random.Random(11), 0, 0
     for _ in range(5):
         version = read_manifest(warehouse)["version"]
         before = read_table(warehouse, "speeches").sort_by("speech_id")
-        process = subprocess.Popen([sys.executable, "-c", WRITER.format(tests=str(REPO / "tests"), root=warehouse.root)],
-                                   stdout=subprocess.PIPE, text=True)
+        process = start_publisher(warehouse.root, 0, 40, "（修订）")
         process.stdout.readline()
         time.sleep(rng.uniform(0.1, 2.0))
         if process.poll() is not None:
@@ -190,8 +155,8 @@ def publish_killed_at_random_moments(scratch: Path) -> Trial:
         kills += 1
         committed = read_manifest(warehouse)["version"] > version  # killed after its commit: a whole new version
         whole += committed or read_table(warehouse, "speeches").sort_by("speech_id").equals(before)
-    result = publish(warehouse, _copies(0, 40, "（修订）"), validate_rows=False)
-    lost, duplicated = _losses(warehouse, {a.article_id for a in _copies(0, 40)})
+    result = publish(warehouse, copies(0, 40, "（修订）"), validate_rows=False)
+    lost, duplicated = _losses(warehouse, {a.article_id for a in copies(0, 40)})
     leftovers = vacuum(warehouse, list(MANIFEST_TABLES), retention=timedelta(0))
     return Trial(f"a publish SIGKILLed at a random moment, {kills} times",
                  f"the published version stayed whole after {whole} of {kills} kills; the next publish committed "
@@ -231,12 +196,12 @@ def reader_open_across_publish(scratch: Path) -> Trial:
     from pipeline.tables import MANIFEST_TABLES
 
     warehouse = Warehouse.open(str(scratch / "wh"))
-    publish(warehouse, _copies(0, 2), validate_rows=False)
+    publish(warehouse, copies(0, 2), validate_rows=False)
     path, _ = build_catalog(warehouse)
     reader = duckdb.connect(path, read_only=True)
     try:
         before = reader.execute("SELECT count(*), sum(length(text)) FROM speeches").fetchone()
-        publish(warehouse, _copies(0, 2, "（修订）"), validate_rows=False)  # every partition rewritten
+        publish(warehouse, copies(0, 2, "（修订）"), validate_rows=False)  # every partition rewritten
         build_catalog(warehouse)
         vacuum(warehouse, list(MANIFEST_TABLES))
         after = reader.execute("SELECT count(*), sum(length(text)) FROM speeches").fetchone()

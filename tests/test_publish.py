@@ -4,8 +4,6 @@ import dataclasses
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -13,7 +11,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from publish_helpers import sample_articles
+from publish_helpers import copies, sample_articles, start_publisher
 from pipeline.catalog import REPORT_VIEWS, build_catalog, query
 from pipeline.manifest import vacuum
 from pipeline.publish import quarantine_table, read_manifest, read_table, validation_results, publish
@@ -111,32 +109,14 @@ def test_bad_rows_are_quarantined_with_the_expectation_named_and_published_data_
     assert os.path.exists(result.docs_index)
 
 
-WRITER = """
-import sys, time
-from datetime import datetime, timezone
-sys.path.insert(0, {tests!r})
-from publish_helpers import sample_articles
-from pipeline.publish import publish
-from pipeline.storage import Warehouse
-import dataclasses
-# Many revised copies under new ids, so that the publish takes long enough to be interrupted.
-articles = [dataclasses.replace(a, article_id=f"{{copy:04d}}{{a.article_id[4:]}}", title=a.title + "（修订）")
-            for copy in range(40) for a in sample_articles()]
-print("ready", flush=True)
-publish(Warehouse.open({root!r}), articles, validate_rows=False)
-print("done", flush=True)
-"""
-
-
 def test_killing_the_writer_mid_publish_leaves_the_previous_state_whole(published):
     warehouse, _ = published
     before = {name: read_table(warehouse, name).num_rows for name in ("articles", "speeches", "paragraphs")}
     titles = set(read_table(warehouse, "articles", ["title"]).column("title").to_pylist())
-    tests = os.path.dirname(__file__)
     killed = 0
     for delay in (0.3, 1.0, 2.0):
-        process = subprocess.Popen([sys.executable, "-c", WRITER.format(tests=tests, root=warehouse.root)],
-                                   stdout=subprocess.PIPE, text=True)
+        # Many revised copies under new ids, so that the publish takes long enough to be interrupted.
+        process = start_publisher(warehouse.root, 0, 40, "（修订）")
         assert process.stdout.readline().strip() == "ready"
         time.sleep(delay)
         if process.poll() is not None:
@@ -150,12 +130,6 @@ def test_killing_the_writer_mid_publish_leaves_the_previous_state_whole(publishe
     assert killed
     build_catalog(warehouse)
     assert query(warehouse, "SELECT count(*) AS n FROM speeches").to_pylist()[0]["n"] == before["speeches"]
-
-
-def _copies(first: int, count: int, mark: str = "") -> list:
-    """Copies of the sample articles under other ids (copy numbers first … first+count-1)."""
-    return [dataclasses.replace(a, article_id=f"{copy:04d}{a.article_id[4:]}", title=a.title + mark)
-            for copy in range(first, first + count) for a in sample_articles()]
 
 
 def _assert_one_row_per_key(warehouse: Warehouse) -> None:
@@ -174,32 +148,18 @@ def test_a_publish_that_loses_the_commit_race_merges_again_on_top_of_the_winner(
         merged = merge(*args)
         if not raced:
             raced.append(True)
-            publish(warehouse, _copies(1, 1), validate_rows=False)  # takes the version this merge wanted
+            publish(warehouse, copies(1, 1), validate_rows=False)  # takes the version this merge wanted
         return merged
 
     monkeypatch.setattr(publishing, "_merge", merge_while_a_rival_commits)
-    result = publish(warehouse, _copies(2, 1), validate_rows=False)
+    result = publish(warehouse, copies(2, 1), validate_rows=False)
     assert result.version == 3 and result.commit_attempts == 2 and read_manifest(warehouse)["version"] == 3
     ids = set(read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist())
-    assert {a.article_id for a in [*sample_articles(), *_copies(1, 1), *_copies(2, 1)]} == ids
+    assert {a.article_id for a in [*sample_articles(), *copies(1, 1), *copies(2, 1)]} == ids
     _assert_one_row_per_key(warehouse)
     vacuum(warehouse, list(MANIFEST_TABLES), retention=timedelta(0))  # nothing the loser wrote is left behind
     named = {f for files in read_manifest(warehouse)["tables"].values() for f in files}
     assert {os.path.relpath(f, warehouse.root) for name in MANIFEST_TABLES for f in warehouse.files(name)} == named
-
-
-RACER = """
-import dataclasses, os, sys, time
-sys.path.insert(0, {tests!r})
-from publish_helpers import sample_articles
-from pipeline.publish import publish
-from pipeline.storage import Warehouse
-articles = [dataclasses.replace(a, article_id=f"{{copy:04d}}{{a.article_id[4:]}}", title=a.title + {mark!r})
-            for copy in range({first}, {first} + {count}) for a in sample_articles()]
-while not os.path.exists({go!r}):
-    time.sleep(0.005)
-print(publish(Warehouse.open({root!r}), articles, validate_rows=False).version, flush=True)
-"""
 
 
 def test_concurrent_publishes_lose_nothing_and_duplicate_nothing(published, tmp_path):
@@ -208,17 +168,14 @@ def test_concurrent_publishes_lose_nothing_and_duplicate_nothing(published, tmp_
     warehouse, _ = published
     go = tmp_path / "go"
     racers = [(10, 3, ""), (20, 3, ""), (30, 3, "（一）"), (30, 3, "（二）")]
-    processes = [subprocess.Popen([sys.executable, "-c", RACER.format(tests=os.path.dirname(__file__), root=warehouse.root,
-                                                                       go=str(go), first=first, count=count, mark=mark)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for first, count, mark in racers]
-    time.sleep(3)  # every racer has its articles ready and waits for the signal
+    processes = [start_publisher(warehouse.root, first, count, mark, go) for first, count, mark in racers]
+    assert all(process.stdout.readline().strip() == "ready" for process in processes)
     go.touch()
     outcomes = [process.communicate(timeout=300) for process in processes]
     assert [process.returncode for process in processes] == [0] * len(racers), [err for _, err in outcomes]
-    assert sorted(int(out) for out, _ in outcomes) == [2, 3, 4, 5]  # one version each, none lost
+    assert sorted(int(out.split()[0]) for out, _ in outcomes) == [2, 3, 4, 5]  # one version each, none lost
     ids = read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist()
-    expected = {a.article_id for a in [*sample_articles(), *_copies(10, 3), *_copies(20, 3), *_copies(30, 3)]}
+    expected = {a.article_id for a in [*sample_articles(), *copies(10, 3), *copies(20, 3), *copies(30, 3)]}
     assert set(ids) == expected
     _assert_one_row_per_key(warehouse)
     titles = {r["title"][-3:] for r in read_table(warehouse, "articles", ["article_id", "title"]).to_pylist()
@@ -233,7 +190,7 @@ def test_a_reader_holding_the_catalog_keeps_reading_across_a_publish(published):
     reader = duckdb.connect(warehouse.path("forum.duckdb"), read_only=True)
     try:
         before = reader.execute("SELECT count(*), sum(length(text)) FROM speeches").fetchone()
-        publish(warehouse, _copies(0, 1, "（修订）"), validate_rows=False)  # same ids: every partition rewritten
+        publish(warehouse, copies(0, 1, "（修订）"), validate_rows=False)  # same ids: every partition rewritten
         build_catalog(warehouse)
         vacuum(warehouse, list(MANIFEST_TABLES))  # default retention
         assert reader.execute("SELECT count(*), sum(length(text)) FROM speeches").fetchone() == before
