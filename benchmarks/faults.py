@@ -181,7 +181,7 @@ def crash_between_commit_and_catalog(scratch: Path) -> Trial:
     expected = f"{len(sample_articles())},2"
     lost = len(sample_articles()) - int(counted.split(",")[0]) if counted != "failed" else len(sample_articles())
     return Trial("a crash between the commit and the catalog rebuild",
-                 f"the next `forum-etl query` rebuilt the stale catalog (articles, version = {counted})",
+                 "the next `forum-etl query` rebuilt the stale catalog: articles, version = " + counted.replace(",", ", "),
                  lost, 0, counted == expected)
 
 
@@ -370,7 +370,7 @@ def script_in_scraped_titles(scratch: Path) -> Trial:
     result = publish(Warehouse.open(str(scratch / "wh")), [hostile, *rest])
     pages = list((Path(result.docs_index).parent / "validations").rglob("*.html"))
     ran = [page.name for page in pages if ran_script(dump_dom(page, scratch))]
-    return Trial("a title holding <script> and onerror payloads that fails validation (shown in Data Docs)",
+    return Trial("a title holding `<script>` and `onerror` payloads that fails validation (shown in Data Docs)",
                  f"quarantined {sorted(result.quarantined) == [hostile.article_id]}; {len(pages)} Data Docs pages "
                  f"opened in headless Chromium, a script ran in {len(ran)}", 0, 0,
                  bool(pages) and not ran and set(result.quarantined) == {hostile.article_id})
@@ -457,8 +457,11 @@ def main(names: list[str]) -> int:
     if _AIRFLOW_HOME is not None:
         shutil.rmtree(_AIRFLOW_HOME["AIRFLOW_HOME"], ignore_errors=True)
     rows = ["| fault | outcome | lost / duplicated | handled |", "|---|---|---|---|"]
-    rows += [f"| {t.fault} | {t.outcome} | lost {t.lost} / duplicated {t.duplicated} | {'yes' if t.handled else '**no**'} |"
-             for t in trials]
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    rows += [f"| {cell(t.fault)} | {cell(t.outcome)} | lost {t.lost} / duplicated {t.duplicated} | "
+             f"{'yes' if t.handled else '**no**'} |" for t in trials]
     if not names:
         write_section("bench-faults", "make bench-faults", "\n".join(rows))
     return 0 if all(t.handled for t in trials) else 1
