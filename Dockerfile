@@ -2,7 +2,7 @@
 FROM apache/airflow:3.3.2-python3.11
 
 USER root
-# A C compiler for the one compiled module, pipeline/extract/_lines.pyx (built by the install).
+# A C compiler for the one compiled module, pipeline/text/extract/_lines.pyx (built by the install).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gcc libc6-dev \
     && rm -rf /var/lib/apt/lists/*

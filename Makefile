@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # The compiled modules are built by the install, so their sources are part of the stamp.
-BUILD_INPUTS := pyproject.toml constraints.txt setup.py $(wildcard pipeline/extract/*.pyx)
+BUILD_INPUTS := pyproject.toml constraints.txt setup.py $(wildcard pipeline/text/extract/*.pyx)
 INSTALLED := $(VENV)/.installed-$(shell cat $(BUILD_INPUTS) | cksum | cut -d' ' -f1)
 
 .PHONY: install demo test bench bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults clean
@@ -18,7 +18,7 @@ $(INSTALLED): $(BUILD_INPUTS)
 	rm -f $(VENV)/.installed-* && touch $@
 
 demo: install
-	$(BIN)/python -m pipeline.sample_site.demo
+	$(BIN)/python -m devkit.sample_site.demo
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -9,11 +9,11 @@ from benchmarks import tools
 from benchmarks.corpus import GoldPage, load_cwce
 from benchmarks.metrics import bigram_f1, bigram_scores, date_matches
 from benchmarks.report import write_section
-from pipeline.clean import clean, join_pages, normalize_text
-from pipeline.extract import extract
+from devkit.sample_site import load_content, page_paths, site_file
 from pipeline.records import ExtractionError
-from pipeline.sample_site import load_content, page_paths, site_file
-from pipeline.split import split
+from pipeline.text.clean import clean, join_pages, normalize_text
+from pipeline.text.extract import extract
+from pipeline.text.split import split
 
 WORST_SHOWN = 10
 

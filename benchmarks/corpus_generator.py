@@ -8,8 +8,8 @@ import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from pipeline.sample_site import load_content
-from pipeline.sample_site.build import render_article
+from devkit.sample_site import load_content
+from devkit.sample_site.build import render_article
 
 LISTING_SIZE = 50
 

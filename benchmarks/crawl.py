@@ -3,20 +3,16 @@ politeness and with politeness off, and the outcome of every injected fault."""
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from dataclasses import replace
-from pathlib import Path
 
 from benchmarks.report import write_section
-from pipeline.archive import read_fetch_errors, read_raw_pages
-from pipeline.crawl import crawl
-from pipeline.sample_site.server import Fault, serve
-from pipeline.sources import Politeness
-from pipeline.storage import Warehouse
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from crawl_helpers import sample_config  # noqa: E402  (the tests' own config builder)
+from devkit.crawl_helpers import sample_config  # noqa: E402  (the tests' own config builder)
+from devkit.sample_site.server import Fault, serve
+from pipeline.acquire.config import Politeness
+from pipeline.acquire.crawl import crawl
+from pipeline.warehouse.archive import read_fetch_errors, read_raw_pages
+from pipeline.warehouse.storage import Warehouse
 
 SEED = "/zscqb/2022/04/27/gclt-zzyj.html"
 FAULTS = {

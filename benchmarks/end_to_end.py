@@ -42,19 +42,19 @@ max_listing_pages = 100000
 
 def _stage(stage: str, config_path: str, root: str) -> dict:
     """Runs in a child process; returns seconds (excluding interpreter start) and counts."""
-    from pipeline.sources import load_config
-    from pipeline.storage import Warehouse
+    from pipeline.acquire.config import load_config
+    from pipeline.warehouse.storage import Warehouse
 
     warehouse = Warehouse.open(root)
     started = time.monotonic()
     info: dict = {}
     if stage in ("crawl", "rerun"):
-        from pipeline.crawl import crawl
+        from pipeline.acquire.crawl import crawl
 
         summary = crawl(load_config(config_path), warehouse)
         info = {"fetched": summary.fetched, "failed": summary.failed, "discovered": summary.discovered}
     elif stage == "process":
-        from pipeline.transform import archived_articles, process_to_stage
+        from pipeline.load.transform import archived_articles, process_to_stage
 
         batch, number, staged = [], 0, 0
         for processed in archived_articles(warehouse):
@@ -66,16 +66,16 @@ def _stage(stage: str, config_path: str, root: str) -> dict:
             staged += process_to_stage(warehouse, "bench", f"{number:04d}", batch)["articles"]
         info = {"articles": staged}
     elif stage == "validate":
-        from pipeline.publish import validate_staged
+        from pipeline.load.publish import validate_staged
 
         info = {"quarantined": len(validate_staged(warehouse, "bench").quarantined)}
     elif stage == "publish":
-        from pipeline.publish import publish_staged
+        from pipeline.load.publish import publish_staged
 
         result = publish_staged(warehouse, "bench")
         info = {"published": result.published, "rows": sum(result.rows_written.values())}
     elif stage == "catalog":
-        from pipeline.catalog import build_catalog
+        from pipeline.serve.catalog import build_catalog
 
         build_catalog(warehouse)
     info["seconds"] = time.monotonic() - started
@@ -84,7 +84,7 @@ def _stage(stage: str, config_path: str, root: str) -> dict:
 
 
 def main() -> None:
-    from pipeline.sample_site.server import serve
+    from devkit.sample_site.server import serve
 
     lines = ["| articles | stage | seconds | articles / s | peak RSS (MB) | notes |", "|---|---|---|---|---|---|"]
     notes = []

@@ -23,9 +23,9 @@ SLOW_ROUNDS = 3  # for the tools that take seconds per round
 
 
 def _forum_etl() -> Callable[[bytes], object]:
-    from pipeline.clean import clean
-    from pipeline.extract import extract
     from pipeline.records import ExtractionError
+    from pipeline.text.clean import clean
+    from pipeline.text.extract import extract
 
     def run(raw: bytes) -> object:
         try:

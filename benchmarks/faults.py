@@ -18,7 +18,6 @@ from pathlib import Path
 from benchmarks.report import write_section
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
 FORUM_ETL = str(Path(sys.executable).with_name("forum-etl"))
 
 
@@ -44,17 +43,17 @@ def _cli(*args: str, **options) -> subprocess.CompletedProcess:
 
 
 def _published_ids(warehouse) -> list[str]:
-    from pipeline.publish import read_table
+    from pipeline.load.publish import read_table
 
     return read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist()
 
 
-from publish_helpers import copies, start_publisher  # noqa: E402 (tests/ is on the path only now)
+from devkit.publish_helpers import copies, start_publisher
 
 
 def _losses(warehouse, expected: set[str]) -> tuple[int, int]:
     """(articles expected but missing, duplicate rows over articles and speeches)."""
-    from pipeline.publish import read_table
+    from pipeline.load.publish import read_table
 
     ids = _published_ids(warehouse)
     speech_ids = read_table(warehouse, "speeches", ["speech_id"]).column("speech_id").to_pylist()
@@ -68,8 +67,8 @@ def _archive(scratch: Path) -> Path:
     """A warehouse holding the crawled sample site's raw archive (crawled once, copied per use)."""
     global _ARCHIVE
     if _ARCHIVE is None:
-        from crawl_helpers import config_file
-        from pipeline.sample_site.server import serve
+        from devkit.crawl_helpers import config_file
+        from devkit.sample_site.server import serve
 
         _ARCHIVE = Path(tempfile.mkdtemp(prefix="forum-etl-faults-archive-")) / "wh"
         with serve() as site:
@@ -82,16 +81,16 @@ def _archive(scratch: Path) -> Path:
 
 
 def _archived_ids(root: Path) -> set[str]:
-    from pipeline.storage import Warehouse
-    from pipeline.transform import archived_articles
+    from pipeline.load.transform import archived_articles
+    from pipeline.warehouse.storage import Warehouse
 
     return {item.article.article_id for item in archived_articles(Warehouse.open(str(root))) if item.article}
 
 
 @fault
 def two_cli_publishes_at_once(scratch: Path) -> Trial:
-    from pipeline.manifest import read_manifest
-    from pipeline.storage import Warehouse
+    from pipeline.warehouse.manifest import read_manifest
+    from pipeline.warehouse.storage import Warehouse
 
     root = _archive(scratch)
     runs = [subprocess.Popen([FORUM_ETL, "publish", "--warehouse", str(root)], stdout=subprocess.PIPE,
@@ -107,7 +106,7 @@ def two_cli_publishes_at_once(scratch: Path) -> Trial:
 
 @fault
 def racing_publishes_and_reprocess(scratch: Path) -> Trial:
-    from pipeline.storage import Warehouse
+    from pipeline.warehouse.storage import Warehouse
 
     root, go = scratch / "wh", scratch / "go"
     racers = [(0, 4, ""), (10, 4, ""), (20, 4, "（重抽）"), (20, 4, "（再抽）"), (30, 4, "")]
@@ -133,10 +132,10 @@ def publish_killed_at_random_moments(scratch: Path) -> Trial:
     import random
     from datetime import timedelta
 
-    from pipeline.manifest import read_manifest, vacuum
-    from pipeline.publish import publish, read_table
-    from pipeline.storage import Warehouse
-    from pipeline.tables import MANIFEST_TABLES
+    from pipeline.load.publish import publish, read_table
+    from pipeline.warehouse.manifest import read_manifest, vacuum
+    from pipeline.warehouse.schemas import MANIFEST_TABLES
+    from pipeline.warehouse.storage import Warehouse
 
     warehouse = Warehouse.open(str(scratch / "wh"))
     publish(warehouse, copies(0, 1), validate_rows=False)
@@ -166,10 +165,10 @@ def publish_killed_at_random_moments(scratch: Path) -> Trial:
 
 @fault
 def crash_between_commit_and_catalog(scratch: Path) -> Trial:
-    from publish_helpers import sample_articles
-    from pipeline.catalog import build_catalog
-    from pipeline.publish import publish
-    from pipeline.storage import Warehouse
+    from devkit.publish_helpers import sample_articles
+    from pipeline.load.publish import publish
+    from pipeline.serve.catalog import build_catalog
+    from pipeline.warehouse.storage import Warehouse
 
     warehouse = Warehouse.open(str(scratch / "wh"))
     publish(warehouse, sample_articles()[:3], validate_rows=False)
@@ -189,11 +188,11 @@ def crash_between_commit_and_catalog(scratch: Path) -> Trial:
 def reader_open_across_publish(scratch: Path) -> Trial:
     import duckdb
 
-    from pipeline.catalog import build_catalog
-    from pipeline.manifest import vacuum
-    from pipeline.publish import publish
-    from pipeline.storage import Warehouse
-    from pipeline.tables import MANIFEST_TABLES
+    from pipeline.load.publish import publish
+    from pipeline.serve.catalog import build_catalog
+    from pipeline.warehouse.manifest import vacuum
+    from pipeline.warehouse.schemas import MANIFEST_TABLES
+    from pipeline.warehouse.storage import Warehouse
 
     warehouse = Warehouse.open(str(scratch / "wh"))
     publish(warehouse, copies(0, 2), validate_rows=False)
@@ -215,10 +214,10 @@ def reader_open_across_publish(scratch: Path) -> Trial:
 
 @fault
 def query_that_writes(scratch: Path) -> Trial:
-    from publish_helpers import sample_articles
-    from pipeline.catalog import build_catalog
-    from pipeline.publish import publish
-    from pipeline.storage import Warehouse
+    from devkit.publish_helpers import sample_articles
+    from pipeline.load.publish import publish
+    from pipeline.serve.catalog import build_catalog
+    from pipeline.warehouse.storage import Warehouse
 
     warehouse = Warehouse.open(str(scratch / "wh"))
     publish(warehouse, sample_articles(), validate_rows=False)
@@ -237,11 +236,10 @@ def query_that_writes(scratch: Path) -> Trial:
 
 @fault
 def hostile_pages_through_publish(scratch: Path) -> Trial:
-    from test_hostile_pages import archive, published_urls
-
-    from pipeline.sample_site import load_content
-    from pipeline.storage import Warehouse
-    from pipeline.transform import read_extract_errors
+    from devkit.hostile_pages import archive, published_urls
+    from devkit.sample_site import load_content
+    from pipeline.load.transform import read_extract_errors
+    from pipeline.warehouse.storage import Warehouse
 
     warehouse = Warehouse.open(str(scratch / "wh"))
     hostile = archive(warehouse)
@@ -265,16 +263,14 @@ def hostile_pages_through_publish(scratch: Path) -> Trial:
 
 @fault
 def crawl_killed_mid_run(scratch: Path) -> Trial:
-    from crawl_helpers import sample_config
-    from test_crawl import ALL_ARTICLE_PATHS, KILLED_CRAWL, fetched_paths
-
-    from pipeline.crawl import crawl
-    from pipeline.sample_site.server import serve
-    from pipeline.storage import Warehouse
+    from devkit.crawl_helpers import ALL_ARTICLE_PATHS, KILLED_CRAWL, fetched_paths, sample_config
+    from devkit.sample_site.server import serve
+    from pipeline.acquire.crawl import crawl
+    from pipeline.warehouse.storage import Warehouse
 
     with serve() as site:
         killed = subprocess.run([sys.executable, "-c", KILLED_CRAWL, site.url, str(scratch)], cwd=REPO, timeout=300,
-                                env={**os.environ, "PYTHONPATH": str(REPO / "tests")}, capture_output=True, text=True)
+                                env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True)
         warehouse = Warehouse.open(str(scratch))
         archived = fetched_paths(warehouse, site.url)
         start = len(site.requests)
@@ -289,14 +285,12 @@ def crawl_killed_mid_run(scratch: Path) -> Trial:
 
 @fault
 def redirects_off_the_allowed_hosts(scratch: Path) -> Trial:
-    from crawl_helpers import sample_config
-    from test_crawl import ALL_ARTICLE_PATHS, fetched_paths
-
-    from pipeline.archive import read_fetch_errors
-    from pipeline.crawl import crawl
-    from pipeline.sample_site import load_content, page_paths
-    from pipeline.sample_site.server import Fault, serve
-    from pipeline.storage import Warehouse
+    from devkit.crawl_helpers import ALL_ARTICLE_PATHS, fetched_paths, sample_config
+    from devkit.sample_site import load_content, page_paths
+    from devkit.sample_site.server import Fault, serve
+    from pipeline.acquire.crawl import crawl
+    from pipeline.warehouse.archive import read_fetch_errors
+    from pipeline.warehouse.storage import Warehouse
 
     contents = [content for content in load_content() if len(page_paths(content)) == 1][:3]
     paths = [content["path"] for content in contents]
@@ -318,9 +312,9 @@ def redirects_off_the_allowed_hosts(scratch: Path) -> Trial:
 def trickling_server(scratch: Path) -> Trial:
     from dataclasses import replace
 
-    from pipeline.fetch import FetchError, Fetcher
-    from pipeline.sample_site.server import Fault, serve
-    from pipeline.sources import Politeness
+    from devkit.sample_site.server import Fault, serve
+    from pipeline.acquire.config import Politeness
+    from pipeline.acquire.fetch import Fetcher, FetchError
 
     politeness = replace(Politeness(), respect_robots=False, max_retries=0, requests_per_second=0, timeout_seconds=2.0)
     with serve(faults={"/slow.html": Fault("trickle", size=600, delay=0.1)}) as site:
@@ -338,7 +332,7 @@ def trickling_server(scratch: Path) -> Trial:
 
 @fault
 def backtracking_url_pattern(scratch: Path) -> Trial:
-    from pipeline.sources import parse_config
+    from pipeline.acquire.config import parse_config
 
     cases = [(r"^/(\w+/?)*\.html$", "/" + "a" * 30), (r"^/(a|aa)+$", "/" + "a" * 40 + "!")]
     seconds, matched = [], []
@@ -359,11 +353,10 @@ def backtracking_url_pattern(scratch: Path) -> Trial:
 
 @fault
 def script_in_scraped_titles(scratch: Path) -> Trial:
-    from test_validate import PAYLOAD, TOO_LONG, dump_dom, ran_script
-
-    from publish_helpers import sample_articles
-    from pipeline.publish import publish
-    from pipeline.storage import Warehouse
+    from devkit.browser import PAYLOAD, TOO_LONG, dump_dom, ran_script
+    from devkit.publish_helpers import sample_articles
+    from pipeline.load.publish import publish
+    from pipeline.warehouse.storage import Warehouse
 
     first, *rest = sample_articles()[:3]
     hostile = dataclasses.replace(first, title=PAYLOAD + TOO_LONG)
@@ -382,7 +375,7 @@ _AIRFLOW_HOME: dict[str, str] | None = None
 def _airflow_env(scratch: Path, site_url: str) -> dict[str, str]:
     """Environment for a dag.test() run on SQLite (one migrated AIRFLOW_HOME for the suite)."""
     global _AIRFLOW_HOME
-    from crawl_helpers import config_file
+    from devkit.crawl_helpers import config_file
 
     if _AIRFLOW_HOME is None:
         home = Path(tempfile.mkdtemp(prefix="forum-etl-faults-airflow-"))
@@ -397,13 +390,11 @@ def _airflow_env(scratch: Path, site_url: str) -> dict[str, str]:
 def _dag_run(scratch: Path, storage_broken: bool) -> tuple[str, int, int]:
     """(run state, articles published, extract_errors rows) of forum_articles on a site
     holding two hostile pages."""
-    sys.path.insert(0, str(REPO / "tests" / "dags"))
-    from test_forum_etl import dag_test_state, hostile_pages
-
-    from pipeline.publish import read_table
-    from pipeline.sample_site.server import serve
-    from pipeline.storage import Warehouse
-    from pipeline.transform import read_extract_errors
+    from devkit.airflow_helpers import dag_test_state, hostile_pages
+    from devkit.sample_site.server import serve
+    from pipeline.load.publish import read_table
+    from pipeline.load.transform import read_extract_errors
+    from pipeline.warehouse.storage import Warehouse
 
     if storage_broken:  # a file where extract_errors' folder must be: the storage fails, not a page
         (scratch / "wh").mkdir()
@@ -417,7 +408,7 @@ def _dag_run(scratch: Path, storage_broken: bool) -> tuple[str, int, int]:
 
 @fault
 def airflow_batch_with_hostile_pages(scratch: Path) -> Trial:
-    from pipeline.sample_site import load_content
+    from devkit.sample_site import load_content
 
     state, published, errors = _dag_run(scratch, storage_broken=False)
     good = len(load_content()) - 1  # one of the two hostile pages is still an article (read as the GBK it is)
@@ -428,7 +419,7 @@ def airflow_batch_with_hostile_pages(scratch: Path) -> Trial:
 
 @fault
 def airflow_storage_broken(scratch: Path) -> Trial:
-    from pipeline.sample_site import load_content
+    from devkit.sample_site import load_content
 
     state, published, _ = _dag_run(scratch, storage_broken=True)
     good = len(load_content()) - 1

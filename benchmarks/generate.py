@@ -17,10 +17,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.manifest import commit
-from pipeline.publish import _write
-from pipeline.storage import Warehouse
-from pipeline.tables import ARTICLES, SPEAKERS, SPEECH_TERMS, SPEECHES, speakers
+from pipeline.load.publish import _write
+from pipeline.warehouse.manifest import commit
+from pipeline.warehouse.schemas import ARTICLES, SPEAKERS, SPEECH_TERMS, SPEECHES, speakers
+from pipeline.warehouse.storage import Warehouse
 
 CJK = np.array([chr(c) for c in range(0x4E00, 0x4E00 + 3000)])
 

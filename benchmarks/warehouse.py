@@ -7,19 +7,16 @@ from __future__ import annotations
 import dataclasses
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from benchmarks.generate import generate
 from benchmarks.report import write_section
-from pipeline.catalog import REPORT_VIEWS, build_catalog, query
-from pipeline.publish import publish, read_table
-from pipeline.storage import Warehouse
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from publish_helpers import sample_articles  # noqa: E402
+from devkit.publish_helpers import sample_articles
+from pipeline.load.publish import publish, read_table
+from pipeline.serve.catalog import REPORT_VIEWS, build_catalog, query
+from pipeline.warehouse.storage import Warehouse
 
 SPEECHES = int(os.environ.get("FORUM_ETL_BENCH_SPEECHES", "1000000"))
 COPIES = 40  # sample-site copies published through the full path

@@ -52,7 +52,7 @@ def _warehouse():
     """The warehouse for this run, resolved when a task runs, not at parse time."""
     from airflow.sdk import Variable
 
-    from pipeline.storage import Warehouse
+    from pipeline.warehouse.storage import Warehouse
 
     return Warehouse.open(Variable.get("forum_etl_warehouse", default=DEFAULT_WAREHOUSE))
 
@@ -61,7 +61,7 @@ def _config():
     """The crawl configuration for this run, resolved when a task runs."""
     from airflow.sdk import Variable
 
-    from pipeline.sources import load_config
+    from pipeline.acquire.config import load_config
 
     return load_config(Variable.get("forum_etl_config", default=os.environ.get("FORUM_ETL_CONFIG", DEFAULT_CONFIG)))
 
@@ -82,7 +82,7 @@ def _date(value: str | None):
 # validated and published (the failed task still marks the run failed).
 @task(trigger_rule="all_done")
 def validate() -> dict:
-    from pipeline.publish import validate_staged
+    from pipeline.load.publish import validate_staged
 
     result = validate_staged(_warehouse(), _run_id())
     return {"success": result.success, "quarantined": len(result.quarantined), "batch_failures": result.batch_failures,
@@ -93,7 +93,7 @@ def validate() -> dict:
 # staged rows, so a retry publishes them.
 @task(outlets=list(ASSETS.values()), retries=2, retry_delay=timedelta(seconds=30))
 def publish(verdict: dict) -> dict:
-    from pipeline.publish import publish_staged, read_manifest, row_count
+    from pipeline.load.publish import publish_staged, read_manifest, row_count
 
     warehouse = _warehouse()
     result = publish_staged(warehouse, _run_id())
@@ -106,7 +106,7 @@ def publish(verdict: dict) -> dict:
 
 @task
 def refresh_catalog(published: dict | None = None) -> str:
-    from pipeline.catalog import build_catalog
+    from pipeline.serve.catalog import build_catalog
 
     path, _ = build_catalog(_warehouse())
     return path
@@ -115,8 +115,8 @@ def refresh_catalog(published: dict | None = None) -> str:
 @task
 def vacuum(catalog: str) -> dict:
     """Delete what no reader can still need; runs after the catalog names only the new files."""
-    from pipeline.manifest import vacuum as vacuum_warehouse
-    from pipeline.tables import MANIFEST_TABLES
+    from pipeline.warehouse.manifest import vacuum as vacuum_warehouse
+    from pipeline.warehouse.schemas import MANIFEST_TABLES
 
     removed = vacuum_warehouse(_warehouse(), list(MANIFEST_TABLES), timedelta(hours=RETENTION_HOURS))
     return {"files": removed.files, "versions": removed.versions, "staging_runs": removed.staging_runs,
@@ -163,7 +163,7 @@ def check_validation(verdict: dict, catalog: str) -> None:
 def forum_articles():
     @task
     def discover() -> list[dict]:
-        from pipeline.crawl import plan_crawl
+        from pipeline.acquire.crawl import plan_crawl
 
         params = get_current_context()["params"]
         plan = plan_crawl(_config(), _warehouse(), since=_date(params.get("since")), max_pages=params.get("max_pages"),
@@ -173,7 +173,7 @@ def forum_articles():
     @task(retries=3, retry_delay=timedelta(seconds=30), retry_exponential_backoff=True,
           max_active_tis_per_dagrun=FETCH_PARALLELISM)
     def fetch(batch: dict) -> dict:
-        from pipeline.crawl import fetch_batch
+        from pipeline.acquire.crawl import fetch_batch
 
         # Up to FETCH_PARALLELISM batches run at once, possibly on different workers.
         summary = fetch_batch(_config().shared_among(FETCH_PARALLELISM), _warehouse(), batch["source"], batch["urls"],
@@ -182,7 +182,7 @@ def forum_articles():
 
     @task
     def process(fetched: dict) -> dict:
-        from pipeline.transform import archived_articles, process_to_stage
+        from pipeline.load.transform import archived_articles, process_to_stage
 
         warehouse = _warehouse()
         return process_to_stage(warehouse, _run_id(), fetched["part"], archived_articles(warehouse, urls=fetched["urls"]))
@@ -199,7 +199,7 @@ def forum_articles():
 def forum_reports():
     @task
     def report(catalog_path: str) -> str:
-        from pipeline.report import build_report
+        from pipeline.serve.report import build_report
 
         return str(build_report(_warehouse()))
 
@@ -216,7 +216,7 @@ def forum_reports():
 def forum_reprocess():
     @task
     def reextract() -> dict:
-        from pipeline.transform import archived_articles, process_to_stage
+        from pipeline.load.transform import archived_articles, process_to_stage
 
         warehouse = _warehouse()
         params = get_current_context()["params"]

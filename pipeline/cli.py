@@ -11,20 +11,20 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.catalog import build_catalog, query
-from pipeline.clean import clean
-from pipeline.crawl import CrawlSummary, crawl
-from pipeline.extract import extract
-from pipeline.fetch import FetchError, fetch_page
-from pipeline.manifest import DEFAULT_RETENTION, CommitConflict, vacuum
-from pipeline.publish import new_run_id, publish
+from pipeline.acquire.config import ConfigError, Politeness, load_config
+from pipeline.acquire.crawl import CrawlSummary, crawl
+from pipeline.acquire.fetch import FetchError, fetch_page
+from pipeline.load.publish import new_run_id, publish
+from pipeline.load.transform import archived_articles, write_extract_errors
 from pipeline.records import Article, PageFailure, article_record, page_outcome
-from pipeline.report import build_report
-from pipeline.sources import ConfigError, Politeness, load_config
-from pipeline.split import split
-from pipeline.storage import Warehouse
-from pipeline.transform import archived_articles, write_extract_errors
+from pipeline.serve.catalog import build_catalog, query
+from pipeline.serve.report import build_report
+from pipeline.text.clean import clean
+from pipeline.text.extract import extract
+from pipeline.text.split import split
 from pipeline.urls import redact
+from pipeline.warehouse.manifest import DEFAULT_RETENTION, CommitConflict, vacuum
+from pipeline.warehouse.storage import Warehouse
 
 
 def _is_url(text: str) -> bool:
@@ -230,7 +230,7 @@ def _publish_command(args: argparse.Namespace) -> int:
 
 
 def _vacuum(warehouse: Warehouse, retention_hours: float) -> None:
-    from pipeline.tables import MANIFEST_TABLES
+    from pipeline.warehouse.schemas import MANIFEST_TABLES
 
     removed = vacuum(warehouse, list(MANIFEST_TABLES), timedelta(hours=retention_hours))
     print(f"vacuum: {removed.files} superseded files, {removed.versions} expired versions, "

@@ -3,18 +3,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pipeline.cli
-import pipeline.transform
-from pipeline.archive import RawPage, write_raw_pages
+import pipeline.load.transform
+from devkit.sample_site import SITE_DIR
+from pipeline.acquire.config import Politeness
 from pipeline.cli import main
-from pipeline.publish import read_table
-from pipeline.sample_site import SITE_DIR
-from pipeline.sources import Politeness
-from pipeline.storage import Warehouse
-from pipeline.transform import read_extract_errors
+from pipeline.load.publish import read_table
+from pipeline.load.transform import read_extract_errors
+from pipeline.warehouse.archive import RawPage, write_raw_pages
+from pipeline.warehouse.storage import Warehouse
 
 SEED = SITE_DIR / "zscqb/2022/04/27/gclt-zzyj.html"
 FIELDS = {"input", "url", "article_id", "raw_sha256", "title", "source", "published_at", "authors",
@@ -197,8 +197,8 @@ def test_extract_refuses_a_local_file_over_the_fetch_size_cap(capsys, tmp_path):
 
 
 def test_publish_and_reprocess_record_a_failed_page_and_publish_the_rest(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline.transform, "extract",
-                        _blow_up_on(b"BOOM", UnicodeError("decoding with 'idna' codec failed"), pipeline.transform.extract))
+    monkeypatch.setattr(pipeline.load.transform, "extract",
+                        _blow_up_on(b"BOOM", UnicodeError("decoding with 'idna' codec failed"), pipeline.load.transform.extract))
     warehouse = Warehouse.open(str(tmp_path / "wh"))
     now = datetime(2024, 1, 1, tzinfo=timezone.utc)
     pages = {"http://h/boom.html": b"<html><body><p>BOOM</p></body></html>", "http://h/seed.html": SEED.read_bytes()}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import subprocess
 import sys
 import textwrap
@@ -15,14 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from crawl_helpers import config_file as config_for
-from pipeline.archive import read_fetch_errors
-from pipeline.catalog import query
-from pipeline.publish import read_manifest, read_table
-from pipeline.sample_site import load_content, site_file
-from pipeline.sample_site.server import Fault, serve
-from pipeline.storage import Warehouse
-from pipeline.transform import read_extract_errors
+from devkit.airflow_helpers import BINARY, dag_test_state, hostile_pages
+from devkit.crawl_helpers import config_file as config_for
+from devkit.sample_site import load_content
+from devkit.sample_site.server import Fault, serve
+from pipeline.load.publish import read_manifest, read_table
+from pipeline.load.transform import read_extract_errors
+from pipeline.serve.catalog import query
+from pipeline.warehouse.archive import read_fetch_errors
+from pipeline.warehouse.storage import Warehouse
 
 REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = Path(sys.executable).with_name("airflow")
@@ -106,33 +106,6 @@ def test_a_failing_batch_does_not_lose_the_others(airflow_home, tmp_path):
     errors = read_fetch_errors(warehouse).to_pylist()
     assert [(e["url"].endswith(seed), e["error_class"]) for e in errors] == [(True, "HTTP 500")]
     assert read_table(warehouse, "articles").num_rows == len(load_content()) - 1
-
-
-SEED = "/zscqb/2022/04/27/gclt-zzyj.html"
-BINARY = "/zscqb/2021/09/14/ft-dlbz.html"
-
-
-def hostile_pages() -> dict[str, Fault]:
-    """Two articles of the sample site served hostile: the seed as GBK declaring the IDNA codec
-    (decoding it as declared raised UnicodeError and failed its whole batch), another as binary."""
-    idna = site_file(SEED).read_bytes().decode("utf-8").replace("charset=utf-8", "charset=idna")
-    return {SEED: Fault("body", body=idna.encode("gbk", errors="xmlcharrefreplace")),
-            BINARY: Fault("body", body=random.Random(7).randbytes(20_000))}
-
-
-def dag_test_state(env: dict[str, str]) -> str:
-    """Run forum_articles with dag.test() in a subprocess; the run's final state."""
-    script = textwrap.dedent("""
-        import sys
-        sys.path.insert(0, sys.argv[1])
-        from forum_etl import forum_articles
-        print("STATE", forum_articles().test().state)
-        """)
-    result = subprocess.run([sys.executable, "-c", script, str(REPO / "dags")], env=env, capture_output=True, text=True,
-                            timeout=600)
-    states = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("STATE ")]
-    assert states, result.stdout[-3000:] + result.stderr[-3000:]
-    return states[0]
 
 
 def test_a_hostile_page_is_one_error_row_its_batch_is_published_and_the_run_is_green(airflow_home, tmp_path):

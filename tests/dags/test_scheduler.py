@@ -15,11 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pipeline.publish import read_table
-from pipeline.sample_site import load_content
-from pipeline.sample_site.server import serve
-from pipeline.storage import Warehouse
-from crawl_helpers import config_file as config_for
+from devkit.crawl_helpers import config_file as config_for
+from devkit.sample_site import load_content
+from devkit.sample_site.server import serve
+from pipeline.load.publish import read_table
+from pipeline.warehouse.storage import Warehouse
 
 REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = Path(sys.executable).with_name("airflow")

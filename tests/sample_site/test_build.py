@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from pipeline.sample_site import SITE_DIR, load_content, page_paths, site_file
-from pipeline.sample_site.build import build_pages
+from devkit.sample_site import SITE_DIR, load_content, page_paths, site_file
+from devkit.sample_site.build import build_pages
 
 
 def test_committed_site_is_the_build_output():

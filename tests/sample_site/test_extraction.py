@@ -6,10 +6,10 @@ from datetime import datetime
 
 import pytest
 
-from pipeline.clean import clean, normalize_text, normalize_whitespace
-from pipeline.extract import extract
+from devkit.sample_site import load_content, page_paths, site_file
 from pipeline.records import Article
-from pipeline.sample_site import load_content, page_paths, site_file
+from pipeline.text.clean import clean, normalize_text, normalize_whitespace
+from pipeline.text.extract import extract
 
 CONTENT = load_content()
 SINGLE_PAGE = [c for c in CONTENT if not c["page_breaks"]]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.clean import clean, join_pages, normalize_text
-from pipeline.extract import extract
+from devkit.sample_site import load_content, page_paths, site_file
 from pipeline.records import Article
-from pipeline.sample_site import load_content, page_paths, site_file
-from pipeline.split import split
+from pipeline.text.clean import clean, join_pages, normalize_text
+from pipeline.text.extract import extract
+from pipeline.text.split import split
 
 CONTENT = load_content()
 

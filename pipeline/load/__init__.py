@@ -1,0 +1,1 @@
+"""Loading: archived pages → articles → table rows, validation, publishing."""

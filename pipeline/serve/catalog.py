@@ -1,0 +1,183 @@
+"""The DuckDB catalog: one file of views over the published Parquet (and the report views),
+for ad hoc SQL, reports and BI tools.
+
+The catalog is built aside and renamed into place, so a reader holding the old one never
+blocks a publish; one build at a time per catalog file (a lock beside it), so an older
+build never replaces a newer one. The catalog records the version it shows
+(`catalog_info`), and `ensure_catalog` rebuilds a stale one: a crash between a commit and
+the rebuild is repaired by the next command that opens the warehouse. Views name absolute paths (or s3:// URIs), since DuckDB resolves relative
+ones against each reader's working directory. DuckDB reaches S3-compatible storage through
+pyarrow's filesystem wrapped for fsspec (its httpfs extension cannot be installed offline).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import uuid
+from importlib import resources
+from pathlib import Path
+
+import pyarrow as pa
+
+from pipeline.warehouse.manifest import read_manifest
+from pipeline.warehouse.schemas import MANIFEST_TABLES, QUARANTINE, VALIDATION_RESULTS
+from pipeline.warehouse.storage import TEMPORARY_MARK, Warehouse
+
+CATALOG_NAME = "forum.duckdb"
+REPORT_VIEWS = (
+    "speeches_per_speaker_per_year", "avg_speech_length_by_org", "most_active_orgs",
+    "top_terms_per_speaker", "articles_per_month",
+)
+INFO_TABLE = "catalog_info"
+# Longer than any build: a build waiting this long for another means that one is stuck.
+BUILD_LOCK_SECONDS = 600
+_SCHEMAS = {**MANIFEST_TABLES, "validation_results": VALIDATION_RESULTS, "quarantine": QUARANTINE}
+
+
+def catalog_path(warehouse: Warehouse) -> str:
+    """Next to the tables for a local warehouse; for object storage a local file
+    ($FORUM_ETL_CATALOG, default ./forum.duckdb)."""
+    if warehouse.is_local:
+        return warehouse.path(CATALOG_NAME)
+    return os.path.abspath(os.environ.get("FORUM_ETL_CATALOG", CATALOG_NAME))
+
+
+def connect(warehouse: Warehouse, path: str | None = None, read_only: bool = True):
+    import duckdb
+
+    connection = duckdb.connect(path or catalog_path(warehouse), read_only=read_only)
+    if not warehouse.is_local:
+        _register_object_storage(connection, warehouse)
+    return connection
+
+
+def _register_object_storage(connection, warehouse: Warehouse) -> None:
+    from fsspec.implementations.arrow import ArrowFSWrapper
+
+    class S3Wrapper(ArrowFSWrapper):
+        protocol = "s3"
+
+    connection.register_filesystem(S3Wrapper(warehouse.filesystem))
+
+
+def _sql_list(paths: list[str]) -> str:
+    return "[" + ", ".join("'" + path.replace("'", "''") + "'" for path in paths) + "]"
+
+
+def build_catalog(warehouse: Warehouse) -> tuple[str, float]:
+    """(catalog path, seconds taken): views over the current published version."""
+    from filelock import FileLock
+
+    started = time.monotonic()
+    target = catalog_path(warehouse)
+    with FileLock(target + ".lock", timeout=BUILD_LOCK_SECONDS):
+        manifest = read_manifest(warehouse)  # read under the lock: the newest build wins
+        temporary = f"{target}{TEMPORARY_MARK}{uuid.uuid4().hex}"
+        connection = connect(warehouse, temporary, read_only=False)
+        try:
+            _create_views(connection, warehouse, manifest)
+        finally:
+            connection.close()
+        os.replace(temporary, target)
+        if os.path.exists(temporary + ".wal"):
+            os.remove(temporary + ".wal")
+    return target, time.monotonic() - started
+
+
+def _create_views(connection, warehouse: Warehouse, manifest: dict) -> None:
+    files = {name: [warehouse.location(f) for f in manifest["tables"].get(name, [])] for name in MANIFEST_TABLES}
+    for name in ("validation_results", "quarantine"):
+        files[name] = [path if warehouse.is_local else "s3://" + path for path in warehouse.files(name)]
+    for name, paths in files.items():
+        if paths:
+            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_sql_list(paths)}, union_by_name = true, hive_partitioning = false)")
+        else:  # no data yet: an empty table with the documented columns
+            connection.register("empty_table", _SCHEMAS[name].empty_table())
+            connection.execute(f"CREATE TABLE {name} AS SELECT * FROM empty_table")
+            connection.unregister("empty_table")
+    for view in REPORT_VIEWS:
+        connection.execute(resources.files("pipeline.serve.sql").joinpath(f"{view}.sql").read_text(encoding="utf-8"))
+    connection.execute(f"CREATE TABLE {INFO_TABLE} AS SELECT ?::BIGINT AS manifest_version, now() AS built_at",
+                       [manifest["version"]])
+
+
+def catalog_version(warehouse: Warehouse) -> int | None:
+    """The published version the catalog shows; None when there is no readable catalog."""
+    import duckdb
+
+    path = catalog_path(warehouse)
+    if not Path(path).exists():
+        return None
+    try:
+        with duckdb.connect(path, read_only=True) as connection:
+            return connection.execute(f"SELECT manifest_version FROM {INFO_TABLE}").fetchone()[0]
+    except duckdb.Error:  # a catalog from before catalog_info, or a damaged file
+        return None
+
+
+def ensure_catalog(warehouse: Warehouse) -> str:
+    """The catalog's path, rebuilt first when it is missing or behind the published version."""
+    if catalog_version(warehouse) != read_manifest(warehouse)["version"]:
+        return build_catalog(warehouse)[0]
+    return catalog_path(warehouse)
+
+
+def open_catalog(warehouse: Warehouse):
+    """A read-only connection to a current catalog."""
+    ensure_catalog(warehouse)
+    return connect(warehouse)
+
+
+def query(warehouse: Warehouse, sql: str) -> pa.Table:
+    """Run one read statement against the catalog and return its result as Arrow.
+
+    Only a SELECT (WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE) or an EXPLAIN [ANALYZE] of
+    one is run, and it may read files only inside the warehouse; anything else raises
+    duckdb.PermissionException. The DuckDB CLI on the catalog file can do everything else.
+    """
+    statement = _read_statement(sql)
+    connection = open_catalog(warehouse)
+    try:
+        _confine_to_warehouse(connection, warehouse)
+        return connection.sql(statement).to_arrow_table()
+    finally:
+        connection.close()
+
+
+_EXPLAIN = re.compile(r"\s*EXPLAIN\s+(?:ANALY[SZ]E\s+)?(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def _read_statement(sql: str) -> str:
+    """`sql` if it is exactly one statement that only reads; EXPLAIN ANALYZE runs what it
+    explains, so an EXPLAIN passes only when the statement it explains is a SELECT."""
+    import duckdb
+
+    statements = duckdb.extract_statements(sql)
+    if len(statements) != 1:
+        raise duckdb.PermissionException(f"query runs exactly one statement; this SQL holds {len(statements)}")
+    statement = statements[0]
+    kind = statement.type
+    if kind == duckdb.StatementType.EXPLAIN and (explained := _EXPLAIN.fullmatch(statement.query)):
+        try:
+            inner = duckdb.extract_statements(explained.group(1))
+        except duckdb.ParserException:  # e.g. EXPLAIN (FORMAT json) …, refused below
+            inner = []
+        if len(inner) == 1 and inner[0].type == duckdb.StatementType.SELECT:
+            kind = duckdb.StatementType.SELECT
+    if kind != duckdb.StatementType.SELECT:
+        raise duckdb.PermissionException(
+            f"query is read-only and runs only SELECT statements, not {statement.type.name}; "
+            "use the DuckDB CLI on the catalog file for anything else")
+    return statement.query
+
+
+def _confine_to_warehouse(connection, warehouse: Warehouse) -> None:
+    """Files outside the warehouse, the network and extension installs are out of reach, and
+    the statement cannot undo that (the configuration is locked)."""
+    root = warehouse.location().rstrip("/") + "/"
+    connection.execute(f"SET allowed_directories = {_sql_list([root])}")
+    for setting in ("enable_external_access", "autoinstall_known_extensions", "autoload_known_extensions"):
+        connection.execute(f"SET {setting} = false")
+    connection.execute("SET lock_configuration = true")

@@ -1,0 +1,196 @@
+"""Bytes → text: find the page's real encoding even when its declaration is wrong or missing."""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import re
+import string
+
+from pipeline.text.extract._transcode import gb18030_to_utf8, is_utf8
+
+# A tiny share of undecodable bytes is normal on real pages (a truncated character, a stray
+# byte in an ad snippet); more than this means the encoding is wrong.
+_MAX_ERROR_RATE = 0.001
+
+# What follows "charset" in a <meta> tag, in the lower-cased head of the page. The tag is
+# found from each "charset" back to its "<meta": a pattern that starts at "<meta" would
+# backtrack through every meta tag of the page.
+_CHARSET_VALUE = re.compile(rb"""\s*=\s*["']?\s*([a-z0-9_.:-]+)""")
+_XML_DECLARATION = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOM_PREFIXES = tuple(bom for bom, _ in _BOMS)
+
+# Labels that mean a subset of a wider codec: decode with the superset so that characters
+# the page's CMS wrote outside the declared set still come out right (the WHATWG rule).
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_cn": "gb18030",
+    "hz": "gb18030",
+    "big5": "big5hkscs",
+    "cp950": "big5hkscs",
+    "latin_1": "cp1252",
+    "ascii": "cp1252",
+    "iso8859_1": "cp1252",
+    "utf_8": "utf-8",
+}
+
+
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def _looks_double_byte(raw: bytes) -> bool:
+    """True when high bytes are too many for Western text, which has them only sparsely.
+
+    Only a hint: the GB18030 decode that follows must still be clean to be taken.
+    """
+    sample = raw[:65536]
+    high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
+    return high > 200 or high > 0.05 * len(sample)
+
+
+# ASCII as page markup uses it, with the escape syntaxes of Python codecs that are not
+# document encodings (unicode_escape's \\u, UTF-7's +…-) written in it. The backslash is
+# only in the escape: a lone one is an invalid escape that unicode_escape warns about.
+_ASCII_PROBE = (string.printable.replace("\\", "") + "\\u0041 +AGE-").encode("ascii")
+_EVERY_BYTE = bytes(range(256))
+
+
+@functools.cache
+def _reads_html(codec: str) -> bool:
+    """True for a codec a page can be in after declaring it (in ASCII, in a <meta> or an
+    HTTP header): it decodes ASCII to itself, and any bytes with replacement characters.
+
+    Rules out codecs Python has that are not document encodings: transforms (base64,
+    rot13), escape codecs (unicode_escape, UTF-7) and IDNA / punycode, which raise
+    UnicodeError on bytes they cannot read even when told to replace; EBCDIC; UTF-16 and
+    UTF-32, which a page announces by its byte-order mark, read before any declaration.
+    """
+    try:
+        return _ASCII_PROBE.decode(codec) == _ASCII_PROBE.decode("ascii") and bool(_EVERY_BYTE.decode(codec, "replace"))
+    except (ValueError, LookupError):  # UnicodeError is a ValueError; non-text codecs raise LookupError
+        return False
+
+
+@functools.cache
+def _single_byte(codec: str) -> bool:
+    """True for a codec of one character per byte (Western, Cyrillic, DOS and Mac code pages …)."""
+    return len(_EVERY_BYTE.decode(codec, "replace")) == len(_EVERY_BYTE)
+
+
+def canonical_codec(label: str | None) -> str | None:
+    """Python codec name for a declared charset label; None if the label is unknown or
+    names no encoding an HTML page can be in (see _reads_html)."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'").lower()).name
+    except LookupError:
+        return None
+    name = name.replace("-", "_")
+    name = _SUPERSETS.get(name, name)
+    return name if _reads_html(name) else None
+
+
+def declared_charsets(raw: bytes) -> list[str]:
+    """Charsets the page declares about itself (XML declaration, then <meta>), in order."""
+    head = raw[:16384]
+    labels = [m.group(1).decode("ascii") for m in _XML_DECLARATION.finditer(head)]
+    lowered = head.lower()
+    position = lowered.find(b"charset")
+    while position >= 0:
+        tag = lowered.rfind(b"<meta", 0, position)
+        value = _CHARSET_VALUE.match(lowered, position + len(b"charset"))
+        if tag >= 0 and value and b">" not in lowered[tag:position]:
+            labels.append(value.group(1).decode("ascii"))
+        position = lowered.find(b"charset", position + 1)
+    return labels
+
+
+def _decode_if_clean(raw: bytes, codec: str) -> str | None:
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError:
+        pass
+    except LookupError:
+        return None
+    text = raw.decode(codec, errors="replace")
+    if text.count("\ufffd") <= max(1, len(text) * _MAX_ERROR_RATE):
+        return text
+    return None
+
+
+def _declared_codecs(raw: bytes, http_charset: str | None) -> list[str]:
+    """The codecs the page is said to be in (HTTP header, then the page itself), in order;
+    single-byte ones dropped when the bytes look double-byte."""
+    candidates = [canonical_codec(http_charset)] + [canonical_codec(c) for c in declared_charsets(raw)]
+    candidates = [c for c in candidates if c]
+    if any(map(_single_byte, candidates)) and _looks_double_byte(raw):
+        # Old Chinese sites often declare a Western charset over GBK bytes; a single-byte
+        # codec would decode them without error, as mojibake.
+        candidates = [c for c in candidates if not _single_byte(c)]
+    return candidates
+
+
+def _cut_inside_a_character(raw: bytes) -> bool:
+    """Valid UTF-8 but for a character cut off at the very end (a truncated download)."""
+    try:
+        raw.decode("utf-8")  # not valid UTF-8 (the caller knows): fails at the first bad byte
+    except UnicodeDecodeError as error:
+        return error.start >= len(raw) - 3 and error.reason == "unexpected end of data"
+    return False
+
+
+def decode_html(raw: bytes, http_charset: str | None = None) -> tuple[str, str]:
+    """Decode page bytes; returns (text, codec used).
+
+    Order: byte-order mark; strict UTF-8 when the bytes hold multi-byte sequences (GBK text
+    is almost never valid UTF-8, while pages that say gb2312 but are UTF-8 are common);
+    the HTTP charset; the page's own declarations; GB18030; statistical detection.
+    """
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            return raw.decode(codec, errors="replace"), codec
+    if raw.isascii():
+        return raw.decode("ascii"), "ascii"
+    if is_utf8(raw):
+        return raw.decode("utf-8"), "utf-8"
+    if _cut_inside_a_character(raw):
+        return raw.decode("utf-8", errors="replace"), "utf-8"
+    seen: set[str] = {"utf-8"}
+    for codec in [*_declared_codecs(raw, http_charset), "gb18030"]:
+        if codec not in seen:
+            seen.add(codec)
+            text = _decode_if_clean(raw, codec)
+            if text is not None:
+                return text, codec
+    return _detect(raw)
+
+
+def utf8_page(raw: bytes, http_charset: str | None = None) -> tuple[bytes, str]:
+    """The page as UTF-8 bytes for the parser, and the codec it was in: what decode_html
+    gives, encoded, but without a Python str in between for clean UTF-8 and GBK pages."""
+    if raw.isascii():
+        return raw, "ascii"
+    if not raw.startswith(_BOM_PREFIXES):
+        if is_utf8(raw):
+            return raw, "utf-8"
+        if _cut_inside_a_character(raw):
+            return raw.decode("utf-8", errors="replace").encode("utf-8"), "utf-8"
+        codecs_said = [c for c in _declared_codecs(raw, http_charset) if c != "utf-8"]
+        if (codecs_said[:1] or ["gb18030"]) == ["gb18030"]:
+            converted = gb18030_to_utf8(raw)
+            if converted is not None:
+                return converted, "gb18030"
+    text, codec = decode_html(raw, http_charset)
+    return text.encode("utf-8"), codec
+
+
+def _detect(raw: bytes) -> tuple[str, str]:
+    from charset_normalizer import from_bytes  # only for pages no declaration explains
+
+    best = from_bytes(raw[:65536]).best()
+    codec = canonical_codec(best.encoding) if best is not None else None
+    codec = codec or "gb18030"
+    return raw.decode(codec, errors="replace"), codec

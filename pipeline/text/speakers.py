@@ -1,0 +1,206 @@
+"""Who a speaker is: name, position and organisation, read from speaker lines and labels.
+
+Chinese writes a speaker as ORG + POSITION + NAME run together ("国家知识产权局局长 申长雨",
+"最高人民检察院检察委员会副部级专职委员 宫 鸣") or as NAME（ORG POSITION）. The grammar:
+
+    description := org position
+    position    := segment ("、" segment)*            # 局长、新闻发言人
+    segment     := body? modifier* domain? core         # 检察委员会 副部级 专职委员
+    org         := the text before the position; it ends with an org suffix (局, 院, 委员会,
+                   市, 大学, 有限公司 …) and names the unit the post belongs to
+
+The org is the deepest unit whose post the core title names ("国家知识产权局知识产权保护司" +
+"司长"), except that a membership body (委员会, 党组, 办公室 …) directly before the core belongs
+to the position ("最高人民检察院" + "检察委员会副部级专职委员"), because such posts are ranks
+within the institution, not offices of a separate unit. The vocabularies below are curated
+from Chinese official and corporate usage; extend them rather than special-casing a page.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from pipeline.text.names import is_cjk, looks_like_name
+
+# Core titles: what a person is (longest first when matching).
+CORE_TITLES = tuple(sorted(set("""
+    局长 院长 部长 厅长 司长 处长 科长 署长 所长 庭长 站长 社长 校长 馆长 行长 会长 理事长 秘书长 委员长
+    市长 省长 区长 县长 州长 镇长 乡长 村长 主席 总理 总统 首相 大使 公使 参赞 总领事 领事
+    主任 书记 委员 专职委员 常委 成员 组长 队长 团长 主任委员 主编 总编辑 编辑 记者 主持人
+    发言人 新闻发言人 负责人 创始人 联合创始人 合伙人 律师 法官 检察官 审判员 检察员 审判长
+    教授 研究员 讲师 院士 博士 博士生导师 导师 专家 学者 顾问 代表 工程师 总工程师 审查员
+    专利代理师 代理人 商标代理人 干事 总干事 检察长 长官 司令员 政委 参事 馆员 巡视员 调研员 督察长 督察员 总监 经理 总经理 总裁 董事长
+    董事 监事 监事会主席 首席执行官 执行官 首席 官员 分析师 经济学家 首席经济学家 总会计师 总经济师
+    总法律顾问 法律顾问 知识产权官 首席知识产权官 党组书记 党委书记 纪委书记 主管 管理合伙人 秘书
+""".split()), key=len, reverse=True))
+# Words before a core title that qualify it.
+MODIFIERS = tuple(sorted(set("""
+    副 常务 首席 专职 执行 名誉 荣誉 代理 资深 高级 特级 一级 二级 三级 正 原 前 候补 特约 特聘 兼职
+    副部级 正部级 副部长级 正部长级 副省级 正省级 正厅级 副厅级 正局级 副局级 正司级 副司级 正处级 副处级
+    驻会 驻华 驻京 党组 党委 临时 终身 客座 兼任 主审 助理 第一
+""".split()), key=len, reverse=True))
+# Fields a title can be narrowed to ("法务总监", "技术总监", "新闻发言人").
+DOMAINS = tuple(sorted(set("""
+    法务 技术 财务 市场 运营 品牌 研发 产品 人力资源 知识产权 专利 商标 版权 新闻 宣传 外事 信息 数据 安全
+    合规 风控 投资 战略 首席知识产权 执行
+""".split()), key=len, reverse=True))
+# Bodies whose membership or office is a post of the enclosing institution.
+MEMBER_BODIES = ("审判委员会", "检察委员会", "常务委员会", "常委会", "委员会", "党组", "党委", "办公室", "理事会", "董事会", "监事会", "学术委员会", "专家委员会")
+# Endings of organisation names (and of the units inside them).
+ORG_SUFFIXES = tuple(sorted(set("""
+    局 院 部 委 办 厅 署 司 处 科 室 所 庭 站 社 馆 行 会 团 组 队 中心 组织 联盟 集团 公司 有限公司 股份有限公司
+    委员会 政府 人民政府 法院 检察院 人民法院 人民检察院 大学 学院 学校 研究院 研究所 研究中心 实验室 基金会 协会
+    学会 商会 联合会 事务所 律师事务所 银行 医院 报社 杂志社 出版社 电视台 广播电台 网 报 党组 党委 市委 省委
+    区委 县委 常委会 办公室 中央 国务院 人大 政协 市 省 区 县 州 自治区 特别行政区 特区政府 镇 乡 村 街道
+    分局 总局 支队 大队 分会 总会 基地 园区 平台 小组 工作组 代表处 办事处 分公司 子公司 事业部 工作室
+    Office Inc Ltd LLC Corporation University Institute
+""".split()), key=len, reverse=True))
+
+_SEGMENT = re.compile(
+    "(?:%s)?(?:%s)*(?:%s)?(?:%s)"
+    % ("|".join(MEMBER_BODIES), "|".join(MODIFIERS), "|".join(DOMAINS), "|".join(CORE_TITLES))
+)
+# After "、" a further post may name its own unit: "常委、宣传部部长", "委员、中国科学院院士".
+_UNIT = "[^、]{1,20}?(?:%s)" % "|".join(map(re.escape, ORG_SUFFIXES))
+_POSITION = re.compile(rf"{_SEGMENT.pattern}(?:、(?:{_UNIT})?{_SEGMENT.pattern})*")
+_ORG_SUFFIX = re.compile("(?:%s)$" % "|".join(map(re.escape, ORG_SUFFIXES)))
+_CLOSE_BRACKETS = ")）"
+# Role words that label a turn or introduce a person in a transcript.
+ROLE_WORDS = {
+    "主持人": "host", "主持": "host", "记者": "journalist", "本报记者": "journalist", "问": "journalist",
+    "提问": "journalist", "网友": "audience", "观众": "audience", "听众": "audience", "读者": "audience",
+    "提问者": "audience", "嘉宾": "guest", "受访嘉宾": "guest", "访谈嘉宾": "guest", "特邀嘉宾": "guest",
+    "对话嘉宾": "guest", "答": "guest", "受访者": "guest", "采访对象": "guest", "主讲人": "speaker",
+    "主讲嘉宾": "speaker",
+}
+
+
+@dataclass(slots=True, frozen=True)
+class Speaker:
+    name: str  # normalised: no inner spaces, Simplified characters
+    name_raw: str  # as the page wrote it
+    position: str = ""
+    org: str = ""
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # pure-Python converter; loaded only when a page names a speaker
+
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=65536)
+def simplified(text: str) -> str:
+    """Traditional → Simplified, character by character so that offsets stay aligned."""
+    if all(ord(ch) < 0x3400 for ch in text):
+        return text
+    converter = _t2s()
+    return "".join(folded if len(folded := converter.convert(ch)) == 1 else ch for ch in text)
+
+
+# A space between two characters of a Chinese or transliterated name.
+_SPACE_IN_NAME = re.compile(r"(?<=[\u3400-\u9fff·•]) (?=[\u3400-\u9fff·•])")
+
+
+def normalize_name(raw: str) -> str:
+    """"宫 鸣" → "宫鸣", "黃福來" → "黄福来"; Latin names keep their spaces."""
+    name = _SPACE_IN_NAME.sub("", " ".join(raw.split()))
+    return simplified(name).replace("•", "·")
+
+
+def is_position(text: str) -> bool:
+    return bool(text) and _POSITION.fullmatch(simplified(text)) is not None
+
+
+def split_org_position(description: str) -> tuple[str, str]:
+    """"最高人民检察院检察委员会副部级专职委员" → ("最高人民检察院", "检察委员会副部级专职委员").
+
+    Returns ("", description) when no position can be recognised, ("", position) when there is
+    no organisation before it.
+    """
+    text = " ".join(description.split())
+    if " " in text:  # "国家工业信息安全发展研究中心 副主任": the page separated them itself
+        org, _, position = text.rpartition(" ")
+        if is_position(position):
+            return org.replace(" ", ""), position
+        text = text.replace(" ", "")
+    folded = simplified(text)
+    if _POSITION.fullmatch(folded):
+        return "", text
+    best = None
+    # The organisation is named once, before the first post; "、" only separates posts.
+    last_end = folded.find("、") if "、" in folded else len(folded) - 1
+    for end in range(last_end, 0, -1):
+        if not _ORG_SUFFIX.search(folded[:end]):
+            continue
+        cut = end
+        while cut < len(folded) and folded[cut] in _CLOSE_BRACKETS:
+            cut += 1
+        if _POSITION.fullmatch(folded[cut:]):
+            best = cut
+            break
+    if best is None:
+        return "", text
+    org, position = text[:best], text[best:]
+    for body in MEMBER_BODIES:
+        if org.endswith(body) or simplified(org).endswith(body):
+            outer = org[: -len(body)]
+            if outer and _ORG_SUFFIX.search(simplified(outer)):
+                return outer, body + position
+    return org, position
+
+
+def _uncommon_surname_name(token: str, before: list[str]) -> bool:
+    """A 2–3 character name whose surname is not among the common ones ("茆荣华"), accepted
+    only right after a recognisable post, which vouches for it."""
+    return 2 <= len(token) <= 3 and all(map(is_cjk, token)) and bool(before) and is_position(
+        split_org_position(" ".join(before))[1]
+    )
+
+
+def _name_at_end(text: str) -> tuple[str, str] | None:
+    """(description, raw name) when `text` ends with a name: "…局长 申长雨", "…委员 宫 鸣",
+    "…局长何振东" (glued), "…副总干事 马丁·霍夫曼"."""
+    tokens = text.split()
+    if len(tokens) >= 3 and len(tokens[-1]) == 1 and len(tokens[-2]) == 1 and is_cjk(tokens[-2]) and is_cjk(tokens[-1]):
+        name_raw = f"{tokens[-2]} {tokens[-1]}"
+        if looks_like_name(tokens[-2] + tokens[-1]):
+            return " ".join(tokens[:-2]), name_raw
+    if len(tokens) >= 2 and (looks_like_name(simplified(tokens[-1])) or _uncommon_surname_name(tokens[-1], tokens[:-1])):
+        return " ".join(tokens[:-1]), tokens[-1]
+    glued = tokens[-1] if tokens else ""
+    for size in (3, 2, 4):  # a name glued to its title: "局长何振东"
+        if len(glued) > size and looks_like_name(simplified(glued[-size:])):
+            head = " ".join(tokens[:-1] + [glued[:-size]])
+            if is_position(split_org_position(head)[1]):
+                return head, glued[-size:]
+    return None
+
+
+def parse_description(text: str) -> Speaker | None:
+    """A speaker written as "ORG POSITION NAME", "NAME ORG POSITION" or "NAME（ORG POSITION）";
+    None when the text is not one."""
+    text = " ".join(text.strip(" ：:").split())
+    if not text or len(text) > 60:
+        return None
+    bracketed = re.fullmatch(r"(.+?)\s*[（(]([^（）()]+)[）)]", text)
+    if bracketed and looks_like_name(normalize_name(bracketed.group(1))):
+        org, position = split_org_position(bracketed.group(2))
+        return Speaker(normalize_name(bracketed.group(1)), bracketed.group(1), position if is_position(position) else "", org)
+    found = _name_at_end(text)
+    if found:
+        description, name_raw = found
+        org, position = split_org_position(description)
+        if is_position(position):
+            return Speaker(normalize_name(name_raw), name_raw, position, org)
+    first, _, rest = text.partition(" ")
+    if rest and looks_like_name(normalize_name(first)):
+        org, position = split_org_position(rest)
+        if is_position(position):
+            return Speaker(normalize_name(first), first, position, org)
+    if looks_like_name(normalize_name(text)) and len(text) <= 8:
+        return Speaker(normalize_name(text), text)
+    return None

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from lxml import etree
+
+from pipeline.text.extract.body import page_lines
+
+PROSE = "知识产权保护工作取得积极进展，各地加大执法力度，维护了公平竞争的市场秩序。"
+NAV = "".join(f'<li><a href="/s{i}">栏目{i}</a></li>' for i in range(12))
+RELATED = "".join(f'<li><a href="/a{i}">相关文章标题第{i}篇，点击查看详情</a></li>' for i in range(8))
+
+
+def lines_of(html: str) -> list[str]:
+    return page_lines(etree.fromstring(html, etree.HTMLParser())).content_texts
+
+
+def test_article_is_found_between_navigation_and_related_links():
+    html = f"""<html><body><ul class="menu">{NAV}</ul>
+      <div><h1>标题</h1><p>{PROSE}</p><p>第二段：{PROSE}</p></div>
+      <ul>{RELATED}</ul></body></html>"""
+    assert lines_of(html) == ["标题", PROSE, f"第二段：{PROSE}"]
+
+
+def test_br_separated_paragraphs_in_one_cell():
+    html = f"<html><body><table><tr><td>{NAV}</td><td>{PROSE}<br>{PROSE}<br/>短句</td></tr></table></body></html>"
+    assert lines_of(html) == [PROSE, PROSE, "短句"]
+
+
+def test_formatting_tags_do_not_split_lines():
+    html = f"<html><body><p><b>主持人：</b>请您<font color=red>谈谈</font>看法，{PROSE}</p></body></html>"
+    assert lines_of(html) == [f"主持人：请您谈谈看法，{PROSE}"]
+
+
+def test_regions_named_as_furniture_are_left_out():
+    html = f"""<html><body><div class="content"><p>{PROSE}</p><p>{PROSE}</p></div>
+      <div id="comment_list"><p>网友甲：{PROSE}</p></div>
+      <div class="sidebar"><p>{PROSE}</p></div></body></html>"""
+    assert lines_of(html) == [PROSE, PROSE]
+
+
+def test_comment_heading_ends_the_article_even_without_class_names():
+    html = f"""<html><body><td><p>{PROSE}</p><p>{PROSE}</p>
+      <p>网友评论</p><p>甲 [2022-04-28 09:12]：{PROSE}</p><p>乙：{PROSE}{PROSE}</p></td></body></html>"""
+    assert lines_of(html) == [PROSE, PROSE]
+
+
+def test_stamp_of_the_next_post_ends_a_forum_thread():
+    html = f"""<html><body><div><p>楼主 发表于 2005-05-17 22:11</p><p>{PROSE}</p><p>{PROSE}</p>
+      <p>〓 留言板 发布时间 2005/05/18 13:45:40 by 网友 〓</p><p>回复：{PROSE}{PROSE}</p></div></body></html>"""
+    assert lines_of(html)[-2:] == [PROSE, PROSE]
+    assert not any(line.startswith("回复") for line in lines_of(html))
+
+
+def test_site_notices_are_not_the_article():
+    notice = "本网站所有内容版权所有，未经书面许可不得转载、摘编或利用其它方式使用上述作品，违者必究。" * 3
+    html = f"<html><body><div><p>{PROSE}</p></div><div><p>{notice}</p></div></body></html>"
+    assert lines_of(html) == [PROSE]
+
+
+def test_heading_and_speaker_line_before_the_first_paragraph_stay():
+    html = f"""<html><body><div>{NAV}</div><div><p>全面加强知识产权保护</p><p>国家知识产权局局长 申长雨</p>
+      <p>{PROSE}{PROSE}</p></div></body></html>"""
+    assert lines_of(html)[:2] == ["全面加强知识产权保护", "国家知识产权局局长 申长雨"]
+
+
+def test_page_without_prose_has_no_content_lines_but_keeps_its_text():
+    root = etree.fromstring(f"<html><body><ul>{NAV}</ul></body></html>", etree.HTMLParser())
+    lines = page_lines(root)
+    assert lines.content == [] or all("栏目" in line for line in lines.content_texts)
+    assert "栏目0" in lines.texts
+
+
+def test_scripts_and_styles_never_reach_the_text():
+    html = f"<html><head><style>p{{color:red}}</style></head><body><script>var s='脚本文字';</script><p>{PROSE}</p></body></html>"
+    assert lines_of(html) == [PROSE]
+
+
+def test_a_dated_metadata_line_under_the_headline_is_not_the_next_post():
+    html = f"""<html><body><div><p>当前位置：首页 > 高层论坛 > 正文</p>
+      <p>地理标志保护如何助力乡村振兴——访青州市市场监督管理局局长何振东</p>
+      <p>发布日期：2015-01-02 13:00 来源：中国知识产权报</p><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"""
+    assert lines_of(html)[-2:] == [PROSE, PROSE]

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline.text.names import join_spaced_names, looks_like_name
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("最高人民检察院检察委员会副部级专职委员 宫 鸣", "最高人民检察院检察委员会副部级专职委员 宫鸣"),
+        ("北京市副市长 殷 勇", "北京市副市长 殷勇"),
+        ("本报记者 杨 柳 实习记者 薛佩雯", "本报记者 杨柳 实习记者 薛佩雯"),
+        ("一 二 三", "一 二 三"),  # not a surname: left alone
+        ("全面加强知识产权保护 推动经济社会高质量发展", "全面加强知识产权保护 推动经济社会高质量发展"),
+        ("没有空格", "没有空格"),
+    ],
+)
+def test_join_spaced_names(text, joined):
+    assert join_spaced_names(text) == joined
+
+
+@pytest.mark.parametrize("name", ["申长雨", "宫鸣", "欧阳明", "马丁·霍夫曼", "劉德華"])
+def test_plausible_names(name):
+    assert looks_like_name(name)
+
+
+@pytest.mark.parametrize("text", ["山东冠县", "一", "知识产权保护工作", "A1", "·霍夫曼"])
+def test_implausible_names(text):
+    assert not looks_like_name(text)

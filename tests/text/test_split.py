@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.records import Article
+from pipeline.text.split import speaker_line, split
+
+P = "知识产权保护工作取得积极进展，各地加大执法力度，维护了公平竞争的市场秩序。"
+
+
+def article(paragraphs: list[str], title: str = "某某论坛发言摘编", byline: str = "") -> Article:
+    return Article(url="http://x.example/a", article_id="a" * 16, canonical_url="", raw_sha256="", encoding="utf-8",
+                   title=title, byline=byline, paragraphs=list(paragraphs), paragraphs_raw=list(paragraphs))
+
+
+def speakers(result: Article) -> list[tuple]:
+    return [(s.speaker_name, s.role, s.title, s.paragraphs) for s in result.speeches]
+
+
+def test_keynotes_with_heading_before_the_speaker_line_and_a_lead():
+    result = split(article(["导语：论坛在京举行。", "加强保护", "国家知识产权局局长 申长雨", P, P, "优化环境", "北京市副市长 殷 勇", P]))
+    assert speakers(result) == [
+        ("申长雨", "speaker", "加强保护", ("加强保护", "国家知识产权局局长 申长雨", P, P)),
+        ("殷勇", "speaker", "优化环境", ("优化环境", "北京市副市长 殷 勇", P)),
+    ]
+
+
+def test_keynotes_with_the_speaker_line_before_the_heading():
+    result = split(article(["国家知识产权局局长 申长雨", "加强保护", P, "北京市副市长 殷勇", "优化环境", P]))
+    assert [(s.speaker_name, s.title, len(s.paragraphs)) for s in result.speeches] == [("申长雨", "加强保护", 3), ("殷勇", "优化环境", 3)]
+
+
+def test_dialogue_with_introductions_continuations_and_sub_headings():
+    result = split(article([
+        "受访嘉宾：国家知识产权局保护司司长 周明远", "主持人 王晓晨",
+        "主持人：各位网友好，今天我们请来了周明远司长。", "周明远：大家好。" + P, P,
+        "一、关于源头保护", "记者：请问下一步有什么打算？", "周明远:" + P, "网友：什么时候出台新规？",
+    ]))
+    assert [(s.speaker_name, s.speaker_position, s.role, len(s.paragraphs)) for s in result.speeches] == [
+        ("王晓晨", "", "host", 1), ("周明远", "司长", "guest", 2), ("", "", "journalist", 1),
+        ("周明远", "司长", "guest", 1), ("", "", "audience", 1)]
+    assert all("关于源头保护" not in p for s in result.speeches for p in s.paragraphs)
+
+
+def test_every_introduction_word_is_a_role_word():
+    result = split(article(["采访对象：国家知识产权局保护司司长 周明远", "记者：请问下一步有什么打算？", "周明远：" + P]))
+    assert [(s.speaker_name, s.role) for s in result.speeches] == [("", "journalist"), ("周明远", "guest")]
+
+
+def test_question_and_answer_interview_names_the_interviewee_from_the_title():
+    result = split(article(["问：进展如何？", "答：" + P, "问：下一步？", "答：" + P],
+                           title="地理标志如何助力振兴——访青州市市场监督管理局局长何振东"))
+    assert [(s.speaker_name, s.role) for s in result.speeches] == [("", "journalist"), ("何振东", "guest")] * 2
+
+
+def test_single_speech_after_an_editors_note():
+    result = split(article(["编者按：会议在北京召开。", "同志们：", P, P], title="李明哲在2023年全国知识产权保护工作会议上的讲话",
+                           byline="国家知识产权局副局长 李明哲"))
+    [speech] = result.speeches
+    assert (speech.speaker_name, speech.speaker_org, speech.speaker_position, speech.paragraphs) == (
+        "李明哲", "国家知识产权局", "副局长", ("同志们：", P, P))
+
+
+def test_reported_speech_and_plain_news_have_no_speeches():
+    narrative = ["4月26日，宣传周活动启动。", "申长雨表示，" + P, "他指出，" + P, "会议指出：" + P, "陈光远强调：“" + P + "”"]
+    assert split(article(narrative)).speeches == []
+    assert split(article([P, P])).speeches == []
+
+
+def test_a_lone_name_label_is_not_a_dialogue():
+    assert split(article(["时间：2023年4月26日", "地点：北京", P])).speeches == []
+
+
+def test_speaker_line_needs_a_post_and_a_name():
+    assert speaker_line("国家知识产权局局长 申长雨").name == "申长雨"
+    assert speaker_line("全面加强知识产权保护 推动经济社会高质量发展") is None
+    assert speaker_line("国家知识产权局局长申长雨表示，要加强保护。") is None
+
+
+paragraph_text = st.one_of(
+    st.text(max_size=80),
+    st.sampled_from(["国家知识产权局局长 申长雨", "主持人：", "记者：你好", "周明远：" + P, "加强保护", P, "", "问：", "答：好"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(paragraph_text, max_size=30), st.text(max_size=40))
+def test_random_paragraph_lists_split_into_ordered_non_overlapping_slices(paragraphs, title):
+    result = split(article(paragraphs, title=title))
+    body = result.body_text
+    end = -1
+    for number, speech in enumerate(result.speeches):
+        assert speech.index == number
+        assert speech.start_offset > end
+        assert body[speech.start_offset : speech.end_offset] == "\n".join(speech.paragraphs)
+        assert speech.role in {"speaker", "host", "journalist", "guest", "audience"}
+        end = speech.end_offset

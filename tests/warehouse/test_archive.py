@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from pipeline.warehouse.archive import (
+    RAW_PAGES_SCHEMA,
+    FetchFailure,
+    RawPage,
+    UrlState,
+    compact_state,
+    latest_pages,
+    read_fetch_errors,
+    read_raw_pages,
+    read_state,
+    write_fetch_errors,
+    write_raw_pages,
+    write_state_delta,
+)
+from pipeline.warehouse.storage import Warehouse
+
+NOW = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+def page(url: str, body: bytes, at: datetime, run: str) -> RawPage:
+    return RawPage(url, url, "article", url, 1, 200, "text/html", None, None, None, at, "s" * 64, body, "src", run)
+
+
+def test_latest_page_per_url_across_runs(tmp_path):
+    warehouse = Warehouse.open(str(tmp_path))
+    write_raw_pages(warehouse, "r1", "b0000-00000", [page("http://x/a", b"old", NOW, "r1"), page("http://x/b", b"b", NOW, "r1")])
+    write_raw_pages(warehouse, "r2", "b0000-00000", [page("http://x/a", b"new", NOW + timedelta(days=1), "r2")])
+    assert read_raw_pages(warehouse).num_rows == 3
+    latest = {row["url"]: row["body"] for row in latest_pages(warehouse).to_pylist()}
+    assert latest == {"http://x/a": b"new", "http://x/b": b"b"}
+
+
+def test_schemas_document_every_column():
+    assert all(field.metadata and field.metadata[b"doc"] for field in RAW_PAGES_SCHEMA)
+
+
+def test_errors_and_state_round_trip(tmp_path):
+    warehouse = Warehouse.open(str(tmp_path))
+    write_fetch_errors(warehouse, "r1", "b0000-00000", [FetchFailure("http://x/c", "article", "HTTP 404", "Not Found", 1, 404, NOW, "src", "r1")])
+    assert read_fetch_errors(warehouse).to_pylist()[0]["error_class"] == "HTTP 404"
+    old = UrlState("http://x/a", "article", "http://x/a", 1, '"e"', None, "s", 200, NOW, NOW, NOW, "src")
+    new = UrlState("http://x/a", "article", "http://x/a", 1, '"f"', None, "t", 200, NOW, NOW, NOW + timedelta(days=1), "src")
+    other = UrlState("http://x/b", "listing", None, None, None, None, "u", 200, NOW, NOW, NOW, "src")
+    write_state_delta(warehouse, "r1", "b0000", [old, other])
+    write_state_delta(warehouse, "r2", "b0001", [new])  # two batches that ran side by side
+    assert read_state(warehouse) == {"http://x/a": new, "http://x/b": other}
+    assert compact_state(warehouse) == {"http://x/a": new, "http://x/b": other}
+    assert [path.rsplit("/", 1)[1] for path in warehouse.files("crawl_state")] == ["state.parquet"]
+    assert read_state(warehouse) == {"http://x/a": new, "http://x/b": other}
