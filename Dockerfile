@@ -10,7 +10,6 @@ USER airflow
 WORKDIR /opt/forum-etl
 COPY --chown=airflow:root pyproject.toml setup.py README.md constraints.txt ./
 COPY --chown=airflow:root pipeline ./pipeline
-COPY --chown=airflow:root expectations ./expectations
 COPY --chown=airflow:root examples ./examples
 COPY --chown=airflow:root dags ./dags
 # Editable: the compiled module lands beside its source in /opt/forum-etl/pipeline. The

@@ -64,7 +64,7 @@ def test_code_is_mounted_and_built_from_the_same_pins(resolved):
     for name in ("airflow-scheduler", "airflow-worker", "airflow-dag-processor"):
         targets = {volume["target"] if isinstance(volume, dict) else volume.split(":")[1]
                    for volume in resolved["services"][name]["volumes"]}
-        assert {"/opt/forum-etl/dags", "/opt/forum-etl/expectations"} <= targets
+        assert {"/opt/forum-etl/dags", "/opt/forum-etl/pipeline/load/expectations"} <= targets
         # The library holds a compiled module built in the image; a mount would hide it.
         assert "/opt/forum-etl/pipeline" not in targets
         assert resolved["services"][name]["image"] == "forum-etl-airflow:3.3.2"

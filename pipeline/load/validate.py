@@ -1,6 +1,7 @@
 """Validate: every batch of every table against its Great Expectations suite before publishing.
 
-Suites are JSON files in `expectations/` (one per table, reviewed in git). Frames are pandas,
+Suites are JSON files (one per table, reviewed in git), shipped as package data in
+`pipeline/load/expectations/`; a caller may name another directory. Frames are pandas,
 built from the Arrow tables (GX over DuckDB/SQLAlchemy fails here). Failing rows are traced
 back to their articles: those articles are held back whole (quarantined with the
 expectations they failed) and the rest of the batch is published. A table-level failure
@@ -21,11 +22,14 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pyarrow as pa
 
-EXPECTATIONS_DIR = Path(os.environ.get("FORUM_ETL_EXPECTATIONS", Path(__file__).resolve().parents[2] / "expectations"))
+# Found through the package, not the source tree, so an installed wheel finds them too.
+PACKAGED_EXPECTATIONS = resources.files(__package__).joinpath("expectations")
 # Sanity ceiling for one batch; more rows than this means something upstream went wrong.
 MAX_BATCH_ROWS = 5_000_000
 # Longest value shown in Data Docs; longer ones are cut there (the data itself is untouched).
@@ -76,7 +80,7 @@ def _build_docs(context, suite_name: str, identifier, suite_result) -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def _context(docs_dir: str):
+def _context(docs_dir: str, expectations: Traversable):
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no telemetry: this machine has no network
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -90,7 +94,8 @@ def _context(docs_dir: str):
     })
     datasource = context.data_sources.add_pandas("forum")
     checkpoints = {}
-    for path in sorted(EXPECTATIONS_DIR.glob("*.json")):
+    suites = sorted((path for path in expectations.iterdir() if path.name.endswith(".json")), key=lambda path: path.name)
+    for path in suites:
         suite_json = json.loads(path.read_text(encoding="utf-8"))
         name = suite_json["name"]
         suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=suite_json["expectations"], meta=suite_json.get("meta", {})))
@@ -105,11 +110,13 @@ def _context(docs_dir: str):
 
 
 def validate(tables: dict[str, pa.Table], article_ids: set[str], run_id: str, now: datetime,
-             docs_dir: str | None = None) -> Validation:
-    """Validate each table that has a suite; `article_ids` are those a speech, paragraph or
-    term may refer to (already published plus this batch)."""
+             docs_dir: str | None = None, expectations_dir: str | Path | None = None) -> Validation:
+    """Validate each table that has a suite (from `expectations_dir`, by default the packaged
+    suites); `article_ids` are those a speech, paragraph or term may refer to (already
+    published plus this batch)."""
     docs_dir = docs_dir or tempfile.mkdtemp(prefix="forum-etl-docs-")
-    context, checkpoints = _context(docs_dir)
+    expectations = Path(expectations_dir) if expectations_dir else PACKAGED_EXPECTATIONS
+    context, checkpoints = _context(docs_dir, expectations)
     validation = Validation(results=[], docs_dir=docs_dir)
     parameters = {"now": now.isoformat(), "max_rows": MAX_BATCH_ROWS, "article_ids": sorted(article_ids)}
     for name, table in tables.items():

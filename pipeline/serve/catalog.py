@@ -15,15 +15,20 @@ from __future__ import annotations
 import os
 import re
 import time
-import uuid
 from importlib import resources
 from pathlib import Path
 
 import pyarrow as pa
 
 from pipeline.warehouse.manifest import read_manifest
-from pipeline.warehouse.schemas import MANIFEST_TABLES, QUARANTINE, VALIDATION_RESULTS
-from pipeline.warehouse.storage import TEMPORARY_MARK, Warehouse
+from pipeline.warehouse.schemas import (
+    EXTRACT_ERRORS,
+    FETCH_ERRORS_SCHEMA,
+    MANIFEST_TABLES,
+    QUARANTINE,
+    VALIDATION_RESULTS,
+)
+from pipeline.warehouse.storage import Warehouse, local_atomic_write
 
 CATALOG_NAME = "forum.duckdb"
 REPORT_VIEWS = (
@@ -33,7 +38,10 @@ REPORT_VIEWS = (
 INFO_TABLE = "catalog_info"
 # Longer than any build: a build waiting this long for another means that one is stuck.
 BUILD_LOCK_SECONDS = 600
-_SCHEMAS = {**MANIFEST_TABLES, "validation_results": VALIDATION_RESULTS, "quarantine": QUARANTINE}
+# Written once per run and never rewritten, so not in the manifest: every finished file is shown.
+RUN_RECORD_TABLES = {"validation_results": VALIDATION_RESULTS, "quarantine": QUARANTINE,
+                     "fetch_errors": FETCH_ERRORS_SCHEMA, "extract_errors": EXTRACT_ERRORS}
+_SCHEMAS = {**MANIFEST_TABLES, **RUN_RECORD_TABLES}
 
 
 def catalog_path(warehouse: Warehouse) -> str:
@@ -74,13 +82,12 @@ def build_catalog(warehouse: Warehouse) -> tuple[str, float]:
     target = catalog_path(warehouse)
     with FileLock(target + ".lock", timeout=BUILD_LOCK_SECONDS):
         manifest = read_manifest(warehouse)  # read under the lock: the newest build wins
-        temporary = f"{target}{TEMPORARY_MARK}{uuid.uuid4().hex}"
-        connection = connect(warehouse, temporary, read_only=False)
-        try:
-            _create_views(connection, warehouse, manifest)
-        finally:
-            connection.close()
-        os.replace(temporary, target)
+        with local_atomic_write(target) as temporary:
+            connection = connect(warehouse, temporary, read_only=False)
+            try:
+                _create_views(connection, warehouse, manifest)
+            finally:
+                connection.close()
         if os.path.exists(temporary + ".wal"):
             os.remove(temporary + ".wal")
     return target, time.monotonic() - started
@@ -88,8 +95,8 @@ def build_catalog(warehouse: Warehouse) -> tuple[str, float]:
 
 def _create_views(connection, warehouse: Warehouse, manifest: dict) -> None:
     files = {name: [warehouse.location(f) for f in manifest["tables"].get(name, [])] for name in MANIFEST_TABLES}
-    for name in ("validation_results", "quarantine"):
-        files[name] = [path if warehouse.is_local else "s3://" + path for path in warehouse.files(name)]
+    for name in RUN_RECORD_TABLES:
+        files[name] = [warehouse.location_of(path) for path in warehouse.files(name)]
     for name, paths in files.items():
         if paths:
             connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_sql_list(paths)}, union_by_name = true, hive_partitioning = false)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -10,11 +11,14 @@ import pytest
 from devkit.publish_helpers import sample_articles
 from pipeline.cli import main
 from pipeline.load.publish import publish
-from pipeline.serve.catalog import REPORT_VIEWS, build_catalog, catalog_version, query
+from pipeline.load.transform import Processed, write_extract_errors
+from pipeline.records import PageFailure
+from pipeline.serve.catalog import REPORT_VIEWS, RUN_RECORD_TABLES, build_catalog, catalog_version, query
+from pipeline.warehouse.archive import FetchFailure, write_fetch_errors
 from pipeline.warehouse.schemas import MANIFEST_TABLES
 from pipeline.warehouse.storage import Warehouse
 
-VIEWS = (*MANIFEST_TABLES, "validation_results", "quarantine", *REPORT_VIEWS)
+VIEWS = (*MANIFEST_TABLES, *RUN_RECORD_TABLES, *REPORT_VIEWS)
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +133,21 @@ def test_concurrent_catalog_builds_end_on_the_newest_version(tmp_path):
             build.result()
     assert catalog_version(warehouse) == 2
     assert not [p for p in (tmp_path / "wh").iterdir() if ".tmp-" in p.name]
+
+
+def test_fetch_and_extract_errors_are_in_the_catalog_typed_even_before_any_failure(tmp_path):
+    warehouse = Warehouse.open(str(tmp_path / "wh"))
+    build_catalog(warehouse)
+    for name in ("fetch_errors", "extract_errors"):
+        empty = query(warehouse, f"SELECT * FROM {name}")
+        assert empty.num_rows == 0 and empty.schema.names == RUN_RECORD_TABLES[name].names, name
+    failed_at = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    write_fetch_errors(warehouse, "r1", "b0000-00000",
+                       [FetchFailure("http://x/gone", "article", "HTTP 404", "Not Found", 1, 404, failed_at, "src", "r1")])
+    write_extract_errors(warehouse, "r2", "publish",
+                         [Processed("http://x/blank", "src", None, PageFailure("empty page", "0 bytes", "0" * 64))], failed_at)
+    build_catalog(warehouse)
+    assert query(warehouse, "SELECT url, status, failed_at FROM fetch_errors").to_pylist() == [
+        {"url": "http://x/gone", "status": 404, "failed_at": failed_at}]
+    assert query(warehouse, "SELECT url, error_class, run_id FROM extract_errors").to_pylist() == [
+        {"url": "http://x/blank", "error_class": "empty page", "run_id": "r2"}]

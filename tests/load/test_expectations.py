@@ -1,0 +1,29 @@
+"""The suites ship inside the package (tests/test_package.py checks the installed wheel finds
+them), and a caller may name a directory of its own instead."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pyarrow as pa
+
+from pipeline.load.validate import PACKAGED_EXPECTATIONS, validate
+from pipeline.warehouse.schemas import PUBLISHED_TABLES
+
+
+def test_every_published_table_has_a_packaged_suite():
+    suites = {json.loads(path.read_text(encoding="utf-8"))["name"]
+              for path in PACKAGED_EXPECTATIONS.iterdir() if path.name.endswith(".json")}
+    assert suites == set(PUBLISHED_TABLES)
+
+
+def test_suites_from_a_directory_given_replace_the_packaged_ones(tmp_path):
+    no_rows_allowed = {"name": "articles", "expectations": [
+        {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 0, "max_value": 0}}]}
+    (tmp_path / "articles.json").write_text(json.dumps(no_rows_allowed), encoding="utf-8")
+    table = pa.table({"article_id": ["a1"]})
+    validation = validate({"articles": table, "speeches": table}, {"a1"}, "r1", datetime.now(timezone.utc),
+                          docs_dir=str(tmp_path / "docs"), expectations_dir=tmp_path)
+    assert validation.batch_failures == ["articles: expect_table_row_count_to_be_between"]
+    assert {result["table_name"] for result in validation.results} == {"articles"}  # no suite for speeches here
