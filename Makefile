@@ -21,6 +21,7 @@ demo: install
 	$(BIN)/python -m devkit.sample_site.demo
 
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults

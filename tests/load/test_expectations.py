@@ -4,7 +4,7 @@ them), and a caller may name a directory of its own instead."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyarrow as pa
 
@@ -23,7 +23,7 @@ def test_suites_from_a_directory_given_replace_the_packaged_ones(tmp_path):
         {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 0, "max_value": 0}}]}
     (tmp_path / "articles.json").write_text(json.dumps(no_rows_allowed), encoding="utf-8")
     table = pa.table({"article_id": ["a1"]})
-    validation = validate({"articles": table, "speeches": table}, {"a1"}, "r1", datetime.now(timezone.utc),
+    validation = validate({"articles": table, "speeches": table}, {"a1"}, "r1", datetime.now(UTC),
                           docs_dir=str(tmp_path / "docs"), expectations_dir=tmp_path)
     assert validation.batch_failures == ["articles: expect_table_row_count_to_be_between"]
     assert {result["table_name"] for result in validation.results} == {"articles"}  # no suite for speeches here
