@@ -16,6 +16,10 @@ page furniture marks its whole subtree.
 
 The scoring (`main_content`) picks the article's block from the lines' values and trims it;
 `pipeline.text.extract.body` describes the method and adds the pattern-based rules.
+
+This module is mechanism only: which tags are which, the furniture words, the hidden styles
+and the scoring thresholds come from `pipeline.text.extract.rules` as a `Rules` (C tables
+built once at import), so a rule changes without a recompile.
 """
 
 from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Realloc
@@ -38,29 +42,9 @@ cdef enum:
     FURNITURE = 5  # a block that is page furniture by its tag alone
     PAGE = 6       # <html>, <body>: their classes describe the page, not a region of it
 
-UNWANTED_TAGS = (
-    "script", "style", "noscript", "iframe", "object", "embed", "svg", "canvas", "template",
-    "select", "button", "input", "textarea", "title", "map", "audio", "video", "frameset",
-)
-INLINE_TAGS = (
-    "font", "span", "b", "strong", "em", "i", "u", "s", "strike", "small", "big", "sup", "sub",
-    "nobr", "label", "abbr", "acronym", "cite", "code", "tt", "var", "q", "ins", "del", "mark",
-    "time", "img", "wbr", "kbd", "samp", "dfn", "bdi", "bdo", "ruby", "rt", "rp", "data", "picture",
-    "source", "tbody", "thead", "tfoot", "tr",
-)
-FURNITURE_TAGS = ("nav", "aside", "footer")
-# Words in an element's class or id (any case) that name page furniture. Most count anywhere
-# ("newsSidebar"); some only at the start of a word ("navbar", not "canvas"), or only as a
-# whole word ("ad", "ads", "adv", "hot": not "head", "shot").
-FURNITURE_WORDS = (
-    "comment", "footer", "sidebar", "crumb", "share", "related", "recommend", "copyright",
-    "advert", "menu", "pinglun", "xgxw", "xgwz", "tuijian", "hotnews", "paihang", "login",
-    "toolbar", "pager", "pagination", "disclaimer",
-)
-FURNITURE_WORD_STARTS = ("nav", "rank")
-FURNITURE_WHOLE_WORDS = ("ad", "ads", "adv", "hot")
-# In a style attribute, blanks removed: hidden content is never the article.
-HIDDEN_STYLES = ("display:none", "visibility:hidden")
+# The rules (which tags are which kind, the furniture words, the hidden styles, the scoring
+# thresholds) are not here: `pipeline.text.extract.rules` holds them and hands them in as a
+# `Rules`, built once, so that changing one needs no recompile.
 
 # Tag names and furniture words in C, grouped by first letter, so that classifying an element
 # costs a few short compares and creates no Python objects.
@@ -68,48 +52,92 @@ cdef enum:
     ANYWHERE = 0
     WORD_START = 1
     WHOLE_WORD = 2
+    TABLE_SIZE = 128
+    PUNCTUATION_SIZE = 64
 
 
 cdef struct _Table:
     int starts[129]       # entries beginning with letter c: [starts[c], starts[c + 1])
-    const char* names[96]
-    int lengths[96]
-    int values[96]
+    const char* names[TABLE_SIZE]
+    int lengths[TABLE_SIZE]
+    int values[TABLE_SIZE]
 
 
-cdef _Table _tags, _words, _styles
-_KEEP_ALIVE = []  # the bytes the tables point into
-
-
-cdef void _fill(_Table* table, entries) except *:
-    entries = sorted((name.encode(), value) for name, value in entries)
-    assert len(entries) <= 96
-    _KEEP_ALIVE.append(entries)
+cdef int _fill(_Table* table, entries, list keep_alive, str what) except -1:
+    """Fill `table` from (name, value) pairs: names lower-case ASCII without blanks."""
+    encoded = []
+    for name, value in entries:
+        if not isinstance(name, str) or not name or not name.isascii() or name != name.lower() \
+                or any(c.isspace() for c in name):
+            raise ValueError(f"{what}: {name!r} is not a lower-case ASCII word without blanks")
+        encoded.append((name.encode(), value))
+    entries = sorted(encoded)
+    if len(entries) > TABLE_SIZE:
+        raise ValueError(f"{what}: at most {TABLE_SIZE} entries")
+    keep_alive.append(entries)
     for position, (name, value) in enumerate(entries):
         table.names[position] = name
         table.lengths[position] = len(name)
         table.values[position] = value
     for letter in range(129):
         table.starts[letter] = sum(1 for name, _ in entries if name[0] < letter)
+    return 0
 
 
-_fill(&_tags, [(name, kind) for names, kind in (
-    (UNWANTED_TAGS, UNWANTED), (INLINE_TAGS, INLINE), (("a",), LINK), (("br",), BREAK),
-    (FURNITURE_TAGS, FURNITURE), (("html", "body"), PAGE)) for name in names])
-_fill(&_words, [(word, rule) for words, rule in (
-    (FURNITURE_WORDS, ANYWHERE), (FURNITURE_WORD_STARTS, WORD_START), (FURNITURE_WHOLE_WORDS, WHOLE_WORD))
-    for word in words])
-_fill(&_styles, [(style, ANYWHERE) for style in HIDDEN_STYLES])
+cdef int _fill_characters(Py_UCS4* out, str characters, str what) except -1:
+    if len(characters) > PUNCTUATION_SIZE:
+        raise ValueError(f"{what}: at most {PUNCTUATION_SIZE} characters")
+    for position, c in enumerate(characters):
+        out[position] = c
+    return len(characters)
 
 
-cdef int _kind_by_name(const char* name) noexcept:
+cdef class Rules:
+    """The rules the cut and the scoring apply, as C tables: see pipeline.text.extract.rules,
+    whose names the keywords follow (lower-cased). Built once and passed to every call."""
+
+    cdef _Table tags, words, styles
+    cdef list _keep_alive  # the bytes the tables point into
+    cdef Py_UCS4 punctuation[PUNCTUATION_SIZE]
+    cdef Py_UCS4 sentence_ends[PUNCTUATION_SIZE]
+    cdef Py_UCS4 sentence_ends_before_blank[PUNCTUATION_SIZE]
+    cdef int punctuation_count, sentence_end_count, sentence_end_before_blank_count
+    cdef readonly double label_chars, label_penalty, link_penalty, paragraph_chars, climb_tolerance
+    cdef readonly double max_link_density
+
+    def __cinit__(self, *, unwanted_tags, inline_tags, link_tags, break_tags, furniture_tags, page_tags,
+                  furniture_words, furniture_word_starts, furniture_whole_words, hidden_styles,
+                  double label_chars, double label_penalty, str sentence_punctuation, str sentence_ends,
+                  str sentence_ends_before_blank, double link_penalty, double paragraph_chars,
+                  double climb_tolerance, double max_link_density):
+        self._keep_alive = []
+        tags = [(name, kind) for names, kind in (
+            (unwanted_tags, UNWANTED), (inline_tags, INLINE), (link_tags, LINK), (break_tags, BREAK),
+            (furniture_tags, FURNITURE), (page_tags, PAGE)) for name in names]
+        if len({name for name, _ in tags}) != len(tags):
+            raise ValueError("tags: a tag is given twice")
+        _fill(&self.tags, tags, self._keep_alive, "tags")
+        _fill(&self.words, [(word, rule) for words, rule in (
+            (furniture_words, ANYWHERE), (furniture_word_starts, WORD_START), (furniture_whole_words, WHOLE_WORD))
+            for word in words], self._keep_alive, "furniture words")
+        _fill(&self.styles, [(style, ANYWHERE) for style in hidden_styles], self._keep_alive, "hidden styles")
+        self.punctuation_count = _fill_characters(self.punctuation, sentence_punctuation, "sentence punctuation")
+        self.sentence_end_count = _fill_characters(self.sentence_ends, sentence_ends, "sentence ends")
+        self.sentence_end_before_blank_count = _fill_characters(
+            self.sentence_ends_before_blank, sentence_ends_before_blank, "sentence ends before a blank")
+        self.label_chars, self.label_penalty, self.link_penalty = label_chars, label_penalty, link_penalty
+        self.paragraph_chars, self.climb_tolerance = paragraph_chars, climb_tolerance
+        self.max_link_density = max_link_density
+
+
+cdef int _kind_by_name(const _Table* tags, const char* name) noexcept:
     cdef unsigned char first = <unsigned char>name[0]
     cdef int position
     if first >= 128:
         return BLOCK
-    for position in range(_tags.starts[first], _tags.starts[first + 1]):
-        if strcmp(name, _tags.names[position]) == 0:
-            return _tags.values[position]
+    for position in range(tags.starts[first], tags.starts[first + 1]):
+        if strcmp(name, tags.names[position]) == 0:
+            return tags.values[position]
     return BLOCK
 
 
@@ -124,11 +152,11 @@ cdef struct _KindCache:
     int kinds[KIND_CACHE_SIZE]
 
 
-cdef inline int _kind_of(_KindCache* cache, const char* name) noexcept:
+cdef inline int _kind_of(_KindCache* cache, const _Table* tags, const char* name) noexcept:
     cdef size_t slot = (<size_t>name >> 3) & (KIND_CACHE_SIZE - 1)
     if cache.names[slot] != name:
         cache.names[slot] = name
-        cache.kinds[slot] = _kind_by_name(name)
+        cache.kinds[slot] = _kind_by_name(tags, name)
     return cache.kinds[slot]
 
 
@@ -171,7 +199,7 @@ cdef Py_ssize_t _lowered(const unsigned char* value, unsigned char* out, Py_ssiz
     return at
 
 
-cdef bint _names_furniture(tree.xmlNode* node) noexcept:
+cdef bint _names_furniture(tree.xmlNode* node, const _Table* words) noexcept:
     """Its class or id names page furniture (the first 512 bytes of them are read)."""
     cdef unsigned char names[512]
     cdef Py_ssize_t length = 0
@@ -184,10 +212,10 @@ cdef bint _names_furniture(tree.xmlNode* node) noexcept:
                 length += 1
             length = _lowered(<const unsigned char*>attribute.children.content, names, length, sizeof(names), False)
         attribute = attribute.next
-    return _mentions(&_words, names, length)
+    return _mentions(words, names, length)
 
 
-cdef bint _is_hidden(tree.xmlNode* node) noexcept:
+cdef bint _is_hidden(tree.xmlNode* node, const _Table* styles) noexcept:
     """Its style attribute hides it (the first 2048 bytes of the style are read)."""
     cdef unsigned char style[2048]
     cdef Py_ssize_t length
@@ -196,7 +224,7 @@ cdef bint _is_hidden(tree.xmlNode* node) noexcept:
         if (attribute.children is not NULL and attribute.children.content is not NULL
                 and strcmp(<const char*>attribute.name, "style") == 0):
             length = _lowered(<const unsigned char*>attribute.children.content, style, 0, sizeof(style), True)
-            return _mentions(&_styles, style, length)
+            return _mentions(styles, style, length)
         attribute = attribute.next
     return False
 
@@ -341,9 +369,11 @@ cdef class _Cut:
     cdef bint pending_space       # blanks seen since the last character of the line
     cdef list owners, link_chars, parents, ends, furniture, found
     cdef Substrings substrings
+    cdef Rules rules
     cdef _KindCache kinds
 
-    def __cinit__(self, Substrings substrings):
+    def __cinit__(self, Rules rules not None, Substrings substrings):
+        self.rules = rules
         self.owners, self.link_chars = [], []
         self.parents, self.ends, self.furniture = [], [], []
         self.substrings = substrings
@@ -447,7 +477,8 @@ cdef class _Cut:
         self.ends.append(0)
         if not furniture:
             furniture = kind == FURNITURE or (
-                kind != PAGE and node.properties is not NULL and (_names_furniture(node) or _is_hidden(node)))
+                kind != PAGE and node.properties is not NULL
+                and (_names_furniture(node, &self.rules.words) or _is_hidden(node, &self.rules.styles)))
         self.furniture.append(furniture)
         self._walk(node, index, False, furniture, depth)
         self._end_line(index)
@@ -463,8 +494,9 @@ cdef class _Cut:
             if child.type == tree.XML_TEXT_NODE or child.type == tree.XML_CDATA_SECTION_NODE:
                 self._add_text(child.content, in_link, owner)
             elif child.type == tree.XML_ELEMENT_NODE:
-                kind = _kind_of(&self.kinds, <const char*>child.name)
-                if (kind == INLINE or kind == LINK) and child.properties is not NULL and _is_hidden(child):
+                kind = _kind_of(&self.kinds, &self.rules.tags, <const char*>child.name)
+                if (kind == INLINE or kind == LINK) and child.properties is not NULL \
+                        and _is_hidden(child, &self.rules.styles):
                     pass  # hidden text inside a line: often characters planted against copying
                 elif kind == INLINE:
                     self._walk(child, owner, in_link, furniture, depth + 1)
@@ -479,63 +511,57 @@ cdef class _Cut:
         return 0
 
 
-def cut_lines(_Element root not None, Substrings substrings=None):
+def cut_lines(_Element root not None, Rules rules not None, Substrings substrings=None):
     """(texts, owners, link_chars, parents, ends, furniture, found) of the page under `root`.
 
     texts: the lines in document order, blanks collapsed; owners: the block each line belongs
     to; link_chars: how many of its non-blank characters are link text. Blocks are numbered in
     document order from `root` (0): parents (−1 for root), ends (a block's subtree is the
     range [index, end)), furniture (inside an element that is page furniture by its tag, its
-    class or id (FURNITURE_WORDS) or its style (HIDDEN_STYLES)). found: per group of
+    class or id (`rules`' furniture words) or its style (its hidden styles)). found: per group of
     `substrings`, the lines that hold one of its substrings.
     """
-    cdef _Cut cut = _Cut(substrings)
+    cdef _Cut cut = _Cut(rules, substrings)
     cdef tree.xmlNode* node = root._c_node
-    cut._block(node, -1, _kind_by_name(<const char*>node.name), False, 0)
+    cut._block(node, -1, _kind_by_name(&rules.tags, <const char*>node.name), False, 0)
     return cut.texts(), cut.owners, cut.link_chars, cut.parents, cut.ends, cut.furniture, cut.found
 
 
 # Scoring the lines: which block is the article, and which of its lines are the content.
 
-# A line shorter than this without punctuation reads as a label ("首页", "分享到"), not prose.
-LABEL_CHARS = 20
-# How much a character of a link list weighs against the region that holds it.
-LINK_PENALTY = 0.5
-# A run of prose lines with this many characters is article text wherever it stands.
-PARAGRAPH_CHARS = 50
-# How much label weight a parent may add and still count as the same region.
-CLIMB_TOLERANCE = 20.0
-# Above this share of characters inside links, a line is navigation.
-MAX_LINK_DENSITY = 0.4
-
-
-cdef inline bint _is_sentence_punctuation(Py_UCS4 c) noexcept:
-    return c in "，。！？；：、,.!?;“”"
-
-
-cdef bint _has_sentence_punctuation(str text) noexcept:
-    cdef Py_UCS4 c
-    for c in text:
-        if _is_sentence_punctuation(c):
+cdef inline bint _is_among(Py_UCS4 c, const Py_UCS4* characters, int count) noexcept:
+    cdef int position
+    for position in range(count):
+        if characters[position] == c:
             return True
     return False
 
 
-cdef bint _ends_a_sentence(str text):
-    """Holds 。！？, or . ! ? before a blank or at the end."""
+cdef bint _has_sentence_punctuation(Rules rules, str text) noexcept:
+    cdef Py_UCS4 c
+    for c in text:
+        if _is_among(c, rules.punctuation, rules.punctuation_count):
+            return True
+    return False
+
+
+cdef bint _ends_a_sentence(Rules rules, str text):
+    """Holds one of the sentence ends (。！？), or of those that end a sentence only before a
+    blank or at the end (. ! ?)."""
     cdef Py_ssize_t index, length = len(text)
     cdef Py_UCS4 c
     for index in range(length):
         c = text[index]
-        if c == "。" or c == "！" or c == "？":
+        if _is_among(c, rules.sentence_ends, rules.sentence_end_count):
             return True
-        if (c == "." or c == "!" or c == "?") and (index + 1 == length or text[index + 1].isspace()):
+        if _is_among(c, rules.sentence_ends_before_blank, rules.sentence_end_before_blank_count) \
+                and (index + 1 == length or text[index + 1].isspace()):
             return True
     return False
 
 
 def main_content(list texts, list owners, list link_chars, list parents, list ends, list furniture,
-                 set notices, set stops):
+                 set notices, set stops, Rules rules not None):
     """Indexes of the lines that are the main content, ascending (see pipeline.text.extract.body).
 
     Each line gets two values: one for choosing the region, one for trimming its ends. Prose
@@ -544,7 +570,8 @@ def main_content(list texts, list owners, list link_chars, list parents, list en
     neutral when trimming, so a speaker line or sub-heading at the edge of the article stays.
     The region is the block whose subtree has the largest total, climbing to a parent that
     adds only a few labels; it is trimmed to the run from its first to its last paragraph,
-    ending at the first stop line (`stops`) once a sentence has been read.
+    ending at the first stop line (`stops`) once a sentence has been read. The thresholds and
+    weights are `rules`'.
     """
     cdef Py_ssize_t count = len(texts), blocks = len(parents)
     # The lists are read without bounds checks below: they must be what cut_lines returns.
@@ -574,11 +601,11 @@ def main_content(list texts, list owners, list link_chars, list parents, list en
         scores.owners[index] = owner
         if scores.furniture[owner]:
             scores.region_values[index] = scores.trim_values[index] = -chars
-        elif linked > MAX_LINK_DENSITY * chars:
+        elif linked > rules.max_link_density * chars:
             # Link lists are dropped from the output anyway; they only weigh against a region.
-            scores.region_values[index], scores.trim_values[index] = -LINK_PENALTY * chars, -chars
-        elif chars - linked < LABEL_CHARS and not _has_sentence_punctuation(text):
-            scores.region_values[index], scores.trim_values[index] = -0.5 * (chars - linked), 0.0
+            scores.region_values[index], scores.trim_values[index] = -rules.link_penalty * chars, -chars
+        elif chars - linked < rules.label_chars and not _has_sentence_punctuation(rules, text):
+            scores.region_values[index], scores.trim_values[index] = -rules.label_penalty * (chars - linked), 0.0
         elif index in notices:
             scores.region_values[index] = scores.trim_values[index] = -chars
         else:
@@ -594,7 +621,7 @@ def main_content(list texts, list owners, list link_chars, list parents, list en
             best = index
     # A parent that adds only a few short labels (a heading, a speaker line above a lone
     # paragraph) is the article too.
-    while scores.parents[best] >= 0 and scores.totals[scores.parents[best]] >= scores.totals[best] - CLIMB_TOLERANCE:
+    while scores.parents[best] >= 0 and scores.totals[scores.parents[best]] >= scores.totals[best] - rules.climb_tolerance:
         best = scores.parents[best]
     cdef Py_ssize_t first = best, last = ends[best], length = 0
     cdef bint keep_furniture = scores.furniture[best]
@@ -603,10 +630,10 @@ def main_content(list texts, list owners, list link_chars, list parents, list en
         if first <= owner < last and (keep_furniture or not scores.furniture[owner]):
             scores.region[length] = index
             length += 1
-    start, stop = _trimmed(scores, length, texts)
+    start, stop = _trimmed(scores, length, texts, rules)
     return [
         scores.region[index] for index in range(start, stop)
-        if link_chars[scores.region[index]] <= MAX_LINK_DENSITY * len(<str>texts[scores.region[index]])
+        if link_chars[scores.region[index]] <= rules.max_link_density * len(<str>texts[scores.region[index]])
     ]
 
 
@@ -646,14 +673,14 @@ cdef class _Scores:
         PyMem_Free(self.stops)
 
 
-cdef tuple _trimmed(_Scores scores, Py_ssize_t length, list texts):
+cdef tuple _trimmed(_Scores scores, Py_ssize_t length, list texts, Rules rules):
     """The [start, stop) run of the region (scores.region[:length]) from the first to the
     last real paragraph, widened over the neutral or prose lines beside it (a heading and
     speaker line before; credits, a table of short cells after) up to the first link list or
     furniture line.
 
     A paragraph is a run of prose lines (hard-wrapped pages break one into many short lines)
-    holding at least PARAGRAPH_CHARS of prose. A stop line (a comment-section heading, the
+    holding at least the rules' paragraph_chars of prose. A stop line (a comment-section heading, the
     stamp of the next post) ends the article whatever follows, once a sentence of it has been
     read (so the dated metadata line under a headline is not mistaken for the next post).
     """
@@ -666,14 +693,14 @@ cdef tuple _trimmed(_Scores scores, Py_ssize_t length, list texts):
     for index in range(length + 1):
         value = values[region[index]] if index < length else -1.0
         stop_here = read_a_sentence and index < length and scores.stops[region[index]]
-        if not read_a_sentence and value > 0 and _ends_a_sentence(texts[region[index]]):
+        if not read_a_sentence and value > 0 and _ends_a_sentence(rules, texts[region[index]]):
             read_a_sentence = True
         if value > 0 and not stop_here:
             if run_total == 0:
                 run_start = index
             run_total += value
             continue
-        if run_total >= PARAGRAPH_CHARS:
+        if run_total >= rules.paragraph_chars:
             if first_run_start < 0:
                 first_run_start = run_start
             last_run_stop = index

@@ -9,8 +9,9 @@ last paragraph, ending early at a stop line (a comment-section heading, the next
 
 Speed matters here (this runs on every page of years of archives): cutting and scoring run
 in C (`_lines.pyx`, compiled at install), over lxml's tree without a Python object per
-element. The rules that are patterns — site notices, stop lines — stay here as regexes,
-searched over the whole page at once.
+element. The C code is mechanism only: its rules (tags, furniture words, thresholds) are
+`rules.py`'s, handed over once as `RULES`. The rules that are patterns — site notices, stop
+lines — stay here as regexes, searched only in the lines the cut flagged by substring.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from pipeline.text.extract._lines import Substrings, cut_lines, main_content
+from pipeline.text.extract import rules
+from pipeline.text.extract._lines import Rules, Substrings, cut_lines, main_content
 
 # Headings of a comment section: the article ends there, however much prose the comments
 # hold. ("相关阅读" and the like are not among them: such boxes also sit inside articles.)
@@ -59,9 +61,29 @@ class PageLines:
 _SUBSTRINGS = Substrings((_NOTICE_HINTS, _STOP_LINE_HINTS, _POST_STAMP_HINTS))
 
 
-def page_lines(root: etree._Element) -> PageLines:
-    """Cut a parsed page into lines and find its main content."""
-    texts, owners, link_chars, parents, ends, furniture, found = cut_lines(root, _SUBSTRINGS)
+def compiled_rules(**changes: object) -> Rules:
+    """`rules.py`'s rules as the C module's tables; `changes` override some (keywords are the
+    rules' names lower-cased, e.g. furniture_words=(...))."""
+    names = {
+        name.lower(): getattr(rules, name) for name in (
+            "UNWANTED_TAGS", "INLINE_TAGS", "LINK_TAGS", "BREAK_TAGS", "FURNITURE_TAGS", "PAGE_TAGS",
+            "FURNITURE_WORDS", "FURNITURE_WORD_STARTS", "FURNITURE_WHOLE_WORDS", "HIDDEN_STYLES",
+            "LABEL_CHARS", "LABEL_PENALTY", "SENTENCE_PUNCTUATION", "SENTENCE_ENDS",
+            "SENTENCE_ENDS_BEFORE_BLANK", "LINK_PENALTY", "PARAGRAPH_CHARS", "CLIMB_TOLERANCE",
+            "MAX_LINK_DENSITY",
+        )
+    }
+    return Rules(**(names | changes))
+
+
+# Built once: every page is cut and scored with these tables.
+RULES = compiled_rules()
+
+
+def page_lines(root: etree._Element, line_rules: Rules = RULES) -> PageLines:
+    """Cut a parsed page into lines and find its main content (under `line_rules`, rules.py's
+    unless a caller passes others)."""
+    texts, owners, link_chars, parents, ends, furniture, found = cut_lines(root, line_rules, _SUBSTRINGS)
     if not texts:
         return PageLines(texts=[], content=[])
     might_be_notices, might_be_headings, might_be_stamps = found
@@ -72,5 +94,5 @@ def page_lines(root: etree._Element) -> PageLines:
         index for index in might_be_stamps
         if len(texts[index]) <= _STAMP_LINE_CHARS and "。" not in texts[index] and _POST_STAMP.search(texts[index])
     )
-    content = main_content(texts, owners, link_chars, parents, ends, furniture, notices, stops)
+    content = main_content(texts, owners, link_chars, parents, ends, furniture, notices, stops, line_rules)
     return PageLines(texts=texts, content=content)

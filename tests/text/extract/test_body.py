@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from pipeline.text.extract.body import page_lines
+from pipeline.text.extract import rules
+from pipeline.text.extract.body import compiled_rules, page_lines
 
 PROSE = "知识产权保护工作取得积极进展，各地加大执法力度，维护了公平竞争的市场秩序。"
 NAV = "".join(f'<li><a href="/s{i}">栏目{i}</a></li>' for i in range(12))
@@ -79,3 +80,11 @@ def test_a_dated_metadata_line_under_the_headline_is_not_the_next_post():
       <p>地理标志保护如何助力乡村振兴——访青州市市场监督管理局局长何振东</p>
       <p>发布日期：2015-01-02 13:00 来源：中国知识产权报</p><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"""
     assert lines_of(html)[-2:] == [PROSE, PROSE]
+
+
+def test_rules_passed_in_from_python_decide_the_content():
+    html = f'<html><body><div class="byline"><p>{PROSE}</p></div><div><p>{PROSE}</p></div></body></html>'
+    root = etree.fromstring(html, etree.HTMLParser())
+    assert page_lines(root).content_texts == [PROSE, PROSE]
+    changed = compiled_rules(furniture_words=rules.FURNITURE_WORDS + ("byline",))
+    assert page_lines(root, changed).content_texts == [PROSE]

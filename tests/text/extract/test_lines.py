@@ -1,17 +1,22 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 from pipeline.text.extract._lines import Substrings, cut_lines, main_content
 
+from pipeline.text.extract import rules
+from pipeline.text.extract.body import RULES, compiled_rules
+
 
 def cut(html: str, selector: str | None = None):
     root = etree.fromstring(html.encode(), etree.HTMLParser(encoding="utf-8"))
     if selector:
         root = root.xpath(selector)[0]
-    texts, owners, link_chars, parents, ends, furniture, _ = cut_lines(root)
+    texts, owners, link_chars, parents, ends, furniture, _ = cut_lines(root, RULES)
     return dict(texts=texts, owners=owners, link_chars=link_chars, parents=parents, ends=ends, furniture=furniture)
 
 
@@ -89,18 +94,18 @@ def test_lines_are_the_text_split_and_collapsed(text):
         root.text = text
     except ValueError:  # a character XML cannot hold
         return
-    texts = cut_lines(root)[0]
+    texts = cut_lines(root, RULES)[0]
     assert texts == [" ".join(line.split()) for line in text.split("\n") if line.split()]
 
 
 def test_inconsistent_blocks_are_refused_not_read_out_of_bounds():
     texts, owners, link_chars, parents, ends, furniture, _ = cut_lines(
-        etree.fromstring("<html><body><p>正文</p></body></html>", etree.HTMLParser()))
+        etree.fromstring("<html><body><p>正文</p></body></html>", etree.HTMLParser()), RULES)
     with pytest.raises(ValueError):
-        main_content(texts, [99] * len(owners), link_chars, parents, ends, furniture, set(), set())
+        main_content(texts, [99] * len(owners), link_chars, parents, ends, furniture, set(), set(), RULES)
     with pytest.raises(ValueError):
-        main_content(texts, owners, link_chars, [-1, 5, 1], ends, furniture, set(), set())
-    assert main_content(texts, owners, link_chars, parents, ends, furniture, set(), set()) == [0]
+        main_content(texts, owners, link_chars, [-1, 5, 1], ends, furniture, set(), set(), RULES)
+    assert main_content(texts, owners, link_chars, parents, ends, furniture, set(), set(), RULES) == [0]
 
 
 def test_nesting_deeper_than_a_parser_builds_is_refused():
@@ -110,7 +115,7 @@ def test_nesting_deeper_than_a_parser_builds_is_refused():
         element = etree.SubElement(element, "div")
     element.text = "深处"
     with pytest.raises(ValueError, match="nested deeper"):
-        cut_lines(root)
+        cut_lines(root, RULES)
 
 
 def test_very_long_class_names_stay_within_bounds():
@@ -121,13 +126,13 @@ def test_very_long_class_names_stay_within_bounds():
 
 def test_lists_of_unequal_length_or_type_are_refused():
     texts, owners, link_chars, parents, ends, furniture, _ = cut_lines(
-        etree.fromstring("<html><body><p>正文</p></body></html>", etree.HTMLParser()))
+        etree.fromstring("<html><body><p>正文</p></body></html>", etree.HTMLParser()), RULES)
     with pytest.raises(ValueError):
-        main_content(texts, owners, link_chars, parents + [0], ends, furniture, set(), set())
+        main_content(texts, owners, link_chars, parents + [0], ends, furniture, set(), set(), RULES)
     with pytest.raises(ValueError):
-        main_content(texts * 3, owners, link_chars, parents, ends, furniture, set(), set())
+        main_content(texts * 3, owners, link_chars, parents, ends, furniture, set(), set(), RULES)
     with pytest.raises(TypeError):
-        main_content([12345], owners, link_chars, parents, ends, furniture, set(), set())
+        main_content([12345], owners, link_chars, parents, ends, furniture, set(), set(), RULES)
 
 
 def test_hidden_text_inside_a_line_is_left_out():
@@ -139,5 +144,77 @@ def test_hidden_text_inside_a_line_is_left_out():
 def test_substrings_are_found_ignoring_ascii_case():
     substrings = Substrings((("copyright", "icp"), ("版权",)))
     html = "<html><body><p>CopyRight 2024</p><p>京ICP备123号</p><p>版权所有</p><p>无关</p></body></html>"
-    found = cut_lines(etree.fromstring(html, etree.HTMLParser()), substrings)[6]
+    found = cut_lines(etree.fromstring(html, etree.HTMLParser()), RULES, substrings)[6]
     assert found == [[0, 1], [2]]
+
+
+# The rules come from Python (pipeline.text.extract.rules), not from the compiled module.
+
+_NAME_PIECES = st.one_of(
+    st.sampled_from(rules.FURNITURE_WORDS + rules.FURNITURE_WORD_STARTS + rules.FURNITURE_WHOLE_WORDS),
+    st.sampled_from(("NAV", "Ad", "Hot", "Sidebar", "canvas", "head", "shot", "main", "content")),
+    st.text(alphabet="abcdhostv-_ 0", max_size=4),
+)
+
+
+def _names_furniture(names: str) -> bool:
+    """The furniture-word rule of rules.py, written in Python."""
+    names = names.lower()
+    return (
+        any(word in names for word in rules.FURNITURE_WORDS)
+        or any(re.search(f"(?<![a-z]){word}", names) for word in rules.FURNITURE_WORD_STARTS)
+        or any(re.search(f"(?<![a-z]){word}(?![a-z])", names) for word in rules.FURNITURE_WHOLE_WORDS)
+    )
+
+
+@given(st.lists(_NAME_PIECES, max_size=6).map("".join))
+def test_furniture_by_class_is_the_rule_in_python(names):
+    root = etree.fromstring(f'<html><body><div class="{names}"><p>文字</p></div></body></html>', etree.HTMLParser())
+    assert cut_lines(root, RULES)[5][2] is _names_furniture(names)
+
+
+def test_tags_of_each_kind_are_the_lists_in_python():
+    for tag in rules.INLINE_TAGS + rules.LINK_TAGS:
+        assert cut(f"<html><body><div>甲<{tag}>乙</{tag}>丙</div></body></html>")["texts"] == ["甲乙丙"], tag
+    for tag in rules.UNWANTED_TAGS:
+        html = f"<html><body><div>甲<{tag}>乙</{tag}>丙</div></body></html>"
+        if etree.fromstring(html, etree.HTMLParser()).find(f".//{tag}").text == "乙":  # not <input>: empty
+            assert cut(html)["texts"] == ["甲丙"], tag
+    for tag in rules.FURNITURE_TAGS:
+        assert cut(f"<html><body><{tag}>甲</{tag}><p>乙</p></body></html>")["furniture"] == [False, False, True, False]
+
+
+def test_a_rule_changed_in_python_changes_the_cut_without_a_recompile():
+    html = '<html><body><div class="byline">记者 某某</div><p>正文<span>一</span>二</p></body></html>'
+    assert cut(html)["furniture"] == [False, False, False, False]
+    changed = compiled_rules(furniture_words=rules.FURNITURE_WORDS + ("byline",),
+                             inline_tags=tuple(tag for tag in rules.INLINE_TAGS if tag != "span"))
+    texts, _, _, _, _, furniture, _ = cut_lines(etree.fromstring(html, etree.HTMLParser()), changed)
+    assert furniture == [False, False, True, False, False]
+    assert texts == ["记者 某某", "正文", "一", "二"]  # <span> is a block under the changed rules
+    assert cut(html)["furniture"] == [False, False, False, False]  # the default rules are untouched
+
+
+def test_a_threshold_changed_in_python_changes_the_scoring():
+    html = f'<html><body><p>{"正文" * 30}</p><p>{"字" * 12}<a href="/x">{"链" * 10}</a></p></body></html>'
+    root = etree.fromstring(html, etree.HTMLParser())
+    texts, owners, link_chars, parents, ends, furniture, _ = cut_lines(root, RULES)
+    assert main_content(texts, owners, link_chars, parents, ends, furniture, set(), set(), RULES) == [0]
+    lenient = compiled_rules(max_link_density=0.5)
+    assert main_content(texts, owners, link_chars, parents, ends, furniture, set(), set(), lenient) == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        dict(furniture_words=("Sidebar",)),  # not lower case
+        dict(furniture_words=("side bar",)),
+        dict(hidden_styles=("",)),
+        dict(furniture_words=tuple(f"w{i}" for i in range(200))),
+        dict(inline_tags=rules.INLINE_TAGS + ("div",), furniture_tags=("div",)),  # one tag, two kinds
+        dict(sentence_punctuation="。" * 100),
+    ],
+)
+def test_rules_the_tables_cannot_hold_are_refused(changes):
+    with pytest.raises(ValueError):
+        compiled_rules(**changes)
