@@ -22,7 +22,9 @@ from devkit.sample_site import site_file
 from pipeline.text.extract import extract
 
 REPO = Path(__file__).resolve().parents[1]
-SHIPPED_DATA = {"pipeline/serve/sql/articles_per_month.sql", "pipeline/load/expectations/articles.json"}
+# Read through importlib.resources at run time: the report views and the expectation suites.
+SHIPPED_DATA = {path.relative_to(REPO).as_posix()
+                for pattern in ("pipeline/serve/sql/*.sql", "pipeline/load/expectations/*.json") for path in REPO.glob(pattern)}
 ARTICLE_PAGE = "/zscqb/2022/04/27/gclt-zzyj.html"
 
 
