@@ -11,31 +11,41 @@ A page that cannot become an article is a row of `extract_errors`, never a faile
 task that fails for any other reason fails the run (the `watcher` task), after the other
 batches were still validated and published.
 
-Configuration (Airflow Variables first, then environment, then the embedded defaults):
-forum_etl_config / FORUM_ETL_CONFIG (crawl TOML), forum_etl_warehouse / FORUM_ETL_WAREHOUSE
-(path or s3:// URI; S3 credentials and endpoint from the standard AWS_* variables),
-FORUM_ETL_SCHEDULE (cron or preset, default @daily; "none" for manual runs only), FORUM_ETL_BATCH_SIZE (URLs per fetch
-batch, default 50), FORUM_ETL_FETCH_PARALLELISM (fetch batches at once per run, default 2),
-FORUM_ETL_RETENTION_HOURS (how long superseded files stay for readers of older versions, default 1).
+Settings (`pipeline.settings`) are resolved once by each task when it runs; for each, the
+first of these that gives it wins:
+1. the Airflow Variable `forum_etl_<name>`;
+2. the environment, `FORUM_ETL_<NAME>`;
+3. the crawl configuration file's key `<name>` (locations only);
+4. the default.
+The configuration file is `forum_etl_config` / `FORUM_ETL_CONFIG` (default
+examples/sample-site.toml). Its `warehouse`, `catalog_file`, `report_dir`, `data_docs_dir`
+and `s3_endpoint` apply unless a Variable or the environment names another. Settings:
+warehouse (a path or s3:// URI, default the repository's warehouse/), catalog_file (`FORUM_ETL_CATALOG`),
+report_dir, data_docs_dir, expectations_dir (`FORUM_ETL_EXPECTATIONS`), s3_endpoint
+(`AWS_ENDPOINT_URL`; credentials from the standard AWS_* variables or the warehouse URI),
+retention_hours (how long superseded files stay for readers of older versions, default 1),
+batch_size (URLs per fetch batch, default 50).
+
+The DAGs' shape is fixed when Airflow parses this file, from the environment alone (no
+Variable or file is read at every parse): FORUM_ETL_SCHEDULE (cron or preset, default
+@daily; "none" for manual runs only) and FORUM_ETL_FETCH_PARALLELISM (fetch batches at once
+per run, default 2).
 """
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
+from pipeline.settings import Settings, resolve_settings
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = str(REPO / "examples" / "sample-site.toml")
-DEFAULT_WAREHOUSE = os.environ.get("FORUM_ETL_WAREHOUSE", str(REPO / "warehouse"))
-SCHEDULE = os.environ.get("FORUM_ETL_SCHEDULE", "@daily")
-SCHEDULE = None if SCHEDULE.lower() in ("", "none", "manual") else SCHEDULE
-BATCH_SIZE = int(os.environ.get("FORUM_ETL_BATCH_SIZE", "50"))
-FETCH_PARALLELISM = int(os.environ.get("FORUM_ETL_FETCH_PARALLELISM", "2"))
-RETENTION_HOURS = float(os.environ.get("FORUM_ETL_RETENTION_HOURS", "1"))
+DEFAULT_WAREHOUSE = str(REPO / "warehouse")
+SHAPE = resolve_settings(read_config_file=False)
 
 
 # Logical identities of the published tables: where the warehouse lives is configuration,
@@ -48,22 +58,14 @@ ASSETS = {table: Asset(name=f"forum_{table}", uri=f"forum-etl://warehouse/{table
 DAG_DEFAULTS = {"start_date": datetime(2024, 1, 1), "catchup": False, "max_active_runs": 1, "tags": ["forum-etl"]}
 
 
-def _warehouse():
-    """The warehouse for this run, resolved when a task runs, not at parse time."""
+def _settings() -> Settings:
+    """This task's settings (see the module's docstring), resolved when it runs."""
     from airflow.sdk import Variable
 
-    from pipeline.warehouse.storage import Warehouse
+    from pipeline.settings import VARIABLE_NAMES
 
-    return Warehouse.open(Variable.get("forum_etl_warehouse", default=DEFAULT_WAREHOUSE))
-
-
-def _config():
-    """The crawl configuration for this run, resolved when a task runs."""
-    from airflow.sdk import Variable
-
-    from pipeline.acquire.config import load_config
-
-    return load_config(Variable.get("forum_etl_config", default=os.environ.get("FORUM_ETL_CONFIG", DEFAULT_CONFIG)))
+    variables = {name: value for name in VARIABLE_NAMES if (value := Variable.get(name, default=None)) is not None}
+    return resolve_settings(variables=variables, defaults={"config": DEFAULT_CONFIG, "warehouse": DEFAULT_WAREHOUSE})
 
 
 def _run_id() -> str:
@@ -84,7 +86,9 @@ def _date(value: str | None):
 def validate() -> dict:
     from pipeline.load.publish import validate_staged
 
-    result = validate_staged(_warehouse(), _run_id())
+    settings = _settings()
+    result = validate_staged(settings.open_warehouse(), _run_id(), docs_dir=settings.data_docs_dir,
+                             expectations_dir=settings.expectations_dir)
     return {"success": result.success, "quarantined": len(result.quarantined), "batch_failures": result.batch_failures,
             "docs_index": result.docs_index}
 
@@ -95,7 +99,7 @@ def validate() -> dict:
 def publish(verdict: dict) -> dict:
     from pipeline.load.publish import publish_staged, read_manifest, row_count
 
-    warehouse = _warehouse()
+    warehouse = _settings().open_warehouse()
     result = publish_staged(warehouse, _run_id())
     events = get_current_context()["outlet_events"]
     manifest = read_manifest(warehouse)
@@ -108,7 +112,8 @@ def publish(verdict: dict) -> dict:
 def refresh_catalog(published: dict | None = None) -> str:
     from pipeline.serve.catalog import build_catalog
 
-    path, _ = build_catalog(_warehouse())
+    settings = _settings()
+    path, _ = build_catalog(settings.open_warehouse(), settings.catalog_file)
     return path
 
 
@@ -118,7 +123,8 @@ def vacuum(catalog: str) -> dict:
     from pipeline.warehouse.manifest import vacuum as vacuum_warehouse
     from pipeline.warehouse.schemas import MANIFEST_TABLES
 
-    removed = vacuum_warehouse(_warehouse(), list(MANIFEST_TABLES), timedelta(hours=RETENTION_HOURS))
+    settings = _settings()
+    removed = vacuum_warehouse(settings.open_warehouse(), list(MANIFEST_TABLES), settings.retention)
     return {"files": removed.files, "versions": removed.versions, "staging_runs": removed.staging_runs,
             "temporaries": removed.temporaries}
 
@@ -154,7 +160,7 @@ def check_validation(verdict: dict, catalog: str) -> None:
 
 @dag(
     dag_id="forum_articles",
-    schedule=SCHEDULE,
+    schedule=SHAPE.schedule,
     **DAG_DEFAULTS,
     params={"max_pages": Param(None, type=["null", "integer"], minimum=1),
             "since": Param(None, type=["null", "string"], format="date")},
@@ -165,26 +171,28 @@ def forum_articles():
     def discover() -> list[dict]:
         from pipeline.acquire.crawl import plan_crawl
 
+        settings = _settings()
         params = get_current_context()["params"]
-        plan = plan_crawl(_config(), _warehouse(), since=_date(params.get("since")), max_pages=params.get("max_pages"),
-                          run_id=_run_id())
-        return plan.batches(BATCH_SIZE)
+        plan = plan_crawl(settings.crawl_config, settings.open_warehouse(), since=_date(params.get("since")),
+                          max_pages=params.get("max_pages"), run_id=_run_id())
+        return plan.batches(settings.batch_size)
 
     @task(retries=3, retry_delay=timedelta(seconds=30), retry_exponential_backoff=True,
-          max_active_tis_per_dagrun=FETCH_PARALLELISM)
+          max_active_tis_per_dagrun=SHAPE.fetch_parallelism)
     def fetch(batch: dict) -> dict:
         from pipeline.acquire.crawl import fetch_batch
 
-        # Up to FETCH_PARALLELISM batches run at once, possibly on different workers.
-        summary = fetch_batch(_config().shared_among(FETCH_PARALLELISM), _warehouse(), batch["source"], batch["urls"],
-                              _run_id(), batch["part"])
+        # Up to fetch_parallelism batches run at once, possibly on different workers.
+        settings = _settings()
+        summary = fetch_batch(settings.crawl_config.shared_among(SHAPE.fetch_parallelism), settings.open_warehouse(),
+                              batch["source"], batch["urls"], _run_id(), batch["part"])
         return {"part": batch["part"], "urls": batch["urls"], "fetched": summary.fetched, "failed": summary.failed}
 
     @task
     def process(fetched: dict) -> dict:
         from pipeline.load.transform import archived_articles, process_to_stage
 
-        warehouse = _warehouse()
+        warehouse = _settings().open_warehouse()
         return process_to_stage(warehouse, _run_id(), fetched["part"], archived_articles(warehouse, urls=fetched["urls"]))
 
     staged = process.expand(fetched=fetch.expand(batch=discover()))
@@ -201,7 +209,8 @@ def forum_reports():
     def report(catalog_path: str) -> str:
         from pipeline.serve.report import build_report
 
-        return str(build_report(_warehouse()))
+        settings = _settings()
+        return str(build_report(settings.open_warehouse(), settings.report_dir, settings.catalog_file))
 
     report(refresh_catalog())
 
@@ -218,7 +227,7 @@ def forum_reprocess():
     def reextract() -> dict:
         from pipeline.load.transform import archived_articles, process_to_stage
 
-        warehouse = _warehouse()
+        warehouse = _settings().open_warehouse()
         params = get_current_context()["params"]
         articles = archived_articles(warehouse, since=_date(params.get("since")), until=_date(params.get("until")))
         return process_to_stage(warehouse, _run_id(), "reprocess", articles)

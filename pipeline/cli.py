@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.acquire.config import ConfigError, Politeness, load_config
+from pipeline.acquire.config import ConfigError, Politeness
 from pipeline.acquire.crawl import CrawlSummary, crawl
 from pipeline.acquire.fetch import FetchError, fetch_page
 from pipeline.load.publish import new_run_id, publish
@@ -19,6 +19,7 @@ from pipeline.load.transform import archived_articles, write_extract_errors
 from pipeline.records import Article, PageFailure, article_record, page_outcome
 from pipeline.serve.catalog import build_catalog, query
 from pipeline.serve.report import build_report
+from pipeline.settings import Settings, SettingsError, resolve_settings
 from pipeline.text.clean import clean
 from pipeline.text.extract import extract
 from pipeline.text.split import split
@@ -162,15 +163,13 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from error
 
 
-def _crawl_command(args: argparse.Namespace) -> int:
-    try:
-        config = load_config(args.config)
-    except ConfigError as error:
-        print(f"forum-etl: {error}", file=sys.stderr)
+def _crawl_command(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.crawl_config is None:
+        print("forum-etl: crawl needs a configuration: --config FILE or FORUM_ETL_CONFIG", file=sys.stderr)
         return 2
-    warehouse = Warehouse.open(args.warehouse or config.warehouse)
+    warehouse = settings.open_warehouse()
     progress = _ProgressLine()
-    summary = crawl(config, warehouse, max_pages=args.max_pages, since=args.since, progress=progress)
+    summary = crawl(settings.crawl_config, warehouse, max_pages=args.max_pages, since=args.since, progress=progress)
     progress.done()
     rate = (summary.fetched + summary.not_modified) / summary.seconds if summary.seconds else 0.0
     print(f"crawl {summary.run_id}: {summary.line()} in {summary.seconds:.1f} s ({rate:.1f} pages/s); "
@@ -178,8 +177,8 @@ def _crawl_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _reprocess_command(args: argparse.Namespace) -> int:
-    warehouse = Warehouse.open(args.warehouse)
+def _reprocess_command(args: argparse.Namespace, settings: Settings) -> int:
+    warehouse = settings.open_warehouse()
     failed = 0
     records = []
     for processed in archived_articles(warehouse, since=args.since, until=args.until):
@@ -197,8 +196,8 @@ def _reprocess_command(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _publish_command(args: argparse.Namespace) -> int:
-    warehouse = Warehouse.open(args.warehouse)
+def _publish_command(args: argparse.Namespace, settings: Settings) -> int:
+    warehouse = settings.open_warehouse()
     articles, failed = [], []
     for processed in archived_articles(warehouse, since=args.since, until=args.until):
         if processed.article is None:
@@ -209,11 +208,12 @@ def _publish_command(args: argparse.Namespace) -> int:
     run_id = new_run_id(datetime.now(timezone.utc))
     write_extract_errors(warehouse, run_id, "publish", failed)  # kept even if the publish fails
     try:
-        result = publish(warehouse, articles, run_id=run_id)
+        result = publish(warehouse, articles, run_id=run_id, docs_dir=settings.data_docs_dir,
+                         expectations_dir=settings.expectations_dir)
     except CommitConflict as error:
         print(f"forum-etl: {error}", file=sys.stderr)
         return 1
-    catalog, catalog_seconds = build_catalog(warehouse)
+    catalog, catalog_seconds = build_catalog(warehouse, settings.catalog_file)
     print(f"publish {result.run_id}: {result.published} articles published as version {result.version} "
           f"({', '.join(f'{n} {t}' for t, n in result.rows_written.items())}) in {result.seconds:.1f} s; "
           f"{len(failed)} articles failed extraction (extract_errors)", file=sys.stderr)
@@ -225,21 +225,21 @@ def _publish_command(args: argparse.Namespace) -> int:
     print(f"catalog: {catalog} (rebuilt in {catalog_seconds:.2f} s)", file=sys.stderr)
     if result.docs_index:
         print(f"data docs: {result.docs_index}", file=sys.stderr)
-    _vacuum(warehouse, args.retention_hours)  # after the catalog names the new files only
+    _vacuum(warehouse, settings.retention)  # after the catalog names the new files only
     return 0 if result.success and not failed else 1
 
 
-def _vacuum(warehouse: Warehouse, retention_hours: float) -> None:
+def _vacuum(warehouse: Warehouse, retention: timedelta) -> None:
     from pipeline.warehouse.schemas import MANIFEST_TABLES
 
-    removed = vacuum(warehouse, list(MANIFEST_TABLES), timedelta(hours=retention_hours))
+    removed = vacuum(warehouse, list(MANIFEST_TABLES), retention)
     print(f"vacuum: {removed.files} superseded files, {removed.versions} expired versions, "
           f"{removed.staging_runs} abandoned staging folders, {removed.temporaries} temporary files removed "
-          f"(retention {retention_hours:g} h)", file=sys.stderr)
+          f"(retention {retention.total_seconds() / 3600:g} h)", file=sys.stderr)
 
 
-def _vacuum_command(args: argparse.Namespace) -> int:
-    _vacuum(Warehouse.open(args.warehouse), args.retention_hours)
+def _vacuum_command(args: argparse.Namespace, settings: Settings) -> int:
+    _vacuum(settings.open_warehouse(), settings.retention)
     return 0
 
 
@@ -253,12 +253,11 @@ def _hours(text: str) -> float:
     return hours
 
 
-def _query_command(args: argparse.Namespace) -> int:
+def _query_command(args: argparse.Namespace, settings: Settings) -> int:
     import duckdb
 
-    warehouse = Warehouse.open(args.warehouse)
     try:
-        table = query(warehouse, args.sql)
+        table = query(settings.open_warehouse(), args.sql, settings.catalog_file)
     except duckdb.Error as error:
         print(f"forum-etl: query failed: {error}", file=sys.stderr)
         return 1
@@ -314,10 +313,27 @@ def _print_rows(table, output) -> None:
     print(f"({len(rows)} rows)", file=output)
 
 
-def _report_command(args: argparse.Namespace) -> int:
-    index = build_report(Warehouse.open(args.warehouse), args.out)
+def _report_command(args: argparse.Namespace, settings: Settings) -> int:
+    index = build_report(settings.open_warehouse(), settings.report_dir, settings.catalog_file)
     print(f"report: {index.resolve().as_uri()}", file=sys.stderr)
     return 0
+
+
+# Flags that are settings (each parser's `dest`), layered over the environment and the
+# configuration by resolve_settings.
+_SETTING_FLAGS = ("config", "warehouse", "retention_hours", "report_dir")
+
+
+def _warehouse_command(commands, name: str, help: str, run) -> argparse.ArgumentParser:
+    """A command that works on the warehouse: it takes --config and --warehouse, and runs with
+    the Settings they (and the environment) resolve to."""
+    parser = commands.add_parser(name, help=help)
+    parser.add_argument("--config", help="crawl configuration (TOML) naming the warehouse and other locations "
+                                         "(default: $FORUM_ETL_CONFIG)")
+    parser.add_argument("--warehouse", help="path or s3:// URI (default: $FORUM_ETL_WAREHOUSE, else the "
+                                            "configuration's, else ./warehouse)")
+    parser.set_defaults(run=run, with_settings=True)
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -336,52 +352,52 @@ def build_parser() -> argparse.ArgumentParser:
     split_parser.add_argument("inputs", nargs="+", metavar="FILE.txt")
     split_parser.add_argument("--format", choices=("json", "jsonl"), default="json")
     split_parser.set_defaults(run=_split_command)
-    crawl_parser = commands.add_parser("crawl", help="crawl the configured sources into the raw archive")
-    crawl_parser.add_argument("--config", required=True, help="crawl configuration (TOML)")
+    crawl_parser = _warehouse_command(commands, "crawl", "crawl the configured sources into the raw archive",
+                                      _crawl_command)
     crawl_parser.add_argument("--max-pages", type=int, help="fetch at most this many article pages")
     crawl_parser.add_argument("--since", type=_date, help="skip articles dated before this day (YYYY-MM-DD)")
-    crawl_parser.add_argument("--warehouse", help="override the configuration's warehouse (path or s3:// URI)")
-    crawl_parser.set_defaults(run=_crawl_command)
-    reprocess_parser = commands.add_parser(
-        "reprocess", help="re-extract every archived article from its raw pages (no network)"
+    reprocess_parser = _warehouse_command(
+        commands, "reprocess", "re-extract every archived article from its raw pages (no network)", _reprocess_command
     )
-    reprocess_parser.add_argument("--warehouse", default="warehouse", help="path or s3:// URI")
     reprocess_parser.add_argument("--since", type=_date, help="only articles published on or after this day")
     reprocess_parser.add_argument("--until", type=_date, help="only articles published on or before this day")
     reprocess_parser.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
-    reprocess_parser.set_defaults(run=_reprocess_command)
-    publish_parser = commands.add_parser(
-        "publish", help="extract, validate and publish archived articles as Parquet; rebuild the DuckDB catalog"
+    publish_parser = _warehouse_command(
+        commands, "publish", "extract, validate and publish archived articles as Parquet; rebuild the DuckDB catalog",
+        _publish_command
     )
-    publish_parser.add_argument("--warehouse", default="warehouse", help="path or s3:// URI")
     publish_parser.add_argument("--since", type=_date, help="only articles published on or after this day")
     publish_parser.add_argument("--until", type=_date, help="only articles published on or before this day")
-    retention = {"type": _hours, "default": DEFAULT_RETENTION.total_seconds() / 3600, "metavar": "HOURS",
-                 "help": "keep superseded files this long for readers of older versions (default: %(default)g)"}
+    retention = {"type": _hours, "metavar": "HOURS",
+                 "help": "keep superseded files this long for readers of older versions "
+                         f"(default: $FORUM_ETL_RETENTION_HOURS, else {DEFAULT_RETENTION.total_seconds() / 3600:g})"}
     publish_parser.add_argument("--retention-hours", **retention)
-    publish_parser.set_defaults(run=_publish_command)
-    vacuum_parser = commands.add_parser(
-        "vacuum", help="delete superseded files past the retention window, abandoned staging and temporaries"
+    vacuum_parser = _warehouse_command(
+        commands, "vacuum", "delete superseded files past the retention window, abandoned staging and temporaries",
+        _vacuum_command
     )
-    vacuum_parser.add_argument("--warehouse", default="warehouse", help="path or s3:// URI")
     vacuum_parser.add_argument("--retention-hours", **retention)
-    vacuum_parser.set_defaults(run=_vacuum_command)
-    query_parser = commands.add_parser("query", help="run SQL on the DuckDB catalog")
+    query_parser = _warehouse_command(commands, "query", "run SQL on the DuckDB catalog", _query_command)
     query_parser.add_argument("sql")
-    query_parser.add_argument("--warehouse", default="warehouse", help="path or s3:// URI")
     query_parser.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table")
     query_parser.add_argument("--out", help="write to this file instead of standard output")
-    query_parser.set_defaults(run=_query_command)
-    report_parser = commands.add_parser("report", help="write the static HTML report")
-    report_parser.add_argument("--warehouse", default="warehouse", help="path or s3:// URI")
-    report_parser.add_argument("--out", help="directory (default: WAREHOUSE/report)")
-    report_parser.set_defaults(run=_report_command)
+    report_parser = _warehouse_command(commands, "report", "write the static HTML report", _report_command)
+    report_parser.add_argument("--out", dest="report_dir", metavar="DIR",
+                               help="directory (default: $FORUM_ETL_REPORT_DIR, else the configuration's "
+                                    "report_dir, else WAREHOUSE/report)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    if not getattr(args, "with_settings", False):
+        return args.run(args)
+    try:  # the one place the command line's settings are resolved
+        settings = resolve_settings({name: getattr(args, name, None) for name in _SETTING_FLAGS})
+    except (ConfigError, SettingsError) as error:
+        print(f"forum-etl: {error}", file=sys.stderr)
+        return 2
+    return args.run(args, settings)
 
 
 if __name__ == "__main__":

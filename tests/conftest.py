@@ -6,8 +6,9 @@ from devkit.sample_site.server import serve
 
 
 @pytest.fixture
-def s3(monkeypatch, tmp_path):
-    """A real S3 API (moto) on 127.0.0.1 with a bucket `forum`; the AWS_* settings point at it."""
+def s3(monkeypatch):
+    """A real S3 API (moto) on 127.0.0.1 with a bucket `forum`; the AWS_* settings point at it
+    (library calls take the endpoint this yields, as pipeline.settings passes it down)."""
     from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -15,8 +16,7 @@ def s3(monkeypatch, tmp_path):
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint,
-                       "FORUM_ETL_CATALOG": str(tmp_path / "forum.duckdb")}.items():
+                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint}.items():
         monkeypatch.setenv(key, value)
     import boto3
 

@@ -29,6 +29,16 @@ log = logging.getLogger(__name__)
 PATTERN_TIMEOUT_SECONDS = 0.1
 
 
+# Top-level keys naming where a deployment keeps things, and what each must be.
+LOCATION_KEYS = {
+    "warehouse": "a path or s3:// URI",
+    "catalog_file": "a path (the DuckDB catalog)",
+    "report_dir": "a directory path",
+    "data_docs_dir": "a directory path",
+    "s3_endpoint": "a URL (an S3-compatible store's endpoint)",
+}
+
+
 class ConfigError(ValueError):
     """The crawl configuration is unusable; the message says where and why."""
 
@@ -117,9 +127,14 @@ def _matches(pattern: regex.Pattern[str], path: str) -> bool:
 
 @dataclass(frozen=True)
 class CrawlConfig:
-    warehouse: str = "warehouse"
     revisit_after_days: float = 7.0
     sources: tuple[Source, ...] = ()
+    # Where this deployment keeps things (see pipeline.settings); None: the file does not say.
+    warehouse: str | None = None
+    catalog_file: str | None = None
+    report_dir: str | None = None
+    data_docs_dir: str | None = None
+    s3_endpoint: str | None = None
 
     def __post_init__(self) -> None:
         _check_number("revisit_after_days", self.revisit_after_days, 0)
@@ -222,7 +237,7 @@ def parse_config(text: str, where: str = "config") -> CrawlConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{where}: not valid TOML: {error}") from error
-    unknown = set(data) - {"warehouse", "revisit_after_days", "politeness", "sources"}
+    unknown = set(data) - {"revisit_after_days", "politeness", "sources", *LOCATION_KEYS}
     if unknown:
         raise ConfigError(f"{where}: unknown keys {sorted(unknown)}")
     politeness = _politeness(data.get("politeness", {}), Politeness(), f"{where}: politeness")
@@ -236,10 +251,13 @@ def parse_config(text: str, where: str = "config") -> CrawlConfig:
     revisit = data.get("revisit_after_days", 7.0)
     if not isinstance(revisit, (int, float)) or isinstance(revisit, bool) or not math.isfinite(revisit) or revisit < 0:
         raise ConfigError(f"{where}: revisit_after_days must be a finite, non-negative number")
-    warehouse = data.get("warehouse", "warehouse")
-    if not isinstance(warehouse, str) or not warehouse:
-        raise ConfigError(f"{where}: warehouse must be a path or s3:// URI")
-    return CrawlConfig(warehouse=warehouse, revisit_after_days=float(revisit), sources=parsed)
+    locations = {}
+    for key, meaning in LOCATION_KEYS.items():
+        value = data.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"{where}: {key} must be {meaning}")
+        locations[key] = value
+    return CrawlConfig(revisit_after_days=float(revisit), sources=parsed, **locations)
 
 
 def load_config(path: str | Path) -> CrawlConfig:

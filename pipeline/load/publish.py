@@ -142,10 +142,13 @@ def _staged(warehouse: Warehouse, name: str, batch_dirs: list[str], columns: lis
     return schema.empty_table().select(columns) if columns else schema.empty_table()
 
 
-def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = None) -> PublishResult:
+def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = None, *,
+                    docs_dir: str | None = None, expectations_dir: str | None = None) -> PublishResult:
     """Validate everything staged for a run, a group of staged batches at a time (memory stays
     that of a group; GX's fixed cost per validation is paid once per group); record results,
-    quarantine failing articles, and remember which are held back for `publish_staged`."""
+    quarantine failing articles, and remember which are held back for `publish_staged`.
+    Data Docs go to `docs_dir` (default: _data_docs/ in a local warehouse, else a temporary
+    folder); the suites come from `expectations_dir` (default: the packaged ones)."""
     from pipeline.load.validate import validate
 
     now = now or datetime.now(timezone.utc)
@@ -153,7 +156,7 @@ def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = No
     staged_ids = set(_staged(warehouse, "articles", batch_dirs, ["article_id"]).column("article_id").to_pylist())
     known = set(read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist()) | staged_ids
     # One folder for every group, so GX's context (cached per folder) is built once per run.
-    docs_dir = warehouse.path(DOCS) if warehouse.is_local else tempfile.mkdtemp(prefix="forum-etl-docs-")
+    docs_dir = docs_dir or (warehouse.path(DOCS) if warehouse.is_local else tempfile.mkdtemp(prefix="forum-etl-docs-"))
     results, failed, batch_failures, held = [], {}, [], set()
     docs_index = None
     groups, group, size = [], [], 0
@@ -167,7 +170,7 @@ def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = No
         groups.append(group)
     for number, group in enumerate(groups):
         tables = {name: _staged(warehouse, name, group) for name in PUBLISHED_TABLES}
-        validation = validate(tables, known, run_id, now, docs_dir)
+        validation = validate(tables, known, run_id, now, docs_dir, expectations_dir)
         docs_index = os.path.join(validation.docs_dir, "index.html")
         batch_ids = set(tables["articles"].column("article_id").to_pylist())
         batch_held = set(validation.failed_articles) | (batch_ids if validation.batch_failures else set())
@@ -283,14 +286,16 @@ def new_run_id(now: datetime) -> str:
 
 
 def publish(warehouse: Warehouse, articles: Iterable[Article], run_id: str | None = None,
-            now: datetime | None = None, validate_rows: bool = True) -> PublishResult:
-    """Stage, validate and publish a batch of articles in one go (the CLI's path)."""
+            now: datetime | None = None, validate_rows: bool = True, *,
+            docs_dir: str | None = None, expectations_dir: str | None = None) -> PublishResult:
+    """Stage, validate (see validate_staged for `docs_dir` and `expectations_dir`) and
+    publish a batch of articles in one go (the CLI's path)."""
     started = time.monotonic()
     now = now or datetime.now(timezone.utc)
     run_id = run_id or new_run_id(now)
     stage(warehouse, run_id, "0000", articles, now)
     if validate_rows:
-        validate_staged(warehouse, run_id, now)
+        validate_staged(warehouse, run_id, now, docs_dir=docs_dir, expectations_dir=expectations_dir)
     result = publish_staged(warehouse, run_id, now)
     result.seconds = time.monotonic() - started
     return result

@@ -44,12 +44,12 @@ RUN_RECORD_TABLES = {"validation_results": VALIDATION_RESULTS, "quarantine": QUA
 _SCHEMAS = {**MANIFEST_TABLES, **RUN_RECORD_TABLES}
 
 
-def catalog_path(warehouse: Warehouse) -> str:
-    """Next to the tables for a local warehouse; for object storage a local file
-    ($FORUM_ETL_CATALOG, default ./forum.duckdb)."""
-    if warehouse.is_local:
-        return warehouse.path(CATALOG_NAME)
-    return os.path.abspath(os.environ.get("FORUM_ETL_CATALOG", CATALOG_NAME))
+def catalog_path(warehouse: Warehouse, catalog_file: str | None = None) -> str:
+    """The absolute path of `catalog_file`; by default next to the tables of a local warehouse,
+    and ./forum.duckdb for one on object storage (DuckDB writes only local files)."""
+    if catalog_file:
+        return os.path.abspath(catalog_file)
+    return warehouse.path(CATALOG_NAME) if warehouse.is_local else os.path.abspath(CATALOG_NAME)
 
 
 def connect(warehouse: Warehouse, path: str | None = None, read_only: bool = True):
@@ -74,12 +74,12 @@ def _sql_list(paths: list[str]) -> str:
     return "[" + ", ".join("'" + path.replace("'", "''") + "'" for path in paths) + "]"
 
 
-def build_catalog(warehouse: Warehouse) -> tuple[str, float]:
+def build_catalog(warehouse: Warehouse, catalog_file: str | None = None) -> tuple[str, float]:
     """(catalog path, seconds taken): views over the current published version."""
     from filelock import FileLock
 
     started = time.monotonic()
-    target = catalog_path(warehouse)
+    target = catalog_path(warehouse, catalog_file)
     with FileLock(target + ".lock", timeout=BUILD_LOCK_SECONDS):
         manifest = read_manifest(warehouse)  # read under the lock: the newest build wins
         with local_atomic_write(target) as temporary:
@@ -110,11 +110,11 @@ def _create_views(connection, warehouse: Warehouse, manifest: dict) -> None:
                        [manifest["version"]])
 
 
-def catalog_version(warehouse: Warehouse) -> int | None:
+def catalog_version(warehouse: Warehouse, catalog_file: str | None = None) -> int | None:
     """The published version the catalog shows; None when there is no readable catalog."""
     import duckdb
 
-    path = catalog_path(warehouse)
+    path = catalog_path(warehouse, catalog_file)
     if not Path(path).exists():
         return None
     try:
@@ -124,20 +124,19 @@ def catalog_version(warehouse: Warehouse) -> int | None:
         return None
 
 
-def ensure_catalog(warehouse: Warehouse) -> str:
+def ensure_catalog(warehouse: Warehouse, catalog_file: str | None = None) -> str:
     """The catalog's path, rebuilt first when it is missing or behind the published version."""
-    if catalog_version(warehouse) != read_manifest(warehouse)["version"]:
-        return build_catalog(warehouse)[0]
-    return catalog_path(warehouse)
+    if catalog_version(warehouse, catalog_file) != read_manifest(warehouse)["version"]:
+        return build_catalog(warehouse, catalog_file)[0]
+    return catalog_path(warehouse, catalog_file)
 
 
-def open_catalog(warehouse: Warehouse):
+def open_catalog(warehouse: Warehouse, catalog_file: str | None = None):
     """A read-only connection to a current catalog."""
-    ensure_catalog(warehouse)
-    return connect(warehouse)
+    return connect(warehouse, ensure_catalog(warehouse, catalog_file))
 
 
-def query(warehouse: Warehouse, sql: str) -> pa.Table:
+def query(warehouse: Warehouse, sql: str, catalog_file: str | None = None) -> pa.Table:
     """Run one read statement against the catalog and return its result as Arrow.
 
     Only a SELECT (WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE) or an EXPLAIN [ANALYZE] of
@@ -145,7 +144,7 @@ def query(warehouse: Warehouse, sql: str) -> pa.Table:
     duckdb.PermissionException. The DuckDB CLI on the catalog file can do everything else.
     """
     statement = _read_statement(sql)
-    connection = open_catalog(warehouse)
+    connection = open_catalog(warehouse, catalog_file)
     try:
         _confine_to_warehouse(connection, warehouse)
         return connection.sql(statement).to_arrow_table()

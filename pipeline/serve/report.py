@@ -3,7 +3,6 @@ or styles from anywhere else, so it opens from disk in any browser with no netwo
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
@@ -63,15 +62,16 @@ def _columns(items: list[tuple[str, float, float]], width: int = 720, height: in
 
 
 def default_report_dir(warehouse: Warehouse) -> str:
-    """`report/` inside a local warehouse; for one on S3, FORUM_ETL_REPORT_DIR or ./report."""
-    return warehouse.path("report") if warehouse.is_local else os.environ.get("FORUM_ETL_REPORT_DIR", "report")
+    """`report/` inside a local warehouse; ./report for one on object storage."""
+    return warehouse.path("report") if warehouse.is_local else "report"
 
 
-def build_report(warehouse: Warehouse, out_dir: str | Path | None = None) -> Path:
-    """Write index.html into `out_dir` (default: default_report_dir); returns its path."""
+def build_report(warehouse: Warehouse, out_dir: str | Path | None = None, catalog_file: str | None = None) -> Path:
+    """Write index.html into `out_dir` (default: default_report_dir), from the catalog
+    `catalog_file` (default: catalog_path's); returns its path."""
     out = Path(out_dir or default_report_dir(warehouse))
     out.mkdir(parents=True, exist_ok=True)
-    connection = open_catalog(warehouse)  # one connection for every query of the report
+    connection = open_catalog(warehouse, catalog_file)  # one connection for every query of the report
 
     def rows(sql: str) -> list[dict]:
         return connection.sql(sql).to_arrow_table().to_pylist()

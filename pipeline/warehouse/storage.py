@@ -38,11 +38,10 @@ class Warehouse:
     credentials: tuple[str, str] | None = field(default=None, repr=False)
 
     @classmethod
-    def open(cls, uri: str, endpoint_override: str | None = None) -> "Warehouse":
-        """A local path (created if missing) or s3://bucket/prefix (endpoint for S3-compatible
-        stores from `endpoint_override` or the AWS_ENDPOINT_URL environment variable)."""
+    def open(cls, uri: str, endpoint: str | None = None) -> "Warehouse":
+        """A local path (created if missing) or s3://bucket/prefix; `endpoint` is the URL of an
+        S3-compatible store (None for AWS itself), resolved by pipeline.settings."""
         if uri.startswith("s3://"):
-            endpoint = endpoint_override or os.environ.get("AWS_ENDPOINT_URL")
             options = {"endpoint_override": endpoint} if endpoint else {}
             if endpoint and endpoint.startswith("http://"):
                 options["scheme"] = "http"

@@ -29,7 +29,7 @@ def test_examples_load():
 def test_defaults_and_derived_hosts():
     config = parse_config(MINIMAL)
     source = config.sources[0]
-    assert source.allowed_hosts == ("news.example",) and config.warehouse == "warehouse"
+    assert source.allowed_hosts == ("news.example",) and config.warehouse is None  # Settings decides
     assert source.politeness.respect_robots and source.politeness.min_interval == 1.0
     assert source.kind_of("http://news.example/a/content_12.html") == "article"
     assert source.kind_of("http://other.example/a/content_12.html") is None

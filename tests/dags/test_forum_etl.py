@@ -52,7 +52,8 @@ def test_dag_files_import_fast_without_heavy_modules():
         print(json.dumps({{"seconds": time.monotonic() - started, "errors": {{k: str(v) for k, v in bag.import_errors.items()}},
                           "dags": sorted(bag.dag_ids), "parse": [s.duration.total_seconds() for s in bag.dagbag_stats],
                           "articles_tasks": sorted(bag.dags["forum_articles"].task_ids),
-                          "heavy": [m for m in ("great_expectations", "pandas", "duckdb", "pyarrow", "pipeline") if m in sys.modules]}}))
+                          "heavy": [m for m in ("great_expectations", "pandas", "duckdb", "pyarrow") if m in sys.modules],
+                          "pipeline": sorted(m for m in sys.modules if m.startswith("pipeline"))}}))
         """)
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             env={**os.environ, "AIRFLOW__CORE__LOAD_EXAMPLES": "False"})
@@ -60,6 +61,7 @@ def test_dag_files_import_fast_without_heavy_modules():
     assert report["errors"] == {}
     assert report["dags"] == ["forum_articles", "forum_reports", "forum_reprocess"]
     assert report["heavy"] == []
+    assert report["pipeline"] == ["pipeline", "pipeline.settings"]  # the DAGs' shape only
     # The catalog is rebuilt before vacuum may delete what the previous one named.
     assert {"publish", "refresh_catalog", "vacuum", "watcher"} <= set(report["articles_tasks"])
     assert report["seconds"] < 2.0 and max(report["parse"]) < 2.0
@@ -134,3 +136,20 @@ def test_a_task_failing_for_a_reason_that_is_not_a_page_fails_the_run(airflow_ho
         assert dag_test_state(env) == "failed"
     # Nothing good is lost: the failed batch staged its articles before its error row failed.
     assert read_table(Warehouse.open(str(warehouse_dir)), "articles").num_rows == len(load_content()) - 1
+
+
+def test_the_crawl_configuration_names_where_the_run_publishes(airflow_home, tmp_path):
+    """No FORUM_ETL_WAREHOUSE or Variable: the configuration file's locations are used."""
+    from pipeline.serve.catalog import catalog_version
+
+    warehouse_dir, catalog = tmp_path / "from-config", tmp_path / "catalogs" / "forum.duckdb"
+    with serve() as site:
+        config = config_for(site.url, tmp_path)
+        config.write_text(f'warehouse = "{warehouse_dir}"\ncatalog_file = "{catalog}"\n' + config.read_text(encoding="utf-8"),
+                          encoding="utf-8")
+        env = {key: value for key, value in airflow_home.items() if key not in ("FORUM_ETL_WAREHOUSE", "FORUM_ETL_CATALOG")}
+        assert dag_test_state({**env, "FORUM_ETL_CONFIG": str(config)}) == "success"
+    warehouse = Warehouse.open(str(warehouse_dir))
+    assert read_table(warehouse, "articles").num_rows == len(load_content())
+    assert catalog_version(warehouse, str(catalog)) == read_manifest(warehouse)["version"]  # built by the run
+    assert not (warehouse_dir / "forum.duckdb").exists()

@@ -90,21 +90,21 @@ def test_cli_reports_a_refused_query(warehouse, capsys):
     assert contents(warehouse.root) == before
 
 
-@pytest.mark.usefixtures("s3")
-def test_query_on_object_storage_reads_the_warehouse_only(tmp_path):
-    warehouse = Warehouse.open(f"s3://forum/{tmp_path.name}")  # moto's buckets outlive its server
+def test_query_on_object_storage_reads_the_warehouse_only(s3, tmp_path):
+    warehouse = Warehouse.open(f"s3://forum/{tmp_path.name}", s3)  # moto's buckets outlive its server
+    catalog = str(tmp_path / "forum.duckdb")
     publish(warehouse, sample_articles()[:3])
-    build_catalog(warehouse)
+    build_catalog(warehouse, catalog)
     for view in VIEWS:
-        query(warehouse, f"SELECT count(*) FROM {view}")
-    assert query(warehouse, "SELECT count(*) AS n FROM articles").column("n")[0].as_py() == 3
-    other = Warehouse.open("s3://forum/elsewhere")
+        query(warehouse, f"SELECT count(*) FROM {view}", catalog)
+    assert query(warehouse, "SELECT count(*) AS n FROM articles", catalog).column("n")[0].as_py() == 3
+    other = Warehouse.open("s3://forum/elsewhere", s3)
     other.write_bytes("secret.csv", b"secret\nhunter2\n")
     outside = tmp_path / "secret.csv"
     outside.write_text("secret\nhunter2\n", encoding="utf-8")
     for sql in ("SELECT * FROM read_csv('s3://forum/elsewhere/secret.csv')", f"SELECT * FROM read_csv('{outside}')"):
         with pytest.raises(duckdb.PermissionException):
-            query(warehouse, sql)
+            query(warehouse, sql, catalog)
 
 
 def test_a_catalog_left_behind_by_a_crash_after_commit_is_rebuilt_by_the_next_command(tmp_path):

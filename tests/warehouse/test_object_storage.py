@@ -9,23 +9,23 @@ from pipeline.warehouse.archive import RawPage, latest_pages, write_raw_pages
 from pipeline.warehouse.storage import Warehouse
 
 
-def test_publish_catalog_and_query_on_s3(s3):
-    warehouse = Warehouse.open("s3://forum/warehouse")
+def test_publish_catalog_and_query_on_s3(s3, tmp_path):
+    warehouse = Warehouse.open("s3://forum/warehouse", s3)
     assert not warehouse.is_local
     result = publish(warehouse, sample_articles())
     assert result.success and read_manifest(warehouse)["version"] == 1
     assert read_table(warehouse, "speeches").num_rows == 49
     assert all(path.startswith("forum/warehouse/") for path in warehouse.files("articles"))
-    path, _ = build_catalog(warehouse)
-    assert not path.startswith("s3://")
-    top = query(warehouse, "SELECT speaker_org, speeches FROM most_active_orgs LIMIT 1").to_pylist()
+    catalog = str(tmp_path / "forum.duckdb")
+    assert build_catalog(warehouse, catalog)[0] == catalog
+    top = query(warehouse, "SELECT speaker_org, speeches FROM most_active_orgs LIMIT 1", catalog).to_pylist()
     assert top == [{"speaker_org": "国家知识产权局", "speeches": 4}]
 
 
 def test_raw_archive_on_s3(s3):
     from datetime import datetime, timezone
 
-    warehouse = Warehouse.open("s3://forum/raw")
+    warehouse = Warehouse.open("s3://forum/raw", s3)
     page = RawPage("http://x/a", "http://x/a", "article", "http://x/a", 1, 200, "text/html", None, None, None,
                    datetime.now(timezone.utc), "0" * 64, b"<html>body</html>", "s", "r1")
     write_raw_pages(warehouse, "r1", "b0000-00000", [page])
@@ -35,7 +35,7 @@ def test_raw_archive_on_s3(s3):
 def test_commits_on_s3_are_put_if_absent(s3):
     from pipeline.warehouse.manifest import commit
 
-    warehouse = Warehouse.open("s3://forum/log")
+    warehouse = Warehouse.open("s3://forum/log", s3)
     first = {"version": 1, "committed_at": "2026-01-01T00:00:00+00:00", "run_id": "a", "tables": {"articles": ["a"]}}
     assert commit(warehouse, first)
     assert not commit(warehouse, {**first, "run_id": "b", "tables": {"articles": ["b"]}})
@@ -46,7 +46,7 @@ def test_concurrent_publishes_on_s3_lose_nothing(s3):
     import dataclasses
     from concurrent.futures import ThreadPoolExecutor
 
-    warehouse = Warehouse.open("s3://forum/race")
+    warehouse = Warehouse.open("s3://forum/race", s3)
     batches = [[dataclasses.replace(a, article_id=f"{copy:04d}{a.article_id[4:]}") for a in sample_articles()]
                for copy in range(3)]
     with ThreadPoolExecutor(3) as pool:
@@ -59,6 +59,6 @@ def test_concurrent_publishes_on_s3_lose_nothing(s3):
 def test_credentials_in_the_warehouse_uri_are_used_and_never_shown(s3, monkeypatch):
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
-    warehouse = Warehouse.open("s3://testing:testing@forum/keyed")
+    warehouse = Warehouse.open("s3://testing:testing@forum/keyed", s3)
     assert publish(warehouse, sample_articles()[:1], validate_rows=False).version == 1
     assert warehouse.uri == "s3://forum/keyed" and "testing" not in repr(warehouse)

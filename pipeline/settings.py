@@ -1,0 +1,173 @@
+"""Settings: every location and knob of a deployment, resolved once by a front (the CLI, a DAG
+task) and passed down as plain arguments; no library module reads the environment.
+
+Each setting is taken from the first of these layers that gives it:
+
+1. the front's explicit value (a CLI flag such as `--warehouse`);
+2. an Airflow Variable `forum_etl_<name>` (DAGs only: the DAG passes them in as a mapping,
+   so this module never imports Airflow; a Variable is the operator's runtime override of
+   the deployment's environment);
+3. the environment, `FORUM_ETL_<NAME>` (the catalog is `FORUM_ETL_CATALOG`, the suites
+   `FORUM_ETL_EXPECTATIONS`, the S3 endpoint the standard `AWS_ENDPOINT_URL`);
+4. the crawl configuration file's top-level key `<name>` (locations only: `warehouse`,
+   `catalog_file`, `report_dir`, `data_docs_dir`, `s3_endpoint`); the file itself is named by
+   the layers above (`--config`, `forum_etl_config`, `FORUM_ETL_CONFIG`);
+5. the front's default, then the built-in default.
+
+A relative path is relative to the working directory, whichever layer gave it. Locations
+left unset (None) mean the library's default: the catalog, Data Docs and report inside a
+local warehouse, or under the working directory for one on object storage.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+# Imported when used, so a DAG file can resolve its shape at parse time without pyarrow.
+if TYPE_CHECKING:
+    from pipeline.acquire.config import CrawlConfig
+    from pipeline.warehouse.storage import Warehouse
+
+
+class SettingsError(ValueError):
+    """A setting's value is unusable; the message names the setting and where it came from."""
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError("not a whole number") from None
+    if number < 1:
+        raise ValueError("must be 1 or more")
+    return number
+
+
+def _hours(value: str) -> float:
+    try:
+        hours = float(value)
+    except ValueError:
+        raise ValueError("not a number of hours") from None
+    if not 0 <= hours < math.inf:
+        raise ValueError("must be 0 or more and finite")
+    return hours
+
+
+def _schedule(value: str) -> str | None:
+    """A cron expression or preset; "none" (or "manual", or empty) for manual runs only."""
+    return None if value.strip().lower() in ("", "none", "manual") else value
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where one setting may come from besides a front's explicit value and the defaults."""
+
+    environment: str
+    variable: bool = True  # an Airflow Variable forum_etl_<name> may set it
+    config_key: bool = False  # the crawl configuration file may set it
+    parse: Callable[[str], object] = _text
+
+
+_SOURCES = {
+    "config": _Source("FORUM_ETL_CONFIG"),
+    "warehouse": _Source("FORUM_ETL_WAREHOUSE", config_key=True),
+    "catalog_file": _Source("FORUM_ETL_CATALOG", config_key=True),
+    "report_dir": _Source("FORUM_ETL_REPORT_DIR", config_key=True),
+    "data_docs_dir": _Source("FORUM_ETL_DATA_DOCS_DIR", config_key=True),
+    # The suites are part of the code a deployment runs, not of a crawl: no config key.
+    "expectations_dir": _Source("FORUM_ETL_EXPECTATIONS"),
+    "s3_endpoint": _Source("AWS_ENDPOINT_URL", config_key=True),
+    "retention_hours": _Source("FORUM_ETL_RETENTION_HOURS", parse=_hours),
+    "batch_size": _Source("FORUM_ETL_BATCH_SIZE", parse=_count),
+    # The DAG's shape is fixed when Airflow parses it, before any Variable is read.
+    "fetch_parallelism": _Source("FORUM_ETL_FETCH_PARALLELISM", variable=False, parse=_count),
+    "schedule": _Source("FORUM_ETL_SCHEDULE", variable=False, parse=_schedule),
+}
+
+# The Airflow Variables a DAG may pass in.
+VARIABLE_NAMES = tuple(f"forum_etl_{name}" for name, source in _SOURCES.items() if source.variable)
+
+
+@dataclass(frozen=True)
+class Settings:
+    warehouse: str = "warehouse"  # a directory or s3://bucket/prefix
+    config: str | None = None  # the crawl configuration file
+    crawl_config: CrawlConfig | None = None  # that file, loaded and checked
+    catalog_file: str | None = None  # the DuckDB catalog
+    report_dir: str | None = None  # where the HTML report is written
+    data_docs_dir: str | None = None  # where Great Expectations writes Data Docs
+    expectations_dir: str | None = None  # suites to use instead of the packaged ones
+    s3_endpoint: str | None = None  # an S3-compatible store's URL; None for AWS itself
+    retention_hours: float | None = None  # how long superseded files stay; None: vacuum's default
+    batch_size: int = 50  # article URLs per fetch batch (DAG)
+    fetch_parallelism: int = 2  # fetch batches at once per DAG run, sharing each host's rate
+    schedule: str | None = "@daily"  # forum_articles' schedule; None: manual runs only
+
+    @property
+    def retention(self) -> timedelta:
+        from pipeline.warehouse.manifest import DEFAULT_RETENTION
+
+        return DEFAULT_RETENTION if self.retention_hours is None else timedelta(hours=self.retention_hours)
+
+    def open_warehouse(self) -> Warehouse:
+        from pipeline.warehouse.storage import Warehouse
+
+        return Warehouse.open(self.warehouse, self.s3_endpoint)
+
+
+def resolve_settings(explicit: Mapping[str, object] | None = None, *,
+                     environment: Mapping[str, str] | None = None,
+                     variables: Mapping[str, str] | None = None,
+                     defaults: Mapping[str, object] | None = None,
+                     read_config_file: bool = True) -> Settings:
+    """The Settings given by the layers in the module's order. `explicit` and `defaults` map
+    setting names to values (None in `explicit` means not given); `variables` maps Airflow
+    Variable names to their values; `environment` defaults to os.environ. With
+    `read_config_file` false the crawl configuration is neither loaded nor consulted.
+    Raises SettingsError for a bad value, ConfigError for a bad configuration file."""
+    explicit = {name: value for name, value in (explicit or {}).items() if value is not None}
+    environment = os.environ if environment is None else environment
+    variables = variables or {}
+    defaults = dict(defaults or {})
+    unknown = (set(explicit) | set(defaults)) - set(_SOURCES)
+    if unknown:
+        raise SettingsError(f"unknown settings: {', '.join(sorted(unknown))}")
+
+    def layered(name: str, crawl_config: CrawlConfig | None) -> object:
+        if name in explicit:
+            return explicit[name]
+        source = _SOURCES[name]
+        given = [(f"Airflow Variable forum_etl_{name}", variables.get(f"forum_etl_{name}") if source.variable else None),
+                 (source.environment, environment.get(source.environment))]
+        for where, value in given:
+            if value is not None:
+                try:
+                    return source.parse(value)
+                except ValueError as error:
+                    raise SettingsError(f"{where}: {error}: {value!r}") from None
+        if source.config_key and crawl_config is not None and getattr(crawl_config, name) is not None:
+            return getattr(crawl_config, name)
+        return defaults.get(name, _BUILT_IN[name])
+
+    config = layered("config", None)
+    crawl_config = None
+    if config and read_config_file:
+        from pipeline.acquire.config import load_config
+
+        crawl_config = load_config(config)
+    values = {name: layered(name, crawl_config) for name in _SOURCES if name != "config"}
+    return Settings(config=config, crawl_config=crawl_config, **values)
+
+
+_BUILT_IN = {field.name: field.default for field in fields(Settings)}
