@@ -11,9 +11,9 @@ from benchmarks.metrics import bigram_f1, bigram_scores, date_matches
 from benchmarks.report import write_section
 from devkit.sample_site import load_content, page_paths, site_file
 from pipeline.records import ExtractionError
-from pipeline.text.clean import clean, join_pages, normalize_text
+from pipeline.text import article_from_pages
+from pipeline.text.clean import clean, normalize_text
 from pipeline.text.extract import extract
-from pipeline.text.split import split
 
 WORST_SHOWN = 10
 
@@ -32,7 +32,7 @@ def speaker_attribution() -> tuple[int, int, int, list[str]]:
     misses = []
     for content in load_content():
         pages = [extract(site_file(path).read_bytes(), url="http://www.cipnews.example" + path) for path in page_paths(content)]
-        article = split(clean(join_pages(pages)))
+        article = article_from_pages(pages)
         paragraphs = [text for text in map(normalize_text, content["paragraphs"]) if text]
         expected = {
             (tuple(paragraphs[s["first_paragraph"] : s["last_paragraph"] + 1]),

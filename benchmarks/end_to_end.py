@@ -66,7 +66,7 @@ def _stage(stage: str, config_path: str, root: str) -> dict:
             staged += process_to_stage(warehouse, "bench", f"{number:04d}", batch)["articles"]
         info = {"articles": staged}
     elif stage == "validate":
-        from pipeline.load.publish import validate_staged
+        from pipeline.load.quarantine import validate_staged
 
         info = {"quarantined": len(validate_staged(warehouse, "bench").quarantined)}
     elif stage == "publish":

@@ -43,7 +43,7 @@ def _cli(*args: str, **options) -> subprocess.CompletedProcess:
 
 
 def _published_ids(warehouse) -> list[str]:
-    from pipeline.load.publish import read_table
+    from pipeline.warehouse.tables import read_table
 
     return read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist()
 
@@ -53,7 +53,7 @@ from devkit.publish_helpers import copies, start_publisher
 
 def _losses(warehouse, expected: set[str]) -> tuple[int, int]:
     """(articles expected but missing, duplicate rows over articles and speeches)."""
-    from pipeline.load.publish import read_table
+    from pipeline.warehouse.tables import read_table
 
     ids = _published_ids(warehouse)
     speech_ids = read_table(warehouse, "speeches", ["speech_id"]).column("speech_id").to_pylist()
@@ -132,10 +132,11 @@ def publish_killed_at_random_moments(scratch: Path) -> Trial:
     import random
     from datetime import timedelta
 
-    from pipeline.load.publish import publish, read_table
+    from pipeline.load.publish import publish
     from pipeline.warehouse.manifest import read_manifest, vacuum
     from pipeline.warehouse.schemas import MANIFEST_TABLES
     from pipeline.warehouse.storage import Warehouse
+    from pipeline.warehouse.tables import read_table
 
     warehouse = Warehouse.open(str(scratch / "wh"))
     publish(warehouse, copies(0, 1), validate_rows=False)
@@ -392,9 +393,9 @@ def _dag_run(scratch: Path, storage_broken: bool) -> tuple[str, int, int]:
     holding two hostile pages."""
     from devkit.airflow_helpers import dag_test_state, hostile_pages
     from devkit.sample_site.server import serve
-    from pipeline.load.publish import read_table
     from pipeline.load.transform import read_extract_errors
     from pipeline.warehouse.storage import Warehouse
+    from pipeline.warehouse.tables import read_table
 
     if storage_broken:  # a file where extract_errors' folder must be: the storage fails, not a page
         (scratch / "wh").mkdir()

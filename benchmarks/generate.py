@@ -10,17 +10,18 @@ terms from a vocabulary of 20,000.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from datetime import datetime, timezone
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.load.publish import _write
+from pipeline.load.rows import speakers
+from pipeline.warehouse.layout import partition_file, speakers_file
 from pipeline.warehouse.manifest import commit
-from pipeline.warehouse.schemas import ARTICLES, SPEAKERS, SPEECH_TERMS, SPEECHES, speakers
+from pipeline.warehouse.schemas import ARTICLES, SPEAKERS, SPEECH_TERMS, SPEECHES
 from pipeline.warehouse.storage import Warehouse
+from pipeline.warehouse.tables import write_table
 
 CJK = np.array([chr(c) for c in range(0x4E00, 0x4E00 + 3000)])
 
@@ -108,12 +109,13 @@ def generate(warehouse: Warehouse, n_speeches: int, seed: int = 7) -> dict[str, 
         keys = pc.add(pc.multiply(table["year"].cast(pa.int32()), 100), table["month"].cast(pa.int32()))
         for key in np.unique(keys.to_numpy()):
             part = table.filter(pc.equal(keys, int(key)))
-            relative = f"{name}/year={key // 100}/month={key % 100:02d}/part-000001-{uuid.uuid4().hex[:8]}.parquet"
-            _write(warehouse, relative, part)
+            relative = partition_file(name, int(key) // 100, int(key) % 100, version=1)
+            write_table(warehouse, relative, part)
             files.append(relative)
         manifest["tables"][name] = sorted(files)
-    _write(warehouse, "speakers/speakers-000001.parquet", speakers(speeches_table).cast(SPEAKERS))
-    manifest["tables"]["speakers"] = ["speakers/speakers-000001.parquet"]
+    speakers_relative = speakers_file(version=1)
+    write_table(warehouse, speakers_relative, speakers(speeches_table).cast(SPEAKERS))
+    manifest["tables"]["speakers"] = [speakers_relative]
     manifest["tables"]["paragraphs"] = []
     if not commit(warehouse, manifest):
         raise RuntimeError(f"{warehouse.uri} already holds a published version; generate into an empty warehouse")

@@ -28,12 +28,9 @@ def _measure(directory: str, count: int, tool: str) -> dict:
     """Runs in a child process: CPU seconds of `tool` over the first `count` pages."""
     files = sorted(Path(directory).rglob("content_*.html"), key=lambda p: int(p.stem.split("_")[1]))[:count]
     if tool == "forum-etl":
-        from pipeline.text.clean import clean
-        from pipeline.text.extract import extract
-        from pipeline.text.split import split
+        from pipeline.text import article_from_page
 
-        def run(raw: bytes) -> None:
-            split(clean(extract(raw)))
+        run = article_from_page
     elif tool == "bare lxml parse":
         run = tools.bare_parse()
     elif tool.startswith("trafilatura"):

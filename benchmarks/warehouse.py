@@ -14,9 +14,10 @@ from pathlib import Path
 from benchmarks.generate import generate
 from benchmarks.report import write_section
 from devkit.publish_helpers import sample_articles
-from pipeline.load.publish import publish, read_table
+from pipeline.load.publish import publish
 from pipeline.serve.catalog import REPORT_VIEWS, build_catalog, query
 from pipeline.warehouse.storage import Warehouse
+from pipeline.warehouse.tables import read_table
 
 SPEECHES = int(os.environ.get("FORUM_ETL_BENCH_SPEECHES", "1000000"))
 COPIES = 40  # sample-site copies published through the full path

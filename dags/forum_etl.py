@@ -84,7 +84,7 @@ def _date(value: str | None):
 # validated and published (the failed task still marks the run failed).
 @task(trigger_rule="all_done")
 def validate() -> dict:
-    from pipeline.load.publish import validate_staged
+    from pipeline.load.quarantine import validate_staged
 
     settings = _settings()
     result = validate_staged(settings.open_warehouse(), _run_id(), docs_dir=settings.data_docs_dir,
@@ -97,7 +97,9 @@ def validate() -> dict:
 # staged rows, so a retry publishes them.
 @task(outlets=list(ASSETS.values()), retries=2, retry_delay=timedelta(seconds=30))
 def publish(verdict: dict) -> dict:
-    from pipeline.load.publish import publish_staged, read_manifest, row_count
+    from pipeline.load.publish import publish_staged
+    from pipeline.warehouse.manifest import read_manifest
+    from pipeline.warehouse.tables import row_count
 
     warehouse = _settings().open_warehouse()
     result = publish_staged(warehouse, _run_id())

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from devkit.sample_site import load_content, page_paths, site_file
-from pipeline.load.publish import read_table
 from pipeline.text.extract.encoding import _single_byte, canonical_codec
 from pipeline.warehouse.archive import RawPage, write_raw_pages
 from pipeline.warehouse.storage import Warehouse
+from pipeline.warehouse.tables import read_table
 
 TITLE = "知识产权保护高层论坛在京举行"
 PARAGRAPHS = [

@@ -12,15 +12,14 @@ from pathlib import Path
 
 from devkit.sample_site import load_content, page_paths, site_file
 from pipeline.records import Article
-from pipeline.text.clean import clean, join_pages
+from pipeline.text import article_from_pages
 from pipeline.text.extract import extract
-from pipeline.text.split import split
 
 
 @functools.lru_cache(maxsize=1)
 def sample_articles() -> tuple[Article, ...]:
     return tuple(
-        split(clean(join_pages([extract(site_file(p).read_bytes(), url="https://www.cipnews.example" + p) for p in page_paths(c)])))
+        article_from_pages([extract(site_file(p).read_bytes(), url="https://www.cipnews.example" + p) for p in page_paths(c)])
         for c in load_content()
     )
 

@@ -20,9 +20,7 @@ from pipeline.records import Article, PageFailure, article_record, page_outcome
 from pipeline.serve.catalog import build_catalog, query
 from pipeline.serve.report import build_report
 from pipeline.settings import Settings, SettingsError, resolve_settings
-from pipeline.text.clean import clean
-from pipeline.text.extract import extract
-from pipeline.text.split import split
+from pipeline.text import article_from_page, clean_and_split
 from pipeline.urls import redact
 from pipeline.warehouse.manifest import DEFAULT_RETENTION, CommitConflict, vacuum
 from pipeline.warehouse.storage import Warehouse
@@ -47,10 +45,6 @@ def _read(source: str) -> tuple[bytes, str, str | None]:
     return raw, path.resolve().as_uri(), None
 
 
-def _article(raw: bytes, url: str, charset: str | None) -> Article:
-    return split(clean(extract(raw, url=url, http_charset=charset)))
-
-
 def _records(sources: list[str]) -> Iterator[dict[str, object] | None]:
     """One record per source; None (after a one-line error on stderr) for a failed one.
     Credentials in a URL are used for the request but never printed."""
@@ -63,7 +57,7 @@ def _records(sources: list[str]) -> Iterator[dict[str, object] | None]:
             print(f"forum-etl: {shown}: {redact(reason)}", file=sys.stderr)
             yield None
             continue
-        outcome = page_outcome(raw, _article, raw, redact(url), charset)
+        outcome = page_outcome(raw, article_from_page, raw, url=redact(url), http_charset=charset)
         if isinstance(outcome, PageFailure):
             print(f"forum-etl: {shown}: {outcome}", file=sys.stderr)
             yield None
@@ -119,7 +113,7 @@ def _split_command(args: argparse.Namespace) -> int:
         path = Path(source).resolve()
         article = Article(url=path.as_uri(), article_id="", canonical_url="", raw_sha256="", encoding="utf-8",
                           title=lines[0].strip(), paragraphs=lines, paragraphs_raw=lines)
-        article = page_outcome(text.encode("utf-8"), lambda article: split(clean(article)), article)
+        article = page_outcome(text.encode("utf-8"), clean_and_split, article)
         if isinstance(article, PageFailure):
             print(f"forum-etl: {source}: {article}", file=sys.stderr)
             failed += 1

@@ -112,17 +112,17 @@ class Article:
         return "\n".join(self.paragraphs)
 
 
-def article_record(article: Article, **extra: object) -> dict[str, object]:
-    """The article as a JSON-ready dict (the CLI's output record); `extra` keys come first."""
+def article_fields(article: Article) -> dict[str, object]:
+    """The article's fields by name, its speeches as dicts: the one mapping of an `Article` to
+    named fields, from which the CLI's records and the published tables' rows are both made."""
     return {
-        **extra,
         "url": article.canonical_url or article.url,
         "article_id": article.article_id,
         "raw_sha256": article.raw_sha256,
         "encoding": article.encoding,
         "title": article.title,
         "source": article.source,
-        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "published_at": article.published_at,
         "published_precision": article.published_precision,
         "authors": article.authors,
         "editor": article.editor,
@@ -146,3 +146,10 @@ def article_record(article: Article, **extra: object) -> dict[str, object]:
             for s in article.speeches
         ],
     }
+
+
+def article_record(article: Article, **extra: object) -> dict[str, object]:
+    """The article as a JSON-ready dict (the CLI's output record); `extra` keys come first."""
+    fields = article_fields(article)
+    published = fields["published_at"]
+    return {**extra, **fields, "published_at": published.isoformat() if published else None}

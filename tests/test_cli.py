@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pipeline.cli
 import pipeline.load.transform
+import pipeline.text
 from devkit.sample_site import SITE_DIR
 from pipeline.acquire.config import Politeness
 from pipeline.cli import main
-from pipeline.load.publish import read_table
 from pipeline.load.transform import read_extract_errors
 from pipeline.warehouse.archive import RawPage, write_raw_pages
 from pipeline.warehouse.storage import Warehouse
+from pipeline.warehouse.tables import read_table
 
 SEED = SITE_DIR / "zscqb/2022/04/27/gclt-zzyj.html"
 FIELDS = {"input", "url", "article_id", "raw_sha256", "title", "source", "published_at", "authors",
@@ -173,7 +174,7 @@ def _blow_up_on(marker: bytes, error: Exception, extract):
 
 
 def test_extract_any_page_error_is_one_line_and_the_rest_still_runs(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline.cli, "extract", _blow_up_on(b"BOOM", RecursionError("too deep"), pipeline.cli.extract))
+    monkeypatch.setattr(pipeline.text, "extract", _blow_up_on(b"BOOM", RecursionError("too deep"), pipeline.text.extract))
     boom = tmp_path / "boom.html"
     boom.write_bytes(b"<html><body><p>BOOM</p></body></html>")
     binary = tmp_path / "binary.bin"

@@ -36,10 +36,8 @@ from pipeline.cli import main
 from pipeline.load.publish import publish
 from pipeline.load.transform import archived_articles, read_extract_errors
 from pipeline.records import PageFailure, page_outcome
-from pipeline.text.clean import clean
-from pipeline.text.extract import extract
+from pipeline.text import article_from_page
 from pipeline.text.extract.encoding import canonical_codec
-from pipeline.text.split import split
 from pipeline.warehouse.storage import Warehouse
 
 hostile_pages = st.one_of(
@@ -58,7 +56,7 @@ hostile_pages = st.one_of(
 
 def article_or_failure(hostile: Hostile):
     """What `forum-etl extract` makes of the page, with its HTTP charset (files have none)."""
-    return page_outcome(hostile.raw, lambda: split(clean(extract(hostile.raw, http_charset=hostile.http_charset))))
+    return page_outcome(hostile.raw, article_from_page, hostile.raw, http_charset=hostile.http_charset)
 
 
 def check_text(hostile: Hostile, title: str, paragraphs: list[str]) -> None:

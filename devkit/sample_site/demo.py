@@ -47,8 +47,8 @@ def main() -> int:
     print(f"Done in {time.monotonic() - started:.0f} s; the site answered {requests} requests.\n")
 
     from pipeline import cli
-    from pipeline.load.publish import read_manifest
     from pipeline.serve.catalog import catalog_path
+    from pipeline.warehouse.manifest import read_manifest
     from pipeline.warehouse.storage import Warehouse
 
     warehouse = Warehouse.open(str(WAREHOUSE))

@@ -14,12 +14,12 @@ from datetime import date, datetime, timezone
 
 import pyarrow as pa
 
-from pipeline.load.publish import stage
+from pipeline.load.stage import stage
 from pipeline.records import Article, PageFailure, page_outcome
-from pipeline.text.clean import clean, join_pages
+from pipeline.text import article_from_pages
 from pipeline.text.extract import SiteHints, extract
-from pipeline.text.split import split
 from pipeline.warehouse.archive import latest_page_index, read_bodies
+from pipeline.warehouse.layout import run_file
 from pipeline.warehouse.schemas import EXTRACT_ERRORS
 from pipeline.warehouse.storage import Warehouse
 
@@ -30,10 +30,6 @@ class Processed:
     source: str
     article: Article | None
     failure: PageFailure | None = None  # why, when article is None
-
-
-def _finish(pages: list[Article]) -> Article:
-    return split(clean(join_pages(pages)))
 
 
 def process_pages(url: str, source: str, pages: list[dict], hints: SiteHints | None = None) -> Processed:
@@ -48,7 +44,7 @@ def process_pages(url: str, source: str, pages: list[dict], hints: SiteHints | N
             return Processed(url, source, None, outcome)
         extracted.append(outcome)
     # Cleaning and splitting read the joined pages: a failure there is the first page's.
-    outcome = page_outcome(ordered[0]["body"], _finish, extracted)
+    outcome = page_outcome(ordered[0]["body"], article_from_pages, extracted)
     if isinstance(outcome, PageFailure):
         return Processed(url, source, None, outcome)
     return Processed(url, source, outcome)
@@ -110,7 +106,7 @@ def write_extract_errors(warehouse: Warehouse, run_id: str, batch: str, failed: 
     rows = [{"url": item.url, "source": item.source, "raw_sha256": item.failure.raw_sha256,
              "error_class": item.failure.error_class, "message": item.failure.message, "run_id": run_id,
              "failed_at": now} for item in failed]
-    warehouse.write_parquet(f"extract_errors/run_id={run_id}/part-{batch}.parquet",
+    warehouse.write_parquet(run_file("extract_errors", run_id, batch),
                             pa.Table.from_pylist(rows, schema=EXTRACT_ERRORS), compression="zstd")
 
 

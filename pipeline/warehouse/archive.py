@@ -1,6 +1,6 @@
 """The raw archive (bronze): every fetched response, every fetch failure, and the crawl state.
 
-Tables (schemas defined here once; column docs are Parquet field metadata):
+Tables (schemas in `pipeline.warehouse.schemas`):
   raw_pages/run_id=RUN/part-NNNNN.parquet   bodies as fetched, zstd-compressed
   fetch_errors/run_id=RUN/part-NNNNN.parquet
   crawl_state/state.parquet                 one row per known URL: validators and times
@@ -23,53 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.warehouse.schemas import TIMESTAMP, documented
+from pipeline.warehouse.layout import run_file
+from pipeline.warehouse.schemas import CRAWL_STATE_SCHEMA, FETCH_ERRORS_SCHEMA, RAW_PAGES_SCHEMA
 from pipeline.warehouse.storage import Warehouse
-
-RAW_PAGES_SCHEMA = pa.schema([
-    documented("url", pa.string(), "requested URL, canonicalised", nullable=False),
-    documented("final_url", pa.string(), "URL after redirects"),
-    documented("kind", pa.string(), "article | listing | sitemap | feed", nullable=False),
-    documented("article_url", pa.string(), "URL of page 1 of the article this page belongs to (articles only)"),
-    documented("page_number", pa.int16(), "1 for single pages; n for page n of a multi-page article"),
-    documented("status", pa.int16(), "HTTP status", nullable=False),
-    documented("content_type", pa.string(), "Content-Type header"),
-    documented("charset", pa.string(), "charset named by the Content-Type header, if any"),
-    documented("etag", pa.string(), "ETag header, for conditional revisits"),
-    documented("last_modified", pa.string(), "Last-Modified header, for conditional revisits"),
-    documented("fetched_at", TIMESTAMP, "when the response arrived", nullable=False),
-    documented("sha256", pa.string(), "SHA-256 of body", nullable=False),
-    documented("body", pa.binary(), "the response body as received (after transfer decoding)", nullable=False),
-    documented("source", pa.string(), "name of the configured source", nullable=False),
-    documented("run_id", pa.string(), "crawl run that fetched it", nullable=False),
-])
-
-FETCH_ERRORS_SCHEMA = pa.schema([
-    documented("url", pa.string(), "URL that failed", nullable=False),
-    documented("kind", pa.string(), "article | listing | sitemap | feed | robots", nullable=False),
-    documented("error_class", pa.string(), "HTTP 404, ConnectError, ReadTimeout, BodyTooLarge, RobotsDisallowed …", nullable=False),
-    documented("message", pa.string(), "readable description", nullable=False),
-    documented("attempts", pa.int16(), "requests made before giving up (0: never requested)", nullable=False),
-    documented("status", pa.int16(), "HTTP status of the last answer, if there was one"),
-    documented("failed_at", TIMESTAMP, "when the crawler gave up", nullable=False),
-    documented("source", pa.string(), "name of the configured source", nullable=False),
-    documented("run_id", pa.string(), "crawl run", nullable=False),
-])
-
-CRAWL_STATE_SCHEMA = pa.schema([
-    documented("url", pa.string(), "canonicalised URL", nullable=False),
-    documented("kind", pa.string(), "article | listing | sitemap | feed", nullable=False),
-    documented("article_url", pa.string(), "page 1 of the article (articles only)"),
-    documented("page_number", pa.int16(), "page within the article"),
-    documented("etag", pa.string(), "last ETag seen"),
-    documented("last_modified", pa.string(), "last Last-Modified seen"),
-    documented("sha256", pa.string(), "SHA-256 of the last body archived"),
-    documented("last_status", pa.int16(), "status of the last answer (304 included)"),
-    documented("first_seen", TIMESTAMP, "first fetch", nullable=False),
-    documented("last_fetched", TIMESTAMP, "last time a body was archived"),
-    documented("last_checked", TIMESTAMP, "last request of any outcome", nullable=False),
-    documented("source", pa.string(), "name of the configured source", nullable=False),
-])
 
 
 @dataclass(slots=True)
@@ -125,9 +81,9 @@ def _table(records: Iterable[object], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def _write(warehouse: Warehouse, directory: str, run_id: str, part: str, table: pa.Table) -> None:
+def _write(warehouse: Warehouse, table_name: str, run_id: str, part: str, table: pa.Table) -> None:
     warehouse.write_parquet(
-        f"{directory}/run_id={run_id}/part-{part}.parquet", table,
+        run_file(table_name, run_id, part), table,
         compression="zstd", use_dictionary=["kind", "source", "run_id", "content_type", "charset", "error_class"],
         row_group_size=2000,
     )

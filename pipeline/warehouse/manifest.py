@@ -19,11 +19,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from pipeline.warehouse.layout import STAGING
 from pipeline.warehouse.storage import Warehouse
 
 LOG = "_log"
 LEGACY_MANIFEST = "_manifest.json"  # the single manifest of warehouses made before the log
-STAGING = "_staging"
 # A superseded version stays readable this long after its successor's commit.
 DEFAULT_RETENTION = timedelta(hours=1)
 # Staged rows of a run that never published are kept longer: a DAG run may be retried later.

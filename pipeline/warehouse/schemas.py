@@ -1,26 +1,17 @@
-"""The published tables: each schema defined once, here, with column docs; rows derived
-from articles by the functions below. Everything else (validation frames, the DuckDB
+"""Every table's schema, defined once, here, with column docs (Parquet field metadata "doc"):
+the raw archive's, the published tables', and the records of each run (validation results,
+quarantine, extract errors). Everything else (row building, validation frames, the DuckDB
 catalog, the report) takes its columns from these schemas.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections import Counter
-from collections.abc import Iterable
-from datetime import datetime
-
 import pyarrow as pa
-
-from pipeline import __version__
-from pipeline.records import Article
 
 
 def documented(name: str, kind: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
     """A schema field carrying its documentation (Parquet field metadata "doc")."""
     return pa.field(name, kind, nullable=nullable, metadata={"doc": doc})
-
 
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
@@ -29,6 +20,54 @@ _PARTITION_FIELDS = [
     documented("month", pa.int8(), "publish month, hive partition; 0 when unknown", nullable=False),
 ]
 
+# The raw archive (bronze): see pipeline.warehouse.archive.
+RAW_PAGES_SCHEMA = pa.schema([
+    documented("url", pa.string(), "requested URL, canonicalised", nullable=False),
+    documented("final_url", pa.string(), "URL after redirects"),
+    documented("kind", pa.string(), "article | listing | sitemap | feed", nullable=False),
+    documented("article_url", pa.string(), "URL of page 1 of the article this page belongs to (articles only)"),
+    documented("page_number", pa.int16(), "1 for single pages; n for page n of a multi-page article"),
+    documented("status", pa.int16(), "HTTP status", nullable=False),
+    documented("content_type", pa.string(), "Content-Type header"),
+    documented("charset", pa.string(), "charset named by the Content-Type header, if any"),
+    documented("etag", pa.string(), "ETag header, for conditional revisits"),
+    documented("last_modified", pa.string(), "Last-Modified header, for conditional revisits"),
+    documented("fetched_at", TIMESTAMP, "when the response arrived", nullable=False),
+    documented("sha256", pa.string(), "SHA-256 of body", nullable=False),
+    documented("body", pa.binary(), "the response body as received (after transfer decoding)", nullable=False),
+    documented("source", pa.string(), "name of the configured source", nullable=False),
+    documented("run_id", pa.string(), "crawl run that fetched it", nullable=False),
+])
+
+FETCH_ERRORS_SCHEMA = pa.schema([
+    documented("url", pa.string(), "URL that failed", nullable=False),
+    documented("kind", pa.string(), "article | listing | sitemap | feed | robots", nullable=False),
+    documented("error_class", pa.string(), "HTTP 404, ConnectError, ReadTimeout, BodyTooLarge, RobotsDisallowed …", nullable=False),
+    documented("message", pa.string(), "readable description", nullable=False),
+    documented("attempts", pa.int16(), "requests made before giving up (0: never requested)", nullable=False),
+    documented("status", pa.int16(), "HTTP status of the last answer, if there was one"),
+    documented("failed_at", TIMESTAMP, "when the crawler gave up", nullable=False),
+    documented("source", pa.string(), "name of the configured source", nullable=False),
+    documented("run_id", pa.string(), "crawl run", nullable=False),
+])
+
+CRAWL_STATE_SCHEMA = pa.schema([
+    documented("url", pa.string(), "canonicalised URL", nullable=False),
+    documented("kind", pa.string(), "article | listing | sitemap | feed", nullable=False),
+    documented("article_url", pa.string(), "page 1 of the article (articles only)"),
+    documented("page_number", pa.int16(), "page within the article"),
+    documented("etag", pa.string(), "last ETag seen"),
+    documented("last_modified", pa.string(), "last Last-Modified seen"),
+    documented("sha256", pa.string(), "SHA-256 of the last body archived"),
+    documented("last_status", pa.int16(), "status of the last answer (304 included)"),
+    documented("first_seen", TIMESTAMP, "first fetch", nullable=False),
+    documented("last_fetched", TIMESTAMP, "last time a body was archived"),
+    documented("last_checked", TIMESTAMP, "last request of any outcome", nullable=False),
+    documented("source", pa.string(), "name of the configured source", nullable=False),
+])
+
+
+# The published tables (silver).
 ARTICLES = pa.schema([
     documented("article_id", pa.string(), "16 hex digits of the SHA-256 of the canonical URL", nullable=False),
     documented("url", pa.string(), "canonical URL", nullable=False),
@@ -135,126 +174,3 @@ EXTRACT_ERRORS = pa.schema([
 PUBLISHED_TABLES = {"articles": ARTICLES, "speeches": SPEECHES, "paragraphs": PARAGRAPHS, "speech_terms": SPEECH_TERMS}
 # Every table the manifest names: the published ones and speakers, derived from them.
 MANIFEST_TABLES = {**PUBLISHED_TABLES, "speakers": SPEAKERS}
-
-_STOP_WORDS = frozenset(
-    "我们 你们 他们 这个 那个 一个 一些 这些 那些 以及 进一步 同时 方面 工作 问题 没有 已经 可以 就是 还是 因为 所以 如果 "
-    "但是 而且 并且 通过 对于 关于 其中 目前 今年 去年 近年来 一是 二是 三是 四是 五是 第一 第二 第三 第四 第五 不断 更加 "
-    "加强 推动 推进 坚持 全面 积极 有效 重要 持续 不仅 还有 为了 以及 之间 之一 其他 进行 开展 实现 提升 提高 一步 一方面 另一方面".split()
-)
-# The terms kept per speech: its most frequent ones are what top-term reports rank, and the
-# long tail would make speech_terms the biggest table by far.
-TERMS_PER_SPEECH = 40
-_TERM = re.compile(r"^[\u4e00-\u9fff]{2,8}$|^[A-Za-z][A-Za-z0-9\-]{2,}$")
-
-
-def speaker_id(name: str | None, org: str | None) -> str | None:
-    """Stable id of a speaker: the first 16 hex digits of SHA-256 over "name|org", both
-    normalised (no inner spaces, Simplified). The same person under another org is another
-    speaker id: orgs distinguish namesakes, and posts change while orgs mostly do not."""
-    if not name:
-        return None
-    key = f"{name}|{(org or '').replace(' ', '')}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-
-
-def terms(text: str) -> Counter[str]:
-    import logging
-
-    import jieba  # loads its dictionary on first use; only publishing needs it
-
-    jieba.setLogLevel(logging.WARNING)
-    return Counter(word for word in jieba.cut(text) if _TERM.match(word) and word not in _STOP_WORDS)
-
-
-def _partition(article: Article) -> tuple[int, int]:
-    if article.published_at is None:
-        return 0, 0
-    from pipeline.text.extract.dates import DEFAULT_ZONE
-
-    local = article.published_at.astimezone(DEFAULT_ZONE)
-    return local.year, local.month
-
-
-def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Table]:
-    """The rows every published table gets from these articles."""
-    out: dict[str, list[dict]] = {name: [] for name in PUBLISHED_TABLES}
-    for article in articles:
-        year, month = _partition(article)
-        body = article.body_text
-        out["articles"].append({
-            "article_id": article.article_id, "url": article.canonical_url or article.url, "title": article.title,
-            "source": article.source or None, "published_at": article.published_at,
-            "published_precision": article.published_precision or None, "authors": article.authors,
-            "editor": article.editor or None, "photographers": article.photographers,
-            "language": article.language or None, "byline": article.byline or None, "body_text": body,
-            "n_paragraphs": len(article.paragraphs), "n_speeches": len(article.speeches), "char_count": len(body),
-            "raw_sha256": article.raw_sha256, "extracted_at": extracted_at, "pipeline_version": __version__,
-            "year": year, "month": month,
-        })
-        speech_of_paragraph: dict[int, str] = {}
-        offsets, position = [], 0
-        for text in article.paragraphs:
-            offsets.append(position)
-            position += len(text) + 1
-        for speech in article.speeches:
-            speech_key = f"{article.article_id}-{speech.index}"
-            for index, start in enumerate(offsets):
-                if speech.start_offset <= start < speech.end_offset:
-                    speech_of_paragraph[index] = speech_key
-            text = "\n".join(speech.paragraphs)
-            identity = speaker_id(speech.speaker_name, speech.speaker_org)
-            out["speeches"].append({
-                "speech_id": speech_key, "article_id": article.article_id, "speech_index": speech.index,
-                "speaker_id": identity, "speaker_name": speech.speaker_name or None,
-                "speaker_name_raw": speech.speaker_name_raw or None, "speaker_position": speech.speaker_position or None,
-                "speaker_org": speech.speaker_org or None, "role": speech.role, "title": speech.title or None,
-                "text": text, "n_paragraphs": len(speech.paragraphs), "char_count": len(text),
-                "start_offset": speech.start_offset, "end_offset": speech.end_offset,
-                "published_at": article.published_at, "year": year, "month": month,
-            })
-            for term, count in terms(text).most_common(TERMS_PER_SPEECH):
-                out["speech_terms"].append({"speech_id": speech_key, "article_id": article.article_id,
-                                            "speaker_id": identity, "term": term,
-                                            "count": count, "year": year, "month": month})
-        for index, text in enumerate(article.paragraphs):
-            out["paragraphs"].append({
-                "paragraph_id": f"{article.article_id}-{index}", "article_id": article.article_id,
-                "speech_id": speech_of_paragraph.get(index), "paragraph_index": index, "text": text,
-                "char_count": len(text), "year": year, "month": month,
-            })
-    return {name: pa.Table.from_pylist(out[name], schema=PUBLISHED_TABLES[name]) for name in PUBLISHED_TABLES}
-
-
-# The speech columns the speakers table is derived from.
-SPEAKER_SOURCE_COLUMNS = ["speaker_id", "speaker_name", "speaker_name_raw", "speaker_position", "speaker_org", "published_at"]
-
-
-def speakers(speeches: pa.Table) -> pa.Table:
-    """The speakers table, derived from every published speech."""
-    by_id: dict[str, dict] = {}
-    for row in speeches.select(SPEAKER_SOURCE_COLUMNS).to_pylist():
-        if row["speaker_id"] is None:
-            continue
-        entry = by_id.setdefault(row["speaker_id"], {
-            "speaker_id": row["speaker_id"], "speaker_name": row["speaker_name"], "speaker_org": row["speaker_org"],
-            "names": set(), "posts": {}, "n_speeches": 0,
-        })
-        entry["n_speeches"] += 1
-        if row["speaker_name_raw"]:
-            entry["names"].add(row["speaker_name_raw"])
-        post = (row["speaker_position"], row["speaker_org"])
-        first, last = entry["posts"].get(post, (row["published_at"], row["published_at"]))
-        moment = row["published_at"]
-        if moment is not None:
-            first = moment if first is None or moment < first else first
-            last = moment if last is None or moment > last else last
-        entry["posts"][post] = (first, last)
-    table_rows = [
-        {"speaker_id": e["speaker_id"], "speaker_name": e["speaker_name"], "speaker_org": e["speaker_org"],
-         "names_seen": sorted(e["names"]),
-         "positions_seen": [{"position": p, "org": o, "first_published_at": f, "last_published_at": l}
-                            for (p, o), (f, l) in sorted(e["posts"].items(), key=lambda item: (item[0][0] or "", item[0][1] or ""))],
-         "n_speeches": e["n_speeches"]}
-        for e in sorted(by_id.values(), key=lambda e: e["speaker_id"])
-    ]
-    return pa.Table.from_pylist(table_rows, schema=SPEAKERS)

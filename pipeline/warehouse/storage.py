@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
@@ -20,6 +22,33 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 TEMPORARY_MARK = ".tmp-"
+S3_SCHEME = "s3://"
+
+
+def _temporary_name(target: str) -> str:
+    """A unique name beside `target`, marked so listings skip it and vacuum can clear it."""
+    return f"{target}{TEMPORARY_MARK}{uuid.uuid4().hex}"
+
+
+@contextmanager
+def local_atomic_write(target: str) -> Iterator[str]:
+    """A temporary path beside the local file `target` for the block to write; renamed onto
+    `target` when the block succeeds and removed when it fails, so a reader sees the old
+    file or the new one whole, never half of one."""
+    temporary = _temporary_name(target)
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def _write_synced(path: str, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +70,7 @@ class Warehouse:
     def open(cls, uri: str, endpoint: str | None = None) -> "Warehouse":
         """A local path (created if missing) or s3://bucket/prefix; `endpoint` is the URL of an
         S3-compatible store (None for AWS itself), resolved by pipeline.settings."""
-        if uri.startswith("s3://"):
+        if uri.startswith(S3_SCHEME):
             options = {"endpoint_override": endpoint} if endpoint else {}
             if endpoint and endpoint.startswith("http://"):
                 options["scheme"] = "http"
@@ -52,7 +81,7 @@ class Warehouse:
                 options.update(access_key=credentials[0], secret_key=credentials[1])
             bucket_and_prefix = (location.hostname or "") + location.path
             filesystem = pafs.S3FileSystem(**options)
-            return cls(filesystem, bucket_and_prefix.rstrip("/"), "s3://" + bucket_and_prefix, endpoint, credentials)
+            return cls(filesystem, bucket_and_prefix.rstrip("/"), S3_SCHEME + bucket_and_prefix, endpoint, credentials)
         root = os.path.abspath(uri)
         os.makedirs(root, exist_ok=True)
         return cls(pafs.LocalFileSystem(), root, uri)
@@ -66,7 +95,11 @@ class Warehouse:
 
     def location(self, *parts: str) -> str:
         """The URI or absolute path of a file, for readers outside pyarrow (DuckDB, BI tools)."""
-        return self.path(*parts) if self.is_local else "s3://" + self.path(*parts)
+        return self.location_of(self.path(*parts))
+
+    def location_of(self, path: str) -> str:
+        """`location` of a path inside the filesystem (as `files` lists them)."""
+        return path if self.is_local else S3_SCHEME + path
 
     def write_parquet(self, relative: str, table: pa.Table, **options) -> None:
         target = self.path(relative)
@@ -74,13 +107,8 @@ class Warehouse:
         if not self.is_local:
             pq.write_table(table, target, filesystem=self.filesystem, **options)
             return
-        temporary = f"{target}{TEMPORARY_MARK}{uuid.uuid4().hex}"
-        try:
+        with local_atomic_write(target) as temporary:
             pq.write_table(table, temporary, filesystem=self.filesystem, **options)
-            os.replace(temporary, target)
-        finally:
-            if os.path.exists(temporary):
-                os.remove(temporary)
 
     def write_bytes(self, relative: str, data: bytes) -> None:
         """Write (or replace) a small file whole."""
@@ -90,12 +118,8 @@ class Warehouse:
             with self.filesystem.open_output_stream(target) as stream:
                 stream.write(data)
             return
-        temporary = self._local_temporary(target, data)
-        try:
-            os.replace(temporary, target)
-        finally:
-            if os.path.exists(temporary):
-                os.remove(temporary)
+        with local_atomic_write(target) as temporary:
+            _write_synced(temporary, data)
 
     def create_exclusive(self, relative: str, data: bytes) -> bool:
         """Create a file only if it does not exist yet, atomically: False when another writer
@@ -104,23 +128,16 @@ class Warehouse:
         self.filesystem.create_dir(target.rsplit("/", 1)[0], recursive=True)
         if not self.is_local:
             return self._put_if_absent(target, data)
-        temporary = self._local_temporary(target, data)
+        temporary = _temporary_name(target)
         try:
+            _write_synced(temporary, data)
             os.link(temporary, target)  # fails if the name exists: the put-if-absent of POSIX
             return True
         except FileExistsError:
             return False
         finally:
-            os.remove(temporary)
-
-    @staticmethod
-    def _local_temporary(target: str, data: bytes) -> str:
-        temporary = f"{target}{TEMPORARY_MARK}{uuid.uuid4().hex}"
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        return temporary
+            if os.path.exists(temporary):
+                os.remove(temporary)
 
     def _put_if_absent(self, target: str, data: bytes) -> bool:
         import boto3

@@ -18,11 +18,12 @@ from devkit.airflow_helpers import BINARY, dag_test_state, hostile_pages
 from devkit.crawl_helpers import config_file as config_for
 from devkit.sample_site import load_content
 from devkit.sample_site.server import Fault, serve
-from pipeline.load.publish import read_manifest, read_table
 from pipeline.load.transform import read_extract_errors
 from pipeline.serve.catalog import query
 from pipeline.warehouse.archive import read_fetch_errors
+from pipeline.warehouse.manifest import read_manifest
 from pipeline.warehouse.storage import Warehouse
+from pipeline.warehouse.tables import read_table
 
 REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = Path(sys.executable).with_name("airflow")

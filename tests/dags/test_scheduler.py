@@ -18,8 +18,8 @@ import pytest
 from devkit.crawl_helpers import config_file as config_for
 from devkit.sample_site import load_content
 from devkit.sample_site.server import serve
-from pipeline.load.publish import read_table
 from pipeline.warehouse.storage import Warehouse
+from pipeline.warehouse.tables import read_table
 
 REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = Path(sys.executable).with_name("airflow")

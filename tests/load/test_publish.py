@@ -12,12 +12,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from devkit.publish_helpers import copies, sample_articles, start_publisher
-from pipeline.load.publish import publish, quarantine_table, read_manifest, read_table, validation_results
+from pipeline.load.publish import publish
+from pipeline.load.quarantine import quarantine_table, validation_results
 from pipeline.records import Speech
 from pipeline.serve.catalog import REPORT_VIEWS, build_catalog, query
-from pipeline.warehouse.manifest import vacuum
+from pipeline.warehouse.manifest import read_manifest, vacuum
 from pipeline.warehouse.schemas import ARTICLES, MANIFEST_TABLES, SPEECHES
 from pipeline.warehouse.storage import Warehouse
+from pipeline.warehouse.tables import read_table
 
 
 @pytest.fixture

@@ -6,16 +6,16 @@ import pytest
 
 from devkit.sample_site import load_content, page_paths, site_file
 from pipeline.records import Article
-from pipeline.text.clean import clean, join_pages, normalize_text
+from pipeline.text import article_from_pages
+from pipeline.text.clean import normalize_text
 from pipeline.text.extract import extract
-from pipeline.text.split import split
 
 CONTENT = load_content()
 
 
 def _article(content: dict) -> Article:
     pages = [extract(site_file(path).read_bytes(), url="http://www.cipnews.example" + path) for path in page_paths(content)]
-    return split(clean(join_pages(pages)))
+    return article_from_pages(pages)
 
 
 def _expected_paragraphs(content: dict) -> list[str]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from pipeline.warehouse.archive import (
-    RAW_PAGES_SCHEMA,
     FetchFailure,
     RawPage,
     UrlState,
@@ -32,10 +31,6 @@ def test_latest_page_per_url_across_runs(tmp_path):
     assert read_raw_pages(warehouse).num_rows == 3
     latest = {row["url"]: row["body"] for row in latest_pages(warehouse).to_pylist()}
     assert latest == {"http://x/a": b"new", "http://x/b": b"b"}
-
-
-def test_schemas_document_every_column():
-    assert all(field.metadata and field.metadata[b"doc"] for field in RAW_PAGES_SCHEMA)
 
 
 def test_errors_and_state_round_trip(tmp_path):

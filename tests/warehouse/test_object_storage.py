@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from devkit.publish_helpers import sample_articles
-from pipeline.load.publish import publish, read_manifest, read_table
+from pipeline.load.publish import publish
 from pipeline.serve.catalog import build_catalog, query
 from pipeline.warehouse.archive import RawPage, latest_pages, write_raw_pages
+from pipeline.warehouse.manifest import read_manifest
 from pipeline.warehouse.storage import Warehouse
+from pipeline.warehouse.tables import read_table
 
 
 def test_publish_catalog_and_query_on_s3(s3, tmp_path):
