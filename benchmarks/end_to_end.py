@@ -105,7 +105,8 @@ def main() -> None:
                 lines.append(f"| {size:,} | {stage} | {info['seconds']:.1f} | {rate:.0f} | {info['peak_rss_mb']:.0f} | {detail} |")
             work = sum(results[s]["seconds"] for s in ("crawl", "process", "validate", "publish", "catalog"))
             notes.append(f"{size:,} articles: {work:.0f} s end to end ({size / work:.0f} articles/s); GX validation "
-                         f"{results['validate']['seconds'] / work:.0%} of it; peak RSS {max(r['peak_rss_mb'] for r in results.values()):.0f} MB "
+                         f"{results['validate']['seconds'] / work:.0%} of it; "
+                         f"peak RSS {max(r['peak_rss_mb'] for r in results.values()):.0f} MB "
                          f"(target < 1024 MB at 10k); incremental rerun with nothing new {results['rerun']['seconds']:.2f} s "
                          f"beyond interpreter start (target < 5 s).")
     report = "\n".join(lines + [""] + [f"- {note}" for note in notes])

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.report import write_section
+from devkit.publish_helpers import copies, start_publisher
 
 REPO = Path(__file__).resolve().parents[1]
 FORUM_ETL = str(Path(sys.executable).with_name("forum-etl"))
@@ -47,8 +48,6 @@ def _published_ids(warehouse) -> list[str]:
 
     return read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist()
 
-
-from devkit.publish_helpers import copies, start_publisher
 
 
 def _losses(warehouse, expected: set[str]) -> tuple[int, int]:

@@ -10,7 +10,7 @@ terms from a vocabulary of 20,000.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pyarrow as pa
@@ -47,7 +47,7 @@ def generate(warehouse: Warehouse, n_speeches: int, seed: int = 7) -> dict[str, 
     positions = np.array(["局长", "副局长", "院长", "副院长", "主任", "教授", "董事长", "司长", "副市长", "委员"])
     pool = _texts(rng, 2000, 900)  # speech bodies are drawn from a pool: realistic sizes, cheap to make
 
-    start, span = datetime(2010, 1, 1, tzinfo=timezone.utc).timestamp(), 16 * 365 * 86400
+    start, span = datetime(2010, 1, 1, tzinfo=UTC).timestamp(), 16 * 365 * 86400
     article_time = (start + rng.random(n_articles) * span) * 1e6
     article_ids = [hashlib.sha256(str(i).encode()).hexdigest()[:16] for i in range(n_articles)]
     article_of = np.sort(rng.integers(0, n_articles, n_speeches))
@@ -103,7 +103,7 @@ def generate(warehouse: Warehouse, n_speeches: int, seed: int = 7) -> dict[str, 
         "year": speeches_table["year"].take(pa.array(term_speech)), "month": speeches_table["month"].take(pa.array(term_speech)),
     }).cast(SPEECH_TERMS)
 
-    manifest = {"version": 1, "committed_at": datetime.now(timezone.utc).isoformat(), "run_id": "generated", "tables": {}}
+    manifest = {"version": 1, "committed_at": datetime.now(UTC).isoformat(), "run_id": "generated", "tables": {}}
     for name, table in (("articles", articles_table), ("speeches", speeches_table), ("speech_terms", terms_table)):
         files = []
         keys = pc.add(pc.multiply(table["year"].cast(pa.int32()), 100), table["month"].cast(pa.int32()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 BENCHMARKS_MD = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
@@ -26,7 +26,7 @@ def machine() -> str:
 def write_section(name: str, command: str, body: str) -> None:
     """Replace the `<!-- name -->` … `<!-- /name -->` section (appending it if absent)."""
     begin, end = f"<!-- {name} -->", f"<!-- /{name} -->"
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     section = f"{begin}\nRun `{command}` on {stamp} — {machine()}.\n\n{body.rstrip()}\n{end}"
     text = BENCHMARKS_MD.read_text(encoding="utf-8") if BENCHMARKS_MD.exists() else "# Benchmarks\n"
     if begin in text and end in text:

@@ -54,7 +54,7 @@ def _queries(warehouse: Warehouse, with_pandas: bool) -> list[str]:
     lines = []
     pandas_versions = _pandas_versions(warehouse) if with_pandas else {}
     for view in REPORT_VIEWS:
-        duck = _median_seconds(lambda: query(warehouse, f"SELECT * FROM {view}"))
+        duck = _median_seconds(lambda view=view: query(warehouse, f"SELECT * FROM {view}"))
         cell = f"| {view} | {duck[0] * 1000:.0f} ms ({duck[1] * 1000:.0f}–{duck[2] * 1000:.0f}) |"
         if with_pandas:
             panda = _median_seconds(pandas_versions[view])

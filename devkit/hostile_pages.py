@@ -9,7 +9,7 @@ import encodings.aliases
 import pkgutil
 import random
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from devkit.sample_site import load_content, page_paths, site_file
 from pipeline.text.extract.encoding import _single_byte, canonical_codec
@@ -112,7 +112,7 @@ PUBLISH_CASES = [
     truncated("utf-8"), truncated("gbk"), binary(1, 50_000), mostly("\x00", 20_000), mostly("\ufffd", 20_000),
     mostly("\x00", 0), empty(b""),
 ]
-NOW = datetime(2024, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def archive(warehouse: Warehouse) -> dict[str, Hostile]:

@@ -7,7 +7,7 @@ import json
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pipeline import __version__
@@ -199,7 +199,7 @@ def _publish_command(args: argparse.Namespace, settings: Settings) -> int:
             failed.append(processed)
         else:
             articles.append(processed.article)
-    run_id = new_run_id(datetime.now(timezone.utc))
+    run_id = new_run_id(datetime.now(UTC))
     write_extract_errors(warehouse, run_id, "publish", failed)  # kept even if the publish fails
     try:
         result = publish(warehouse, articles, run_id=run_id, docs_dir=settings.data_docs_dir,
@@ -263,7 +263,7 @@ def _query_command(args: argparse.Namespace, settings: Settings) -> int:
 
         pq.write_table(table, args.out, compression="zstd")
         return 0
-    output = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
+    output = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout  # noqa: SIM115 (stdout stays open)
     try:
         if args.format == "csv":
             import csv

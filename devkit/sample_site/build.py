@@ -121,7 +121,7 @@ def _crc(text: str) -> int:
     return zlib.crc32(text.encode("utf-8")) & 0xFFFFFFFF
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _template(name: str) -> string.Template:
     return string.Template((TEMPLATES_DIR / name).read_text(encoding="utf-8"))
 

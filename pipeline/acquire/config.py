@@ -139,7 +139,7 @@ class CrawlConfig:
     def __post_init__(self) -> None:
         _check_number("revisit_after_days", self.revisit_after_days, 0)
 
-    def shared_among(self, workers: int) -> "CrawlConfig":
+    def shared_among(self, workers: int) -> CrawlConfig:
         """The configuration for one of `workers` fetchers running at once (mapped tasks on
         several hosts): each gets its share of every host's request rate, so together they
         never exceed it."""

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from pipeline.acquire.config import CrawlConfig, Source
 from pipeline.acquire.discover import Link, canonical_link, feed_links, next_page, page_links, sitemap_links
@@ -66,13 +66,13 @@ class CrawlSummary:
         return (f"{self.discovered} discovered · {self.fetched} fetched · {self.not_modified} not modified · "
                 f"{self.skipped} skipped · {self.failed} failed")
 
-    def add(self, other: "CrawlSummary") -> None:
+    def add(self, other: CrawlSummary) -> None:
         for name in ("discovered", "fetched", "not_modified", "skipped", "failed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 def new_run_id() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + secrets.token_hex(2)
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + secrets.token_hex(2)
 
 
 class _Archive:
@@ -126,7 +126,7 @@ class _Run:
         self.flushes = 0
         self.progress = progress or (lambda summary: None)
         self._archived_listings: dict[str, bytes] | None = None
-        self.now = datetime.now(timezone.utc)
+        self.now = datetime.now(UTC)
 
     # -- state and archive -------------------------------------------------------------
     def _archived_body(self, url: str, kind: str) -> bytes | None:
@@ -141,7 +141,7 @@ class _Run:
 
     def apply(self, outcome: _Outcome, source: Source) -> bytes | None:
         """Record an outcome; returns the page body (archived copy for a 304) or None."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         known = self.state.get(outcome.url)
         self.touched.add(outcome.url)
         if outcome.error is not None:

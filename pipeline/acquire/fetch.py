@@ -28,7 +28,7 @@ import time
 import urllib.robotparser
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -216,7 +216,7 @@ def _retry_after(value: str | None, limit: float) -> float | None:
             moment = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError):
             return None
-        seconds = (moment - datetime.now(timezone.utc)).total_seconds()
+        seconds = (moment - datetime.now(UTC)).total_seconds()
     return max(0.0, seconds) if seconds <= limit else float("inf")
 
 
@@ -245,7 +245,7 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def __enter__(self) -> "Fetcher":
+    def __enter__(self) -> Fetcher:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -355,7 +355,7 @@ class Fetcher:
             status=status,
             content=response.content if status != 304 else b"",
             headers={name: response.headers[name] for name in _KEPT_HEADERS if name in response.headers},
-            fetched_at=datetime.now(timezone.utc),
+            fetched_at=datetime.now(UTC),
             attempts=attempts,
         )
 

@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -64,7 +64,7 @@ def publish(warehouse: Warehouse, articles: Iterable[Article], run_id: str | Non
     """Stage, validate (see validate_staged for `docs_dir` and `expectations_dir`) and
     publish a batch of articles in one go (the CLI's path)."""
     started = time.monotonic()
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     run_id = run_id or new_run_id(now)
     stage(warehouse, run_id, "0000", articles, now)
     if validate_rows:
@@ -80,7 +80,7 @@ def publish_staged(warehouse: Warehouse, run_id: str, now: datetime | None = Non
     commits first, the merge is redone on top of its version (CommitConflict after
     COMMIT_ATTEMPTS tries; nothing of this run is published then)."""
     started = time.monotonic()
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     verdict = read_verdict(warehouse, run_id)
     result = PublishResult(run_id, 0, 0, verdict.quarantined, verdict.batch_failures, docs_index=verdict.docs_index)
     batch_dirs = staged_batches(warehouse, run_id)

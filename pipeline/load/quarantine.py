@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -51,7 +51,7 @@ def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = No
     quarantine failing articles, and keep the verdict for `publish_staged`. Data Docs go to
     `docs_dir` (default: _data_docs/ in a local warehouse, else a temporary folder); the
     suites come from `expectations_dir` (default: the packaged ones)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     batch_dirs = staged_batches(warehouse, run_id)
     known = set(read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist())
     known |= staged_article_ids(warehouse, batch_dirs)

@@ -4,7 +4,7 @@ visible) until the run is validated and published; and read back, a few batches 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -20,7 +20,7 @@ from pipeline.warehouse.tables import write_table
 def stage(warehouse: Warehouse, run_id: str, batch: str, articles: Iterable[Article], now: datetime | None = None) -> dict[str, int]:
     """Derive every table's rows from a batch of articles and stage them (not yet visible)."""
     articles = list({article.article_id: article for article in articles}.values())  # one row per article
-    tables = rows(articles, now or datetime.now(timezone.utc))
+    tables = rows(articles, now or datetime.now(UTC))
     for name, table in tables.items():
         write_table(warehouse, staged_file(staged_batch(run_id, batch), name), table)
     return {name: table.num_rows for name, table in tables.items()}

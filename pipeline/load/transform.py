@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 
@@ -91,7 +91,7 @@ def process_to_stage(warehouse: Warehouse, run_id: str, batch: str, processed: I
     articles, failed = [], []
     for item in processed:
         (failed if item.article is None else articles).append(item)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     counts = stage(warehouse, run_id, batch, [item.article for item in articles], now)
     write_extract_errors(warehouse, run_id, batch, failed, now)
     return {"articles": len(articles), "extract_errors": len(failed), **{f"{k}_rows": v for k, v in counts.items()}}
@@ -102,7 +102,7 @@ def write_extract_errors(warehouse: Warehouse, run_id: str, batch: str, failed: 
     """The failures of one batch of a run, as a file of `extract_errors` (none when none failed)."""
     if not failed:
         return
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     rows = [{"url": item.url, "source": item.source, "raw_sha256": item.failure.raw_sha256,
              "error_class": item.failure.error_class, "message": item.failure.message, "run_id": run_id,
              "failed_at": now} for item in failed]

@@ -5,8 +5,9 @@ The catalog is built aside and renamed into place, so a reader holding the old o
 blocks a publish; one build at a time per catalog file (a lock beside it), so an older
 build never replaces a newer one. The catalog records the version it shows
 (`catalog_info`), and `ensure_catalog` rebuilds a stale one: a crash between a commit and
-the rebuild is repaired by the next command that opens the warehouse. Views name absolute paths (or s3:// URIs), since DuckDB resolves relative
-ones against each reader's working directory. DuckDB reaches S3-compatible storage through
+the rebuild is repaired by the next command that opens the warehouse. Views name absolute
+paths (or s3:// URIs), since DuckDB resolves relative ones against each reader's working
+directory. DuckDB reaches S3-compatible storage through
 pyarrow's filesystem wrapped for fsspec (its httpfs extension cannot be installed offline).
 """
 
@@ -99,7 +100,8 @@ def _create_views(connection, warehouse: Warehouse, manifest: dict) -> None:
         files[name] = [warehouse.location_of(path) for path in warehouse.files(name)]
     for name, paths in files.items():
         if paths:
-            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_sql_list(paths)}, union_by_name = true, hive_partitioning = false)")
+            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_sql_list(paths)}, "
+                               "union_by_name = true, hive_partitioning = false)")
         else:  # no data yet: an empty table with the documented columns
             connection.register("empty_table", _SCHEMAS[name].empty_table())
             connection.execute(f"CREATE TABLE {name} AS SELECT * FROM empty_table")

@@ -3,7 +3,7 @@ or styles from anywhere else, so it opens from disk in any browser with no netwo
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
@@ -54,9 +54,11 @@ def _columns(items: list[tuple[str, float, float]], width: int = 720, height: in
         bar = max(3.0, slot / 2 - 3)
         for offset, value, color in ((0, articles, "#1f3f7a"), (bar + 1, speeches, "#8fb3e0")):
             length = (bottom - 20) * value / largest
-            parts.append(f'<rect x="{x + offset:.1f}" y="{bottom - length:.1f}" width="{bar:.1f}" height="{max(length, 1):.1f}" fill="{color}"/>')
+            parts.append(f'<rect x="{x + offset:.1f}" y="{bottom - length:.1f}" width="{bar:.1f}" '
+                         f'height="{max(length, 1):.1f}" fill="{color}"/>')
         parts.append(f'<text x="{x + bar:.1f}" y="{bottom + 14}" text-anchor="middle">{escape(label)}</text>')
-    parts.append(f'<text x="{left}" y="{height - 6}">■ articles  </text><text x="{left + 90}" y="{height - 6}" fill="#8fb3e0">■ speeches</text>')
+    parts.append(f'<text x="{left}" y="{height - 6}">■ articles  </text>'
+                 f'<text x="{left + 90}" y="{height - 6}" fill="#8fb3e0">■ speeches</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -96,7 +98,8 @@ def build_report(warehouse: Warehouse, out_dir: str | Path | None = None, catalo
     by_speaker: dict[str, list[tuple[str, float]]] = {}
     for row in terms:
         by_speaker.setdefault(row["speaker_name"], []).append((row["term"], row["uses"]))
-    term_blocks = "".join(f"<div><h3>{escape(name)}</h3>{_bars(items[:10], width=300, bar_height=18, color='#4f8f6a', label_width=90)}</div>"
+    term_blocks = "".join(f"<div><h3>{escape(name)}</h3>"
+                          f"{_bars(items[:10], width=300, bar_height=18, color='#4f8f6a', label_width=90)}</div>"
                           for name, items in by_speaker.items())
     table_rows = "".join(
         "<tr>" + "".join(f"<td>{escape(str(value))}</td>" for value in (
@@ -106,13 +109,14 @@ def build_report(warehouse: Warehouse, out_dir: str | Path | None = None, catalo
         f'<td>{row["published_at"].date().isoformat() if row["published_at"] else ""}</td></tr>'
         for row in speeches
     )
-    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     html = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>forum-etl report</title><style>{_STYLE}</style></head>
 <body>
 <h1>Forum speeches report</h1>
 <p>Generated {generated} from {escape(warehouse.uri)}.</p>
-<p class="figures"><span><b>{counts['a']}</b> articles</span><span><b>{counts['s']}</b> speeches</span><span><b>{counts['p']}</b> speakers</span></p>
+<p class="figures">
+<span><b>{counts['a']}</b> articles</span><span><b>{counts['s']}</b> speeches</span><span><b>{counts['p']}</b> speakers</span></p>
 <h2>Speeches per speaker</h2>
 <div id="chart-speakers">{_bars([(r['speaker_name'], r['n']) for r in per_speaker])}</div>
 <h2>Articles and speeches per month</h2>

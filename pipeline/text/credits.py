@@ -15,7 +15,8 @@ _OPEN, _CLOSE = "(（[【", ")）]】"
 # A person's name as credited: CJK (possibly spaced, possibly with ·) or Latin letters.
 _NAME_CHARS = re.compile(r"[\u3400-\u9fff·•]+|[A-Za-z][A-Za-z.\- ]*[A-Za-z]")
 
-_EDITOR = re.compile(rf"(?:责任编辑|责编|编辑|編輯|責任編輯|责任校对|值班编辑|审核|审校){_COLON}?([^\s()（）\[\]【】|,，;；]+(?: [^\s()（）\[\]【】|,，;；:：]{{1,2}})?)")
+_EDITOR = re.compile(rf"(?:责任编辑|责编|编辑|編輯|責任編輯|责任校对|值班编辑|审核|审校){_COLON}?"
+                     r"([^\s()（）\[\]【】|,，;；]+(?: [^\s()（）\[\]【】|,，;；:：]{1,2})?)")
 # The source runs up to the next label, which inline markup often glues on without a space
 # ("来源：中国知识产权报发布时间：…").
 _SOURCE = re.compile(
@@ -26,7 +27,8 @@ _UNBALANCED_CLOSE = re.compile(r"[)）\]】]$")
 _OPENING_OF = {")": "(", "）": "（", "]": "[", "】": "【"}
 # Between the names of one credit ("杨柳、薛佩雯", "杨柳 和 薛佩雯").
 _NAME_SEPARATORS = re.compile(r"[\s、,，/／;；和及]+")
-_PHOTO = re.compile(r"(?:图片由|图/|圖/|摄影[:：]?|摄影记者|攝影[:：]?|图片[:：]|图[:：])\s*(?:记者|本报记者)?\s*([^,，;；()（）]+?)\s*(?:摄|攝)?\s*$|^(.+?)\s*(?:摄|攝)$")
+_PHOTO = re.compile(r"(?:图片由|图/|圖/|摄影[:：]?|摄影记者|攝影[:：]?|图片[:：]|图[:：])\s*(?:记者|本报记者)?"
+                    r"\s*([^,，;；()（）]+?)\s*(?:摄|攝)?\s*$|^(.+?)\s*(?:摄|攝)$")
 _AUTHOR_ROLES = re.compile(
     r"本报特派记者|本报特约记者|本报见习记者|本报实习记者|本报记者|本报通讯员|特派记者|特约记者|见习记者|实习记者"
     r"|实习生|首席记者|新华社记者|中新网记者|中新社记者|记者|記者|通讯员|通訊員|撰稿人|撰文|作者|作者[:：]|文/|文／"
@@ -69,7 +71,7 @@ class Credits:
     editor: str = ""
     source: str = ""
 
-    def merge(self, other: "Credits") -> None:
+    def merge(self, other: Credits) -> None:
         self.authors += [a for a in other.authors if a not in self.authors]
         self.photographers += [p for p in other.photographers if p not in self.photographers]
         self.editor = self.editor or other.editor

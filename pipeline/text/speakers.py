@@ -47,7 +47,8 @@ DOMAINS = tuple(sorted(set("""
     合规 风控 投资 战略 首席知识产权 执行
 """.split()), key=len, reverse=True))
 # Bodies whose membership or office is a post of the enclosing institution.
-MEMBER_BODIES = ("审判委员会", "检察委员会", "常务委员会", "常委会", "委员会", "党组", "党委", "办公室", "理事会", "董事会", "监事会", "学术委员会", "专家委员会")
+MEMBER_BODIES = ("审判委员会", "检察委员会", "常务委员会", "常委会", "委员会", "党组", "党委", "办公室", "理事会", "董事会", "监事会",
+                 "学术委员会", "专家委员会")
 # Endings of organisation names (and of the units inside them).
 ORG_SUFFIXES = tuple(sorted(set("""
     局 院 部 委 办 厅 署 司 处 科 室 所 庭 站 社 馆 行 会 团 组 队 中心 组织 联盟 集团 公司 有限公司 股份有限公司

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from pipeline.warehouse.layout import STAGING
 from pipeline.warehouse.storage import Warehouse
@@ -95,7 +95,7 @@ def vacuum(warehouse: Warehouse, tables: list[str], retention: timedelta = DEFAU
            now: datetime | None = None) -> VacuumResult:
     """Delete what no reader can still need: files of versions superseded more than
     `retention` ago, unnamed files and temporaries older than that, stale staging."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     horizon = now - retention
     result = VacuumResult()
     versions = _versions(warehouse)

@@ -67,7 +67,7 @@ class Warehouse:
     credentials: tuple[str, str] | None = field(default=None, repr=False)
 
     @classmethod
-    def open(cls, uri: str, endpoint: str | None = None) -> "Warehouse":
+    def open(cls, uri: str, endpoint: str | None = None) -> Warehouse:
         """A local path (created if missing) or s3://bucket/prefix; `endpoint` is the URL of an
         S3-compatible store (None for AWS itself), resolved by pipeline.settings."""
         if uri.startswith(S3_SCHEME):

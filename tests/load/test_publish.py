@@ -5,7 +5,7 @@ import json
 import os
 import signal
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 import pyarrow.parquet as pq
@@ -81,7 +81,7 @@ def test_rerun_is_idempotent(published):
 def test_an_article_published_again_is_one_row_latest_wins(published):
     warehouse, _ = published
     seed = sample_articles()[next(i for i, a in enumerate(sample_articles()) if a.title.startswith("【高层论坛】2022"))]
-    moved = dataclasses.replace(seed, title="新标题", published_at=datetime(2023, 6, 1, tzinfo=timezone.utc),
+    moved = dataclasses.replace(seed, title="新标题", published_at=datetime(2023, 6, 1, tzinfo=UTC),
                                 speeches=seed.speeches[:2])
     publish(warehouse, [moved])
     articles = [r for r in read_table(warehouse, "articles").to_pylist() if r["article_id"] == seed.article_id]
@@ -94,7 +94,7 @@ def test_bad_rows_are_quarantined_with_the_expectation_named_and_published_data_
     warehouse, _ = published
     before = read_table(warehouse, "speeches")
     good = sample_articles()[0]
-    future = dataclasses.replace(sample_articles()[1], published_at=datetime.now(timezone.utc) + timedelta(days=30))
+    future = dataclasses.replace(sample_articles()[1], published_at=datetime.now(UTC) + timedelta(days=30))
     nameless_speech = Speech(0, "", "", "局长", "国家知识产权局", "speaker", "", ("讲话内容",), 0, 4)
     nameless = dataclasses.replace(sample_articles()[2], speeches=[nameless_speech])
     result = publish(warehouse, [good, future, nameless])

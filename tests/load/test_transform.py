@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -12,7 +12,7 @@ from pipeline.text.extract import extract
 from pipeline.warehouse.archive import RawPage, write_raw_pages
 from pipeline.warehouse.storage import Warehouse
 
-NOW = datetime(2024, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
 MULTI = "/gclt/2023/11/15/content_318822"
 
 

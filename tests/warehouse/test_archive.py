@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from pipeline.warehouse.archive import (
     FetchFailure,
@@ -17,7 +17,7 @@ from pipeline.warehouse.archive import (
 )
 from pipeline.warehouse.storage import Warehouse
 
-NOW = datetime(2024, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def page(url: str, body: bytes, at: datetime, run: str) -> RawPage:
@@ -35,7 +35,8 @@ def test_latest_page_per_url_across_runs(tmp_path):
 
 def test_errors_and_state_round_trip(tmp_path):
     warehouse = Warehouse.open(str(tmp_path))
-    write_fetch_errors(warehouse, "r1", "b0000-00000", [FetchFailure("http://x/c", "article", "HTTP 404", "Not Found", 1, 404, NOW, "src", "r1")])
+    write_fetch_errors(warehouse, "r1", "b0000-00000",
+                       [FetchFailure("http://x/c", "article", "HTTP 404", "Not Found", 1, 404, NOW, "src", "r1")])
     assert read_fetch_errors(warehouse).to_pylist()[0]["error_class"] == "HTTP 404"
     old = UrlState("http://x/a", "article", "http://x/a", 1, '"e"', None, "s", 200, NOW, NOW, NOW, "src")
     new = UrlState("http://x/a", "article", "http://x/a", 1, '"f"', None, "t", 200, NOW, NOW, NOW + timedelta(days=1), "src")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
 
 from pipeline.warehouse.manifest import DEFAULT_RETENTION, STAGING_RETENTION, commit, read_manifest, vacuum
 from pipeline.warehouse.storage import Warehouse
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _manifest(version: int, files: list[str], committed_at: datetime) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from devkit.publish_helpers import sample_articles
 from pipeline.load.publish import publish
 from pipeline.serve.catalog import build_catalog, query
@@ -25,11 +27,9 @@ def test_publish_catalog_and_query_on_s3(s3, tmp_path):
 
 
 def test_raw_archive_on_s3(s3):
-    from datetime import datetime, timezone
-
     warehouse = Warehouse.open("s3://forum/raw", s3)
     page = RawPage("http://x/a", "http://x/a", "article", "http://x/a", 1, 200, "text/html", None, None, None,
-                   datetime.now(timezone.utc), "0" * 64, b"<html>body</html>", "s", "r1")
+                   datetime.now(UTC), "0" * 64, b"<html>body</html>", "s", "r1")
     write_raw_pages(warehouse, "r1", "b0000-00000", [page])
     assert latest_pages(warehouse).column("body").to_pylist() == [b"<html>body</html>"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from pipeline.text.textlines import line_of, line_starts, lines_containing
@@ -53,7 +53,7 @@ def _build(year: str, month: str, day: str, hour: int = 0, minute: int = 0, seco
         return None
     if zone:
         if zone.upper() == "Z":
-            return moment.replace(tzinfo=timezone.utc)
+            return moment.replace(tzinfo=UTC)
         sign = 1 if zone[0] == "+" else -1
         digits = zone[1:].replace(":", "")
         offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -33,7 +33,7 @@ def beijing(*parts: int) -> datetime:
         ("2005-04-03 05:19PM", beijing(2005, 4, 3, 17, 19)),
         ("2004年12月11日 下午3:05", beijing(2004, 12, 11, 15, 5)),
         ("20050311", beijing(2005, 3, 11)),
-        ("2022-04-27T10:40:00Z", datetime(2022, 4, 27, 10, 40, tzinfo=timezone.utc)),
+        ("2022-04-27T10:40:00Z", datetime(2022, 4, 27, 10, 40, tzinfo=UTC)),
         ("2022-04-27T18:40:00+08:00", datetime(2022, 4, 27, 18, 40, tzinfo=timezone(timedelta(hours=8)))),
         ("2022-02-30", None),
         ("no date here", None),

@@ -70,7 +70,7 @@ def test_byte_order_mark_wins():
 
 
 def test_page_cut_inside_its_last_character_is_still_utf8():
-    raw = f"<html><body><p>{TEXT}".encode("utf-8") + "论".encode("utf-8")[:2]
+    raw = f"<html><body><p>{TEXT}".encode() + "论".encode()[:2]
     text, codec = decode_html(raw)
     assert codec == "utf-8" and text.endswith("\ufffd")
 
@@ -93,7 +93,7 @@ PAGES = [
     page(TEXT, "<meta charset=gbk>").encode("gbk").replace(b"</p>", b"\x81\x7f</p>"),  # one bad byte
     page(TEXT + "€", "<meta charset=gb18030>").encode("gb18030") + "\x80".encode("gb18030"),
     codecs.BOM_UTF8 + page(TEXT).encode("utf-8"),
-    page(TEXT).encode("utf-8")[:-9] + "知".encode("utf-8")[:2],  # cut inside a character
+    page(TEXT).encode("utf-8")[:-9] + "知".encode()[:2],  # cut inside a character
     page("Café déjà vu", '<meta charset="windows-1252">').encode("cp1252"),
     page(TEXT, '<meta charset="big5">').encode("big5", "ignore"),
 ]

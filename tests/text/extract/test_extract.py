@@ -77,7 +77,7 @@ def test_random_text_in_a_page_never_crashes(text):
 
 
 def _page(body: str) -> bytes:
-    return f"<html><head><title>标题</title></head><body><div><p>{body}</p></div></body></html>".encode("utf-8")
+    return f"<html><head><title>标题</title></head><body><div><p>{body}</p></div></body></html>".encode()
 
 
 @pytest.mark.parametrize("raw", [
