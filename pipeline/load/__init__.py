@@ -1,1 +1,2 @@
-"""Loading: archived pages → articles → table rows, validation, publishing."""
+"""Loading: archived pages → articles (transform) → table rows (rows, terms) → staged (stage) →
+validated and quarantined (validate, quarantine) → published (publish)."""

@@ -1,2 +1,3 @@
-"""The warehouse: storage (local or S3), every table's schema, the raw archive, the commit log
-of the published tables. The only code that knows paths and formats."""
+"""The warehouse: storage (local or S3, atomic writes), where every file goes (layout), every
+table's schema (schemas), the published tables' format and readers (tables), the raw archive,
+the commit log of the published tables (manifest). The only code that knows paths and formats."""
