@@ -19,7 +19,6 @@ import uuid
 
 STAGING = "_staging"
 DOCS = "_data_docs"
-SPEAKERS = "speakers"
 
 
 def run_file(table: str, run_id: str, part: str) -> str:
@@ -41,7 +40,7 @@ def partition_of(path: str) -> tuple[int, int]:
 
 def speakers_file(version: int) -> str:
     """A new file of the speakers table, which is rewritten whole by every version."""
-    return f"{SPEAKERS}/speakers-{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
+    return f"speakers/speakers-{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
 
 
 def staged_run(run_id: str) -> str:
