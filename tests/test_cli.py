@@ -174,7 +174,7 @@ def _blow_up_on(marker: bytes, error: Exception, extract):
 
 
 def test_extract_any_page_error_is_one_line_and_the_rest_still_runs(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline.text, "extract", _blow_up_on(b"BOOM", RecursionError("too deep"), pipeline.text.extract))
+    monkeypatch.setattr(pipeline.text, "extract_page", _blow_up_on(b"BOOM", RecursionError("too deep"), pipeline.text.extract_page))
     boom = tmp_path / "boom.html"
     boom.write_bytes(b"<html><body><p>BOOM</p></body></html>")
     binary = tmp_path / "binary.bin"

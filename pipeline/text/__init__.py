@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pipeline.records import Article
 from pipeline.text.clean import clean, join_pages
-from pipeline.text.extract import SiteHints, extract
+
+# Bound under another name: `pipeline.text.extract` stays the subpackage.
+from pipeline.text.extract import SiteHints
+from pipeline.text.extract import extract as extract_page
 from pipeline.text.split import split
 
 
@@ -20,7 +23,7 @@ def clean_and_split(article: Article) -> Article:
 def article_from_page(raw: bytes, url: str = "", http_charset: str | None = None,
                       hints: SiteHints | None = None) -> Article:
     """One single-page article from the page's raw bytes. Raises ExtractionError with a reason."""
-    return clean_and_split(extract(raw, url=url, http_charset=http_charset, hints=hints))
+    return clean_and_split(extract_page(raw, url=url, http_charset=http_charset, hints=hints))
 
 
 def article_from_pages(pages: list[Article]) -> Article:
