@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 BUILD_INPUTS := pyproject.toml constraints.txt setup.py $(wildcard pipeline/text/extract/*.pyx)
 INSTALLED := $(VENV)/.installed-$(shell cat $(BUILD_INPUTS) | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test bench bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults clean
+.PHONY: install demo test bench bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults bench-speech clean
 
 install: $(INSTALLED)
 
@@ -24,10 +24,14 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
-bench: bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults
+bench: bench-accuracy bench-speech bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults
 
 bench-accuracy: install
 	$(BIN)/python -m benchmarks.accuracy
+
+# Who said what on real pages, against the hand-made gold in benchmarks/speech_gold/.
+bench-speech: install
+	$(BIN)/python -m benchmarks.speech
 
 bench-extract: install
 	$(BIN)/python -m benchmarks.extract_speed
