@@ -1,12 +1,15 @@
-"""Chinese personal names: which characters start one, and names typeset with a space inside.
+"""Chinese personal names: which characters start one, names typeset with a space inside,
+and Traditional script folded to Simplified for matching.
 
 Chinese newspapers pad two-character names to the width of three ("宫 鸣", "杨 柳"); the
 pipeline joins such pairs back into one name but only when the first character is a surname,
-so a spaced heading or list of single characters is left alone.
+so a spaced heading or list of single characters is left alone. Surnames are listed once, in
+Simplified script; a Traditional page's "宮 鳴" is recognised by folding the character.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 # The most common single-character surnames (together they cover well over 95 % of people).
@@ -20,18 +23,35 @@ SURNAMES = frozenset(
     "楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣"
     "晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉"
     "银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
-    # Traditional forms of the surnames above that differ from their Simplified spelling.
-    "劉陳楊黃趙吳孫馬羅鄭謝許韓馮鄧彭曾蕭董袁蔣葉蘇呂盧鍾譚陸韋鄒孟熊閆雷龍陶賀顧龔萬錢嚴湯"
-    "溫莊聶魯詹歐關蘭紀畢單塗駱藍遊靳鮑華饒譚"
 )
 COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 澹台 轩辕 呼延"
-    " 西门 南宫 万俟 闻人 申屠 濮阳 歐陽 司馬 諸葛 長孫".split()
+    " 西门 南宫 万俟 闻人 申屠 濮阳".split()
 )
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 # Two lone CJK characters separated by one space, each standing apart from other CJK text.
 _SPACED_PAIR = re.compile(rf"(?<![{_CJK}])([{_CJK}]) ([{_CJK}])(?![{_CJK}])")
+
+
+@functools.cache
+def _t2s():
+    import opencc  # pure-Python converter; loaded only when Traditional text needs folding
+
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=65536)
+def simplified(text: str) -> str:
+    """Traditional → Simplified, character by character so that offsets stay aligned."""
+    if all(ord(ch) < 0x3400 for ch in text):
+        return text
+    converter = _t2s()
+    return "".join(folded if len(folded := converter.convert(ch)) == 1 else ch for ch in text)
+
+
+def is_surname(char: str) -> bool:
+    return char in SURNAMES or (not char.isascii() and simplified(char) in SURNAMES)
 
 
 def is_cjk(char: str) -> bool:
@@ -43,7 +63,7 @@ def join_spaced_names(text: str) -> str:
     if " " not in text:
         return text
     return _SPACED_PAIR.sub(
-        lambda m: m.group(1) + m.group(2) if m.group(1) in SURNAMES else m.group(0), text
+        lambda m: m.group(1) + m.group(2) if is_surname(m.group(1)) else m.group(0), text
     )
 
 
@@ -58,4 +78,4 @@ def looks_like_name(text: str) -> bool:
         return all(parts) and all(all(is_cjk(c) for c in part) for part in parts) and len(text) <= 20
     if not 2 <= len(text) <= 4 or not all(is_cjk(c) for c in text):
         return False
-    return text[0] in SURNAMES or text[:2] in COMPOUND_SURNAMES
+    return is_surname(text[0]) or simplified(text[:2]) in COMPOUND_SURNAMES

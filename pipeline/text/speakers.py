@@ -18,11 +18,10 @@ from Chinese official and corporate usage; extend them rather than special-casin
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
-from pipeline.text.names import is_cjk, looks_like_name
+from pipeline.text.names import is_cjk, looks_like_name, simplified
 
 # Core titles: what a person is (longest first when matching).
 CORE_TITLES = tuple(sorted(set("""
@@ -84,22 +83,6 @@ class Speaker:
     name_raw: str  # as the page wrote it
     position: str = ""
     org: str = ""
-
-
-@functools.lru_cache(maxsize=1)
-def _t2s():
-    import opencc  # pure-Python converter; loaded only when a page names a speaker
-
-    return opencc.OpenCC("t2s")
-
-
-@functools.lru_cache(maxsize=65536)
-def simplified(text: str) -> str:
-    """Traditional → Simplified, character by character so that offsets stay aligned."""
-    if all(ord(ch) < 0x3400 for ch in text):
-        return text
-    converter = _t2s()
-    return "".join(folded if len(folded := converter.convert(ch)) == 1 else ch for ch in text)
 
 
 # A space between two characters of a Chinese or transliterated name.

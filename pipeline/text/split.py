@@ -21,12 +21,14 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.records import Article, Speech
-from pipeline.text.names import looks_like_name
+from pipeline.text.names import looks_like_name, simplified
 from pipeline.text.speakers import ROLE_WORDS, Speaker, normalize_name, parse_description
 from pipeline.text.textlines import line_starts
 
 _SENTENCE_MARKS = re.compile(r"[，。！？；,!?;]")
 _SENTENCE_END = re.compile(r"[。！？!?]")
+# The newsroom posts of a credit line: the person wrote or photographed the article.
+_PRESS_CREDIT = re.compile(r"(?:本报|本台|本刊|特约|实习|见习|摄影|首席|驻\w{1,6})?(?:记者|通讯员)|实习生")
 _TURN = re.compile(r"^(?P<label>[^：:，。！？“”\"]{1,40}?)\s*[：:]\s*(?P<rest>.*)$")
 # The role words that introduce a transcript's guests and host ("受访嘉宾：ORG POSITION NAME");
 # each is one of ROLE_WORDS, which gives its role.
@@ -83,7 +85,9 @@ def speaker_line(text: str) -> Speaker | None:
     if len(text) > _SPEAKER_LINE_CHARS or _SENTENCE_MARKS.search(text) or "：" in text or ":" in text:
         return None
     speaker = parse_description(text)
-    return speaker if speaker and speaker.position else None
+    if speaker is None or not speaker.position or _PRESS_CREDIT.fullmatch(simplified(speaker.position)):
+        return None  # "本报记者 某某" credits the reporter: no one gives a keynote as a reporter
+    return speaker
 
 
 def _intro(text: str) -> tuple[str, list[Speaker]] | None:
@@ -113,8 +117,9 @@ def _speech(index: int, speaker: Speaker, role: str, title: str, first: int, las
         index=index,
         speaker_name=speaker.name,
         speaker_name_raw=speaker.name_raw,
-        speaker_position=speaker.position,
-        speaker_org=speaker.org,
+        # Folded like the name: a Traditional page's 局長 is the same post as 局长.
+        speaker_position=simplified(speaker.position),
+        speaker_org=simplified(speaker.org),
         role=role,
         title=title,
         paragraphs=tuple(paragraphs[first : last + 1]),
@@ -168,12 +173,18 @@ def _dialogue(paragraphs: list[str], title: str) -> list[_Turn]:
         if turn:
             labelled.append((index, *turn))
     label_counts: dict[str, int] = {}
-    for _, label, _ in labelled:
+    speaks: set[str] = set()
+    for index, label, rest in labelled:
         label_counts[label] = label_counts.get(label, 0) + 1
+        said = rest or (paragraphs[index + 1] if index + 1 < len(paragraphs) else "")
+        if _SENTENCE_END.search(said) or (len(said) >= 30 and _SENTENCE_MARKS.search(said)):
+            speaks.add(label)
 
     turns: list[_Turn] = []
     for index, label, _ in labelled:
-        resolved = _resolve(label, label_counts[label], cast)
+        # A label under which nothing is ever said in a sentence is a form's field ("时间：",
+        # "索引号：", an agenda's "主持人：NAME"), not a speaker.
+        resolved = _resolve(label, label_counts[label], cast) if label in speaks else None
         if resolved:
             turns.append(_Turn(resolved[0], resolved[1], index, index))
     if len(turns) < 2:

@@ -28,3 +28,10 @@ def test_plausible_names(name):
 @pytest.mark.parametrize("text", ["山东冠县", "一", "知识产权保护工作", "A1", "·霍夫曼"])
 def test_implausible_names(text):
     assert not looks_like_name(text)
+
+
+def test_traditional_surnames_are_recognised_by_folding_not_by_a_second_list():
+    assert join_spaced_names("最高人民檢察院檢察委員會副部級專職委員 宮 鳴") == "最高人民檢察院檢察委員會副部級專職委員 宮鳴"
+    assert join_spaced_names("國家知識產權局局長 申 長雨") == "國家知識產權局局長 申 長雨"  # not a lone pair
+    assert looks_like_name("宮鳴") and looks_like_name("歐陽修") and looks_like_name("鄧小平")
+    assert not looks_like_name("會議")

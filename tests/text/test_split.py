@@ -96,3 +96,28 @@ def test_random_paragraph_lists_split_into_ordered_non_overlapping_slices(paragr
         assert body[speech.start_offset : speech.end_offset] == "\n".join(speech.paragraphs)
         assert speech.role in {"speaker", "host", "journalist", "guest", "audience"}
         end = speech.end_offset
+
+
+def test_form_fields_and_an_agenda_are_not_a_dialogue():
+    """Labels under which nothing is ever said in a sentence are fields, whatever they look like."""
+    result = split(article(["时 间：7:00－9:30", "主持人：南开大学经济学院院长 周立群教授", "时 间：下午2:30",
+                            "主持人：逄锦聚（南开大学副校长）", "简介：关注身边事，关注你我他", "简介：第一社区微圈"]))
+    assert result.speeches == []
+
+
+def test_a_reporters_credit_line_is_no_keynote_speaker():
+    for credit in ("本报记者 葛灵丹", "记者 刘涛", "特约记者 王小明", "通讯员 李华"):
+        assert speaker_line(credit) is None, credit
+    assert split(article([P, "□ 本报记者 葛灵丹", P])).speeches == []
+
+
+def test_a_traditional_keynote_page_gives_the_same_speakers_with_folded_posts():
+    from opencc import OpenCC
+
+    to_traditional = OpenCC("s2t").convert
+    simplified = ["加强保护", "国家知识产权局局长 申长雨", P, "强化综合司法保护",
+                  "最高人民检察院检察委员会副部级专职委员 宫 鸣", P]
+    traditional = split(article([to_traditional(p) for p in simplified]))
+    expected = [(s.speaker_name, s.speaker_org, s.speaker_position) for s in split(article(simplified)).speeches]
+    assert [(s.speaker_name, s.speaker_org, s.speaker_position) for s in traditional.speeches] == expected
+    assert expected == [("申长雨", "国家知识产权局", "局长"), ("宫鸣", "最高人民检察院", "检察委员会副部级专职委员")]
