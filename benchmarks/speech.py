@@ -55,10 +55,11 @@ def key(text: str | None) -> str:
 class Turn:
     """A predicted or gold stretch of speech, as compared."""
 
-    name: str
+    name: str  # key() of the person's name; "" when the text names nobody
     org: str
     position: str
     text: str  # key() of the whole turn's text, label excluded
+    role: str = ""
 
 
 @dataclass
@@ -121,8 +122,8 @@ def forum_etl_turns(raw: bytes, url: str) -> list[Turn] | PageFailure:
     article = page_outcome(raw, article_from_page, raw, url=url)
     if isinstance(article, PageFailure):
         return article
-    return [Turn(key(s.speaker_name) or key(s.role), key(s.speaker_org), key(s.speaker_position),
-                 key(_unlabelled("".join(s.paragraphs), s.speaker_name_raw))) for s in article.speeches]
+    return [Turn(key(s.speaker_name), key(s.speaker_org), key(s.speaker_position),
+                 key(_unlabelled("".join(s.paragraphs), s.speaker_name_raw)), s.role) for s in article.speeches]
 
 
 def _unlabelled(text: str, label: str) -> str:
@@ -152,9 +153,6 @@ def naive_turns(raw: bytes, url: str) -> list[Turn] | PageFailure:
     return [Turn(key(turn[0]), "", "", key("".join(turn[1:]))) for turn in turns]
 
 
-_ROLE_NAMES = {"host": "主持人", "journalist": "记者", "guest": "嘉宾", "audience": "网友", "speaker": ""}
-
-
 def gold_turns(page: dict) -> list[tuple[dict, str, str]]:
     """(turn, key of its start, key of its end) for every gold turn."""
     return [(turn, key(turn["start"]), key(turn["end"])) for turn in page["turns"]]
@@ -178,8 +176,10 @@ def score_page(score: Score, page: dict, predicted: list[Turn]) -> None:
         speech = predicted[index]
         score.starts += 1
         score.exact_starts += speech.text.startswith(start[:8])
-        expected = key(turn.get("name")) or key(_ROLE_NAMES.get(turn.get("role") or "", "")) or key(turn.get("label"))
-        same_speaker = bool(expected) and (speech.name == expected or speech.name == key(turn.get("label")))
+        if turn.get("name"):
+            same_speaker = speech.name == key(turn["name"])
+        else:  # an unnamed host, journalist or netizen: right when unnamed in the same role (or labelled alike)
+            same_speaker = (not speech.name and speech.role == turn.get("role")) or speech.name == key(turn.get("label"))
         score.speakers += same_speaker
         score.whole += same_speaker and bool(end) and speech.text.endswith(end[-8:])
         for attribute, said in (("org", speech.org), ("position", speech.position)):

@@ -164,6 +164,18 @@ def _name_at_end(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _name_and_title(text: str) -> tuple[str, str] | None:
+    """(name as written, title) of "刘天模教授" (a name then the post or title it goes by) or
+    (name, "") of a bare name; None when the text is neither."""
+    if looks_like_name(normalize_name(text)):
+        return text, ""
+    for size in (3, 2, 4):
+        head, title = text[:size], text[size:]
+        if title and looks_like_name(normalize_name(head)) and is_position(title):
+            return head, title
+    return None
+
+
 def parse_description(text: str) -> Speaker | None:
     """A speaker written as "ORG POSITION NAME", "NAME ORG POSITION" or "NAME（ORG POSITION）";
     None when the text is not one."""
@@ -171,9 +183,15 @@ def parse_description(text: str) -> Speaker | None:
     if not text or len(text) > 60:
         return None
     bracketed = re.fullmatch(r"(.+?)\s*[（(]([^（）()]+)[）)]", text)
-    if bracketed and looks_like_name(normalize_name(bracketed.group(1))):
-        org, position = split_org_position(bracketed.group(2))
-        return Speaker(normalize_name(bracketed.group(1)), bracketed.group(1), position if is_position(position) else "", org)
+    if bracketed:
+        named = _name_and_title(bracketed.group(1))
+        if named:
+            name_raw, title = named
+            org, position = split_org_position(bracketed.group(2))
+            return Speaker(normalize_name(name_raw), name_raw, position if is_position(position) else title, org)
+    named = _name_and_title(text)
+    if named and named[1]:
+        return Speaker(normalize_name(named[0]), named[0], named[1])
     found = _name_at_end(text)
     if found:
         description, name_raw = found
