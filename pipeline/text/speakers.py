@@ -23,6 +23,13 @@ from dataclasses import dataclass
 
 from pipeline.text.names import is_cjk, looks_like_name, simplified
 
+
+def _longest_first(word: str) -> tuple[int, str]:
+    """Longest first, so a regex alternation prefers "副院长" to "院长"; ties in a fixed order,
+    so the compiled pattern is the same in every process (a set's order depends on the hash seed)."""
+    return -len(word), word
+
+
 # Core titles: what a person is (longest first when matching).
 CORE_TITLES = tuple(sorted(set("""
     局长 院长 部长 厅长 司长 处长 科长 署长 所长 庭长 站长 社长 校长 馆长 行长 会长 理事长 秘书长 委员长
@@ -33,18 +40,18 @@ CORE_TITLES = tuple(sorted(set("""
     专利代理师 代理人 商标代理人 干事 总干事 检察长 长官 司令员 政委 参事 馆员 巡视员 调研员 督察长 督察员 总监 经理 总经理 总裁 董事长
     董事 监事 监事会主席 首席执行官 执行官 首席 官员 分析师 经济学家 首席经济学家 总会计师 总经济师
     总法律顾问 法律顾问 知识产权官 首席知识产权官 党组书记 党委书记 纪委书记 主管 管理合伙人 秘书
-""".split()), key=len, reverse=True))
+""".split()), key=_longest_first))
 # Words before a core title that qualify it.
 MODIFIERS = tuple(sorted(set("""
     副 常务 首席 专职 执行 名誉 荣誉 代理 资深 高级 特级 一级 二级 三级 正 原 前 候补 特约 特聘 兼职
     副部级 正部级 副部长级 正部长级 副省级 正省级 正厅级 副厅级 正局级 副局级 正司级 副司级 正处级 副处级
     驻会 驻华 驻京 党组 党委 临时 终身 客座 兼任 主审 助理 第一
-""".split()), key=len, reverse=True))
+""".split()), key=_longest_first))
 # Fields a title can be narrowed to ("法务总监", "技术总监", "新闻发言人").
 DOMAINS = tuple(sorted(set("""
     法务 技术 财务 市场 运营 品牌 研发 产品 人力资源 知识产权 专利 商标 版权 新闻 宣传 外事 信息 数据 安全
     合规 风控 投资 战略 首席知识产权 执行
-""".split()), key=len, reverse=True))
+""".split()), key=_longest_first))
 # Bodies whose membership or office is a post of the enclosing institution.
 MEMBER_BODIES = ("审判委员会", "检察委员会", "常务委员会", "常委会", "委员会", "党组", "党委", "办公室", "理事会", "董事会", "监事会",
                  "学术委员会", "专家委员会")
@@ -56,7 +63,7 @@ ORG_SUFFIXES = tuple(sorted(set("""
     区委 县委 常委会 办公室 中央 国务院 人大 政协 市 省 区 县 州 自治区 特别行政区 特区政府 镇 乡 村 街道
     分局 总局 支队 大队 分会 总会 基地 园区 平台 小组 工作组 代表处 办事处 分公司 子公司 事业部 工作室
     Office Inc Ltd LLC Corporation University Institute
-""".split()), key=len, reverse=True))
+""".split()), key=_longest_first))
 
 _SEGMENT = re.compile(
     "(?:%s)?(?:%s)*(?:%s)?(?:%s)"

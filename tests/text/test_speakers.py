@@ -144,3 +144,14 @@ def test_a_name_followed_by_the_title_it_goes_by():
     assert parse_description("陈昌国教授") == Speaker("陈昌国", "陈昌国", "教授", "")
     assert parse_description("纪小龙(武警总医院病理室主任)") == Speaker("纪小龙", "纪小龙", "主任", "武警总医院病理室")
     assert parse_description("教授(重庆大学)") is None  # a title alone names nobody
+
+
+def test_the_position_grammar_compiles_the_same_in_every_process():
+    import os
+    import subprocess
+    import sys
+
+    probe = "from pipeline.text.speakers import _POSITION; print(_POSITION.pattern)"
+    patterns = {subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(patterns) == 1
