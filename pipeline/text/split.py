@@ -21,14 +21,13 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.records import Article, Speech
+from pipeline.text.credits import is_credit_line
 from pipeline.text.names import looks_like_name, simplified
 from pipeline.text.speakers import ROLE_WORDS, Speaker, normalize_name, parse_description
 from pipeline.text.textlines import line_starts
 
 _SENTENCE_MARKS = re.compile(r"[，。！？；,!?;]")
 _SENTENCE_END = re.compile(r"[。！？!?]")
-# The newsroom posts of a credit line: the person wrote or photographed the article.
-_PRESS_CREDIT = re.compile(r"(?:本报|本台|本刊|特约|实习|见习|摄影|首席|驻\w{1,6})?(?:记者|通讯员)|实习生")
 _TURN = re.compile(r"^(?P<label>[^：:，。！？“”\"]{1,40}?)\s*[：:]\s*(?P<rest>.*)$")
 # The role words that introduce a transcript's guests and host ("受访嘉宾：ORG POSITION NAME");
 # each is one of ROLE_WORDS, which gives its role.
@@ -84,10 +83,10 @@ def speaker_line(text: str) -> Speaker | None:
     """The speaker a keynote's speaker line names ("北京市副市长 殷 勇"), or None."""
     if len(text) > _SPEAKER_LINE_CHARS or _SENTENCE_MARKS.search(text) or "：" in text or ":" in text:
         return None
+    if is_credit_line(text):  # "本报记者 某某" credits the reporter: no one gives a keynote as a reporter
+        return None
     speaker = parse_description(text)
-    if speaker is None or not speaker.position or _PRESS_CREDIT.fullmatch(simplified(speaker.position)):
-        return None  # "本报记者 某某" credits the reporter: no one gives a keynote as a reporter
-    return speaker
+    return speaker if speaker and speaker.position else None
 
 
 def _intro(text: str) -> tuple[str, list[Speaker]] | None:
