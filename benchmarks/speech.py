@@ -19,6 +19,7 @@ from benchmarks.corpus import CWCE_DIR, load_cwce
 from benchmarks.report import write_section
 from pipeline.records import PageFailure, page_outcome
 from pipeline.text import article_from_page
+from pipeline.text.names import simplified
 
 GOLD_DIR = Path(__file__).resolve().parent / "speech_gold"
 DANIEL_DIR = CWCE_DIR.parent / "daniel-dev"
@@ -30,24 +31,15 @@ START_WINDOW = 60
 _NAIVE_LABEL = re.compile(r"^\s*([^：:，。！？\s]{1,12})[：:]")
 
 
-def _to_simplified():
-    from opencc import OpenCC
-
-    return OpenCC("t2s").convert
-
-
 def _to_traditional():
     from opencc import OpenCC
 
     return OpenCC("s2t").convert
 
 
-_FOLD = _to_simplified()
-
-
 def key(text: str | None) -> str:
     """Letters and digits only, NFKC, Traditional folded to Simplified: what is compared."""
-    text = unicodedata.normalize("NFKC", _FOLD(text or ""))
+    text = unicodedata.normalize("NFKC", simplified(text or ""))
     return "".join(ch for ch in text if ch.isalnum())
 
 
