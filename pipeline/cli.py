@@ -19,7 +19,7 @@ from pipeline.load.transform import archived_articles, write_extract_errors
 from pipeline.records import Article, PageFailure, article_record, page_outcome
 from pipeline.serve.catalog import build_catalog, query
 from pipeline.serve.report import build_report
-from pipeline.settings import Settings, SettingsError, resolve_settings
+from pipeline.settings import Settings, SettingsError, parse_hours, resolve_settings
 from pipeline.text import article_from_page, clean_and_split
 from pipeline.urls import redact
 from pipeline.warehouse.manifest import DEFAULT_RETENTION, CommitConflict, vacuum
@@ -239,12 +239,9 @@ def _vacuum_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def _hours(text: str) -> float:
     try:
-        hours = float(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"not a number of hours: {text}") from error
-    if not 0 <= hours < float("inf"):
-        raise argparse.ArgumentTypeError(f"hours must be 0 or more and finite: {text}")
-    return hours
+        return parse_hours(text)
+    except ValueError as error:  # argparse shows only an ArgumentTypeError's own message
+        raise argparse.ArgumentTypeError(f"{error}: {text}") from error
 
 
 def _query_command(args: argparse.Namespace, settings: Settings) -> int:

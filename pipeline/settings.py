@@ -54,13 +54,13 @@ def _count(value: str) -> int:
     return number
 
 
-def _hours(value: str) -> float:
+def parse_hours(value: str) -> float:
     try:
         hours = float(value)
     except ValueError:
         raise ValueError("not a number of hours") from None
     if not 0 <= hours < math.inf:
-        raise ValueError("must be 0 or more and finite")
+        raise ValueError("hours must be 0 or more and finite")
     return hours
 
 
@@ -88,7 +88,7 @@ _SOURCES = {
     # The suites are part of the code a deployment runs, not of a crawl: no config key.
     "expectations_dir": _Source("FORUM_ETL_EXPECTATIONS"),
     "s3_endpoint": _Source("AWS_ENDPOINT_URL", config_key=True),
-    "retention_hours": _Source("FORUM_ETL_RETENTION_HOURS", parse=_hours),
+    "retention_hours": _Source("FORUM_ETL_RETENTION_HOURS", parse=parse_hours),
     "batch_size": _Source("FORUM_ETL_BATCH_SIZE", parse=_count),
     # The DAG's shape is fixed when Airflow parses it, before any Variable is read.
     "fetch_parallelism": _Source("FORUM_ETL_FETCH_PARALLELISM", variable=False, parse=_count),
