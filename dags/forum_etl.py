@@ -208,13 +208,14 @@ def forum_articles():
 @dag(dag_id="forum_reports", schedule=[ASSETS["speeches"]], **DAG_DEFAULTS)
 def forum_reports():
     @task
-    def report(catalog_path: str) -> str:
+    def report() -> str:
+        """The HTML report; its catalog is rebuilt first when stale (build_report → open_catalog)."""
         from pipeline.serve.report import build_report
 
         settings = _settings()
         return str(build_report(settings.open_warehouse(), settings.report_dir, settings.catalog_file))
 
-    report(refresh_catalog())
+    report()
 
 
 @dag(
