@@ -73,6 +73,7 @@ class Speech:
     speaker_org: str
     role: str
     title: str
+    speaker_label: str  # the label or speaker line as written ("王强：", "北京市副市长 殷 勇"); not in the text
     paragraphs: tuple[str, ...]
     start_offset: int
     end_offset: int
@@ -139,6 +140,7 @@ def article_fields(article: Article) -> dict[str, object]:
                 "speaker_org": s.speaker_org,
                 "role": s.role,
                 "title": s.title,
+                "speaker_label": s.speaker_label,
                 "paragraphs": list(s.paragraphs),
                 "start_offset": s.start_offset,
                 "end_offset": s.end_offset,

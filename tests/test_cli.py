@@ -32,7 +32,7 @@ def test_extract_files_as_json(capsys):
     assert len(record["paragraphs"]) == 67
     assert [s["speaker_name"] for s in record["speeches"]] == ["申长雨", "贺小荣", "宫鸣", "殷勇"]
     assert set(record["speeches"][0]) == {"index", "speaker_name", "speaker_name_raw", "speaker_position", "speaker_org",
-                                          "role", "title", "paragraphs", "start_offset", "end_offset"}
+                                          "role", "title", "speaker_label", "paragraphs", "start_offset", "end_offset"}
 
 
 def test_extract_urls_from_the_local_sample_site_as_jsonl(capsys, sample_site_url):

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.load.identity import IDENTITY_COLUMNS, speaker_ids, with_speaker_ids
 from pipeline.load.quarantine import read_verdict, validate_staged
 from pipeline.load.rows import SPEAKER_SOURCE_COLUMNS, speakers
 from pipeline.load.stage import read_staged, stage, staged_article_ids, staged_batches
@@ -117,9 +118,14 @@ def _merge(warehouse: Warehouse, manifest: dict, batch_dirs: list[str], publishi
         for article_id, year, month in zip(*(published_index.column(c).to_pylist() for c in ("article_id", "year", "month")))
         if article_id in publishing
     }
+    ids: dict[str, str | None] = {}
     for name in PUBLISHED_TABLES:  # one table in memory at a time
         batch = read_staged(warehouse, name, batch_dirs)
         batch = batch.filter(pc.is_in(batch["article_id"], value_set=keep))
+        if name == "speeches":  # one identity per person, against everyone published before
+            ids = speaker_ids(read_table(warehouse, "speeches", IDENTITY_COLUMNS, manifest), batch)
+        if "speaker_id" in batch.column_names:
+            batch = with_speaker_ids(batch, ids)
         new_partitions = set(zip(batch.column("year").to_pylist(), batch.column("month").to_pylist()))
         touched = old_partitions | new_partitions
         files_by_partition: dict[tuple[int, int], list[str]] = {}

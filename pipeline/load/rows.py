@@ -3,26 +3,17 @@ the published speeches."""
 
 from __future__ import annotations
 
-import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
 import pyarrow as pa
 
 from pipeline import __version__
+from pipeline.load.identity import name_id
 from pipeline.load.terms import TERMS_PER_SPEECH, terms
 from pipeline.records import Article, article_fields
 from pipeline.warehouse.schemas import ARTICLES, PUBLISHED_TABLES, SPEAKERS, SPEECHES
-
-
-def speaker_id(name: str | None, org: str | None) -> str | None:
-    """Stable id of a speaker: the first 16 hex digits of SHA-256 over "name|org", both
-    normalised (no inner spaces, Simplified). The same person under another org is another
-    speaker id: orgs distinguish namesakes, and posts change while orgs mostly do not."""
-    if not name:
-        return None
-    key = f"{name}|{(org or '').replace(' ', '')}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 def _partition(article: Article) -> tuple[int, int]:
@@ -59,11 +50,11 @@ def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Ta
             position += len(text) + 1
         for speech, speech_record in zip(article.speeches, fields["speeches"]):
             speech_key = f"{article.article_id}-{speech.index}"
-            for index, start in enumerate(offsets):
-                if speech.start_offset <= start < speech.end_offset:
+            for index, (start, text) in enumerate(zip(offsets, article.paragraphs, strict=True)):
+                if start < speech.end_offset and start + len(text) > speech.start_offset:  # the paragraph holds speech text
                     speech_of_paragraph[index] = speech_key
             text = "\n".join(speech.paragraphs)
-            identity = speaker_id(speech.speaker_name, speech.speaker_org)
+            identity = name_id(speech.speaker_name)  # until publish resolves namesakes (pipeline.load.identity)
             out["speeches"].append({
                 **_columns(speech_record, SPEECHES), "speech_id": speech_key, "article_id": article.article_id,
                 "speech_index": speech.index, "speaker_id": identity, "text": text,
@@ -87,32 +78,38 @@ def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Ta
 SPEAKER_SOURCE_COLUMNS = ["speaker_id", "speaker_name", "speaker_name_raw", "speaker_position", "speaker_org", "published_at"]
 
 
+def _widen(span: tuple[datetime | None, datetime | None], moment: datetime | None) -> tuple[datetime | None, datetime | None]:
+    """The (first, last) span stretched to cover `moment`."""
+    first, last = span
+    if moment is None:
+        return span
+    return (moment if first is None or moment < first else first, moment if last is None or moment > last else last)
+
+
 def speakers(speeches: pa.Table) -> pa.Table:
-    """The speakers table, derived from every published speech."""
+    """The speakers table, derived from every published speech: one row per speaker_id, with
+    every spelling, post and org seen and when (a career reads as one row)."""
     by_id: dict[str, dict] = {}
     for row in speeches.select(SPEAKER_SOURCE_COLUMNS).to_pylist():
         if row["speaker_id"] is None:
             continue
-        entry = by_id.setdefault(row["speaker_id"], {
-            "speaker_id": row["speaker_id"], "speaker_name": row["speaker_name"], "speaker_org": row["speaker_org"],
-            "names": set(), "posts": {}, "n_speeches": 0,
-        })
+        entry = by_id.setdefault(row["speaker_id"], {"names": {}, "posts": {}, "orgs": Counter(), "n_speeches": 0})
         entry["n_speeches"] += 1
-        if row["speaker_name_raw"]:
-            entry["names"].add(row["speaker_name_raw"])
-        post = (row["speaker_position"], row["speaker_org"])
-        first, last = entry["posts"].get(post, (row["published_at"], row["published_at"]))
         moment = row["published_at"]
-        if moment is not None:
-            first = moment if first is None or moment < first else first
-            last = moment if last is None or moment > last else last
-        entry["posts"][post] = (first, last)
+        spelling = row["speaker_name_raw"] or row["speaker_name"]
+        entry["names"][spelling] = _widen(entry["names"].get(spelling, (None, None)), moment)
+        post = (row["speaker_position"], row["speaker_org"])
+        entry["posts"][post] = _widen(entry["posts"].get(post, (None, None)), moment)
+        entry["orgs"][row["speaker_org"]] += bool(row["speaker_org"])
+        entry.setdefault("name", row["speaker_name"])
     table_rows = [
-        {"speaker_id": e["speaker_id"], "speaker_name": e["speaker_name"], "speaker_org": e["speaker_org"],
-         "names_seen": sorted(e["names"]),
+        {"speaker_id": speaker_id, "speaker_name": e["name"],
+         "speaker_org": max(e["orgs"].items(), key=lambda item: (item[1], item[0] or ""))[0] if any(e["orgs"].values()) else None,
+         "names_seen": [{"name": name, "first_published_at": first, "last_published_at": last}
+                        for name, (first, last) in sorted(e["names"].items())],
          "positions_seen": [{"position": p, "org": o, "first_published_at": first, "last_published_at": last}
                             for (p, o), (first, last) in sorted(e["posts"].items(), key=lambda item: (item[0][0] or "", item[0][1] or ""))],
          "n_speeches": e["n_speeches"]}
-        for e in sorted(by_id.values(), key=lambda e: e["speaker_id"])
+        for speaker_id, e in sorted(by_id.items())
     ]
     return pa.Table.from_pylist(table_rows, schema=SPEAKERS)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.text.names import join_spaced_names, looks_like_name
+from pipeline.text.names import join_spaced_names, looks_like_name, simplified
 from pipeline.text.textlines import lines_containing
 
 _COLON = r"\s*[:：]\s*"
@@ -170,7 +170,7 @@ def is_meta_line(line: str) -> bool:
 
 def is_furniture_line(line: str) -> bool:
     """Page furniture that slipped into the body: share/print bars, pagers, footers, notices."""
-    text = line.strip()
+    text = simplified(line.strip())  # a Traditional page's notices read the same
     if _FURNITURE_LINE.match(_strip_brackets(text)):
         return True
     return len(text) <= 120 and bool(_NOTICE_LINE.search(text))

@@ -40,6 +40,7 @@ CORE_TITLES = tuple(sorted(set("""
     专利代理师 代理人 商标代理人 干事 总干事 检察长 长官 司令员 政委 参事 馆员 巡视员 调研员 督察长 督察员 总监 经理 总经理 总裁 董事长
     董事 监事 监事会主席 首席执行官 执行官 首席 官员 分析师 经济学家 首席经济学家 总会计师 总经济师
     总法律顾问 法律顾问 知识产权官 首席知识产权官 党组书记 党委书记 纪委书记 主管 管理合伙人 秘书
+    评论员 评论家 观察员 分析员 撰稿人 作家 主播
 """.split()), key=_longest_first))
 # Words before a core title that qualify it.
 MODIFIERS = tuple(sorted(set("""
@@ -57,7 +58,7 @@ MEMBER_BODIES = ("审判委员会", "检察委员会", "常务委员会", "常�
                  "学术委员会", "专家委员会")
 # Endings of organisation names (and of the units inside them).
 ORG_SUFFIXES = tuple(sorted(set("""
-    局 院 部 委 办 厅 署 司 处 科 室 所 庭 站 社 馆 行 会 团 组 队 中心 组织 联盟 集团 公司 有限公司 股份有限公司
+    局 院 部 委 办 厅 署 司 处 科 室 所 庭 站 社 馆 行 会 团 组 队 系 中心 组织 联盟 集团 公司 有限公司 股份有限公司
     委员会 政府 人民政府 法院 检察院 人民法院 人民检察院 大学 学院 学校 研究院 研究所 研究中心 实验室 基金会 协会
     学会 商会 联合会 事务所 律师事务所 银行 医院 报社 杂志社 出版社 电视台 广播电台 网 报 党组 党委 市委 省委
     区委 县委 常委会 办公室 中央 国务院 人大 政协 市 省 区 县 州 自治区 特别行政区 特区政府 镇 乡 村 街道
@@ -71,7 +72,8 @@ _SEGMENT = re.compile(
 )
 # After "、" a further post may name its own unit: "常委、宣传部部长", "委员、中国科学院院士".
 _UNIT = "[^、]{1,20}?(?:%s)" % "|".join(map(re.escape, ORG_SUFFIXES))
-_POSITION = re.compile(rf"{_SEGMENT.pattern}(?:、(?:{_UNIT})?{_SEGMENT.pattern})*")
+_POSITION = re.compile(rf"{_SEGMENT.pattern}(?:[、兼](?:{_UNIT})?{_SEGMENT.pattern})*")
+_ENDS_WITH_TITLE = re.compile("(?:%s)$" % "|".join(CORE_TITLES))
 _ORG_SUFFIX = re.compile("(?:%s)$" % "|".join(map(re.escape, ORG_SUFFIXES)))
 _CLOSE_BRACKETS = ")）"
 # Role words that label a turn or introduce a person in a transcript.
@@ -112,7 +114,13 @@ def split_org_position(description: str) -> tuple[str, str]:
     Returns ("", description) when no position can be recognised, ("", position) when there is
     no organisation before it.
     """
-    text = " ".join(description.split())
+    tokens = description.split()
+    # "资深财经评论员 某某日报副总编辑": a leading descriptor that is a post of no named unit
+    # describes the person too, but the org belongs to the post after it.
+    while (len(tokens) > 1 and _ENDS_WITH_TITLE.search(simplified(tokens[0])) and not split_org_position(tokens[0])[0]
+           and any(split_org_position(token)[0] for token in tokens[1:])):
+        tokens = tokens[1:]
+    text = " ".join(tokens)
     if " " in text:  # "国家工业信息安全发展研究中心 副主任": the page separated them itself
         org, _, position = text.rpartition(" ")
         if is_position(position):
@@ -142,6 +150,38 @@ def split_org_position(description: str) -> tuple[str, str]:
             if outer and _ORG_SUFFIX.search(simplified(outer)):
                 return outer, body + position
     return org, position
+
+
+# Praise, and the scope before it, ahead of what a person is ("我国著名", "台湾著名"): not part of the post.
+_PRAISE = re.compile(r"^.*?(?:著名|知名|资深|杰出|优秀|权威)+(?=..)")
+# Bracketed notes after a name that say nothing of who the person is.
+_NOT_DESCRIPTIONS = frozenset("化名 音译 音 左 右 中 图 摄 记者 微博 博客 本报 下同".split())
+
+
+def bracket_description(text: str) -> tuple[str, str]:
+    """(org, position) of the note in "NAME（…）", read leniently, since the brackets say it is
+    about the person: "院士、我国细胞研究领域前辈" → 院士; "我国著名飞行器设计专家、北京航天航空大学
+    教授" → the part that names an org; "为…预测的运动医学专家" → 运动医学专家; "重庆大学材料科学系"
+    → an org alone; "著名科普作家" → 科普作家 (a profession the post grammar does not list)."""
+    best_org, best_position, rank = "", "", 0
+    for part in re.split(r"[、，,;；]", text):
+        part = _PRAISE.sub("", part.strip().rpartition("的")[2].strip())
+        if not part or simplified(part) in _NOT_DESCRIPTIONS:
+            continue
+        org, position = split_org_position(part)
+        if is_position(position):
+            found = (org, position, 3 if org else 2)
+        elif _ORG_SUFFIX.search(simplified(part)):
+            found = (part, "", 1)
+        elif 2 <= len(part) <= 8 and all(map(is_cjk, part)):
+            found = ("", part, 0.5)
+        else:
+            continue
+        if found[2] > rank:
+            best_org, best_position, rank = found[0] or best_org, found[1] or best_position, found[2]
+        else:
+            best_org, best_position = best_org or found[0], best_position or found[1]
+    return best_org, best_position
 
 
 def _uncommon_surname_name(token: str, before: list[str]) -> bool:
@@ -194,8 +234,8 @@ def parse_description(text: str) -> Speaker | None:
         named = _name_and_title(bracketed.group(1))
         if named:
             name_raw, title = named
-            org, position = split_org_position(bracketed.group(2))
-            return Speaker(normalize_name(name_raw), name_raw, position if is_position(position) else title, org)
+            org, position = bracket_description(bracketed.group(2))
+            return Speaker(normalize_name(name_raw), name_raw, position or title, org)
     named = _name_and_title(text)
     if named and named[1]:
         return Speaker(normalize_name(named[0]), named[0], named[1])

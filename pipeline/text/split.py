@@ -5,11 +5,19 @@ Three layouts are recognised, and anything else has no speeches (never invented 
 - keynote compilation: a heading and a speaker line ("国家知识产权局局长 申长雨", in either
   order) open each speech, which runs to the next heading+speaker pair;
 - dialogue / transcript: turns labelled "主持人：", "记者：", "网友：", "问：/答：", "NAME：" or
-  "NAME（ORG POSITION）："; unlabelled paragraphs continue the turn before them; short
-  sub-headings between turns belong to no one; introduction lines ("受访嘉宾：…",
+  "NAME（ORG POSITION）："; unlabelled paragraphs continue the turn before them, until a
+  sub-heading, a credit or the reporter's narration; introduction lines ("受访嘉宾：…",
   "主持人 NAME") are not turns but tell later turns who is speaking;
-- single speech: a title "XX在…上的讲话" — the body after any editor's note is one speech
-  by XX, whose post the byline or the title gives.
+- single speech: a title "XX在…上的讲话" or "XX“…”演讲" — the body after any editor's note is
+  one speech by XX, whose post the byline or the title gives.
+
+A speech's text never holds its label or heading: those are kept in `speaker_label` and
+`title`. Who a speaker is (org, position) is read from wherever the article says it: the label,
+an introduction, the title, or a sentence that names them ("下面连线某省交通厅副厅长王强",
+"李金泽现任…公司董事长") — one parse (`pipeline.text.speakers`) for all of them.
+
+All matching runs on the text folded to Simplified script (character for character, so offsets
+hold); names as written are cut from the page's own spelling.
 
 Reported speech in narrative news ("申长雨表示，…") is not a speech here.
 """
@@ -23,7 +31,15 @@ from dataclasses import dataclass, field
 from pipeline.records import Article, Speech
 from pipeline.text.credits import is_credit_line
 from pipeline.text.names import looks_like_name, simplified
-from pipeline.text.speakers import ROLE_WORDS, Speaker, normalize_name, parse_description
+from pipeline.text.speakers import (
+    ROLE_WORDS,
+    Speaker,
+    bracket_description,
+    is_position,
+    normalize_name,
+    parse_description,
+    split_org_position,
+)
 from pipeline.text.textlines import line_starts
 
 _SENTENCE_MARKS = re.compile(r"[，。！？；,!?;]")
@@ -35,8 +51,16 @@ _INTRODUCTION_ROLES = ("受访嘉宾", "访谈嘉宾", "特邀嘉宾", "对话�
 assert set(_INTRODUCTION_ROLES) <= set(ROLE_WORDS)
 _INTRO = re.compile(rf"^(?P<role>{'|'.join(_INTRODUCTION_ROLES)})\s*[：:]?\s*(?P<people>.+)$")
 _PEOPLE_SEPARATORS = re.compile(r"\s*[；;，,]\s*|\s{2,}")
+# What pages glue after a name in an introduction: a link to the person's blog or microblog.
+_LINK_SUFFIX = re.compile(r"\s*[(（\[【<《]?(?:微博|博客|简介|个人主页|主页|twitter|weibo|blog)[)）\]】>》]?\s*$", re.IGNORECASE)
+_SPEECH_WORDS = "讲话|致辞|发言|主旨演讲|演讲|报告|主旨发言|总结讲话|讲话全文|讲座"
 _SINGLE_SPEECH_TITLE = re.compile(
-    r"^(?:[【\[][^】\]]*[】\]])?(?P<who>[^在，,]{2,40}?)在(?P<event>.+?)的(?:讲话|致辞|发言|主旨演讲|演讲|报告|主旨发言|总结讲话|讲话全文)"
+    rf"^(?:[【\[][^】\]]*[】\]])?(?P<who>[^在，,“”\"]{{2,40}}?)在(?P<event>.+?)的(?:{_SPEECH_WORDS})"
+)
+# "台湾著名教育家许宜铭先生“关于亲子”演讲精选2": a person, a quoted topic, a speech word.
+_QUOTED_TOPIC_SPEECH_TITLE = re.compile(
+    rf"^(?:[【\[][^】\]]*[】\]])?(?P<who>[^在，,“”\"《》]{{2,40}}?)(?:先生|女士|教授|博士|老师)?\s*[“\"《「](?P<topic>[^”\"》」]+)[”\"》」]\s*"
+    rf"(?:主题)?(?:{_SPEECH_WORDS})(?:精选|全文|实录|摘要|摘编|节选|稿)?\s*\d*$"
 )
 _INTERVIEWEE_TITLE = re.compile(r"(?:——|—|－|-|:|：|^)\s*(?:专访|访|对话)(?P<who>.{3,50})$")
 _EDITOR_NOTE = re.compile(r"^[【\[（(]?(?:编者按|编者的话|编辑按|编者注|按)[】\]）)]?\s*[：:]?")
@@ -44,23 +68,44 @@ _SUB_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|【.+】$|\
 # Labels that look like short names but introduce data, not a speaker ("时间：", "地点：").
 _NOT_SPEAKERS = frozenset(
     "时间 地点 主题 题目 地址 电话 来源 作者 编者按 编者 说明 备注 注 摘要 提要 导语 关键词 议程 主办 承办 协办 "
-    "日期 会议 标签 链接 原标题 责编 编辑 记者手记 图 图片 视频 附 附件 同志们 各位 朋友们 女士们".split()
+    "日期 会议 标签 链接 原标题 责编 编辑 记者手记 图 图片 视频 附 附件 同志们 各位 朋友们 女士们 简介 个人简介".split()
 )
+# A sentence of the reporter's, not the speaker's: it reports someone speaking or the reporter
+# at work ("他说", "王强表示", "记者了解到").
+_NARRATION = re.compile(
+    r"^(?:记者|本报|据[^，。]{0,12}(?:介绍|了解|报道))|(?:他|她|其)(?:说|表示|指出|认为|告诉记者)|记者(?:了解|获悉|注意|发现|看到|问)"
+)
+# Words that open the clause before a person's description in running text ("下面连线 … 王强",
+# "欢迎 … 李金泽"): the description starts after the last of them.
+_DESCRIPTION_OPENERS = re.compile(
+    r"是|为|由|请|邀请到?|请到|连线|采访了?|专访了?|访问了?|对话|走访|欢迎|会见|记者|本报|日前|近日|昨天|昨日|今天|今日|下面|现任|担任|出任|作为|身为|特邀"
+)
+# A description after the name: "李金泽同志现任黑龙江省勃农机械有限责任公司党委书记、董事长兼总经理。"
+_DESCRIPTION_AFTER = re.compile(r"(?:同志|先生|女士)?(?:现任|任|是|系|为|担任|出任)(?P<description>[^，。；：,;:！？!?]{2,40})")
+_CLAUSE_END = re.compile(r"[，。；：！？,;:!?“”\"'‘’\s]")
+# Not a person's handle: a number or ordinal, a pronoun, a speech verb.
+_NOT_A_HANDLE = re.compile(r"\d|^(?:第|例|其)|[一二三四五六七八九十][、.．]|[我你他她它]|[说道称曰]$")
+_AUDIENCE_CUE = re.compile(r"网友|读者|观众|听众")
 _HEADING_CHARS = 40
 _SPEAKER_LINE_CHARS = 60
+_SHORT_LABEL_CHARS = 8
+# A run of this many consecutive labelled paragraphs is a list of people's comments.
+_COMMENT_RUN = 3
 
 
 @dataclass(slots=True)
 class _Turn:
     speaker: Speaker
     role: str
+    label: str  # as written, with its colon
     first: int
-    last: int
+    skip: int  # characters of the first paragraph taken by the label
+    last: int = -1
 
 
 @dataclass(slots=True)
 class _Cast:
-    """The people a transcript introduces, by normalised name and by role."""
+    """The people an article introduces, by normalised name and by role."""
 
     by_name: dict[str, tuple[Speaker, str]] = field(default_factory=dict)
     by_role: dict[str, list[Speaker]] = field(default_factory=dict)
@@ -89,47 +134,107 @@ def speaker_line(text: str) -> Speaker | None:
     return speaker if speaker and speaker.position else None
 
 
+def _is_prose(paragraphs: list[str]) -> bool:
+    """Most of the paragraphs are sentences: a speech, not an agenda or a list of titles."""
+    return 2 * sum(1 for text in paragraphs if _SENTENCE_END.search(text)) >= len(paragraphs)
+
+
+def _intro_person(text: str) -> Speaker | None:
+    """One person of an introduction line: "ORG POSITION NAME", or descriptors then a name
+    that need not be a common one ("资深财经评论员 某某日报副总编辑 老段(微博)"): the role word
+    before them vouches that the last word is a name."""
+    text = _LINK_SUFFIX.sub("", text).strip()
+    person = parse_description(text)
+    if person:
+        return person
+    *descriptors, name = text.split() or [""]
+    if not 1 <= len(name) <= 6 or _SENTENCE_MARKS.search(name):
+        return None
+    described = [split_org_position(part) for part in descriptors]
+    described = [(org, position) for org, position in described if position] or [("", "")]
+    org, position = max(described, key=lambda pair: bool(pair[0]))  # the one that names an org
+    if descriptors and not position:
+        return None
+    return Speaker(normalize_name(name), name, position, org)
+
+
 def _intro(text: str) -> tuple[str, list[Speaker]] | None:
     """(role, people) of an introduction line such as "受访嘉宾：ORG POSITION NAME"."""
     match = _INTRO.match(text)
     if not match or _SENTENCE_END.search(text):
         return None
-    people = [parse_description(part) for part in _PEOPLE_SEPARATORS.split(match.group("people")) if part]
+    people = [_intro_person(part) for part in _PEOPLE_SEPARATORS.split(match.group("people")) if part]
     if not people or any(person is None for person in people):
-        return None
+        # "资深财经评论员，某某日报副总编辑，老段": one person's descriptors, not several people
+        people = [_intro_person(_PEOPLE_SEPARATORS.sub(" ", match.group("people")))]
+        if people[0] is None:
+            return None
     return ROLE_WORDS[match.group("role")], people
 
 
-def _turn_label(text: str) -> tuple[str, str] | None:
+def _turn_label(text: str) -> tuple[str, str, int] | None:
+    """(label, the words after it, where they start) of a labelled paragraph."""
     match = _TURN.match(text)
-    if not match or len(match.group("rest")) == 0 and len(text) < 6:
+    if not match:
         return None
     label = " ".join(match.group("label").split())
-    if label in _NOT_SPEAKERS:
+    if label in _NOT_SPEAKERS or _LINK_SUFFIX.sub("", label) in _NOT_SPEAKERS:
         return None
-    return label, match.group("rest")
+    return label, match.group("rest"), match.start("rest")
 
 
-def _speech(index: int, speaker: Speaker, role: str, title: str, first: int, last: int,
-            paragraphs: list[str], offsets: list[int]) -> Speech:
-    return Speech(
-        index=index,
-        speaker_name=speaker.name,
-        speaker_name_raw=speaker.name_raw,
-        # Folded like the name: a Traditional page's 局長 is the same post as 局长.
-        speaker_position=simplified(speaker.position),
-        speaker_org=simplified(speaker.org),
-        role=role,
-        title=title,
-        paragraphs=tuple(paragraphs[first : last + 1]),
-        start_offset=offsets[first],
-        end_offset=offsets[last] + len(paragraphs[last]),
-    )
+def _description_near(name: str, text: str) -> Speaker | None:
+    """Who `name` is, as `text` describes them right before or after the name, or None."""
+    best = None
+    start = text.find(name)
+    while start >= 0:
+        before = text[max(0, start - _SPEAKER_LINE_CHARS) : start]
+        clause = before[max((m.end() for m in _CLAUSE_END.finditer(before)), default=0):]
+        openers = [m.end() for m in _DESCRIPTION_OPENERS.finditer(clause)]
+        for cut in [*reversed(openers), 0]:
+            org, position = split_org_position(clause[cut:]) if clause[cut:] else ("", "")
+            if is_position(position) and parse_description(clause[cut:] + name) is not None:
+                best = _better(best, Speaker(name, name, position, org))
+                break
+        after = _DESCRIPTION_AFTER.match(text, start + len(name))
+        if after:
+            org, position = split_org_position(after.group("description"))
+            if is_position(position) and org:
+                best = _better(best, Speaker(name, name, position, org))
+        if best and best.org:
+            return best
+        start = text.find(name, start + len(name))
+    return best
 
 
-def _keynotes(paragraphs: list[str], raw: list[str]) -> list[tuple[Speaker, str, int]]:
-    """(speaker, title, first paragraph) of each keynote; the caller closes the ranges.
-    Speaker lines are read in the page's spelling (`raw`), so "宫 鸣" stays the raw name."""
+def _better(known: Speaker | None, found: Speaker) -> Speaker:
+    """The more complete of two descriptions of one person (an org and a post beat a post)."""
+    if known is None or (found.org and not known.org):
+        return found
+    return known
+
+
+def _described(speaker: Speaker, description: Speaker | None) -> Speaker:
+    """`speaker` completed with what the article says of them elsewhere."""
+    if description is None or (speaker.org and speaker.position):
+        return speaker
+    if not speaker.position or (not speaker.org and description.org and description.position.endswith(speaker.position)):
+        return Speaker(speaker.name, speaker.name_raw, description.position, description.org)
+    return speaker
+
+
+@dataclass(slots=True, frozen=True)
+class _Keynote:
+    speaker: Speaker
+    title: str
+    label: str  # the speaker line as written
+    opens: int  # its heading or speaker line, whichever comes first
+    text: int  # the first paragraph of the speech's own words
+
+
+def _keynotes(paragraphs: list[str], raw: list[str]) -> list[_Keynote]:
+    """Each keynote's heading and speaker line; the caller closes the ranges. Speaker lines
+    are read in the page's spelling (`raw`), so "宫 鸣" stays the raw name."""
     starts = []
     taken = set()
     for index, text in enumerate(raw):
@@ -139,94 +244,160 @@ def _keynotes(paragraphs: list[str], raw: list[str]) -> list[tuple[Speaker, str,
         before = index - 1
         after = index + 1
         if before >= 0 and before not in taken and _is_heading(paragraphs[before]) and speaker_line(paragraphs[before]) is None:
-            starts.append((speaker, paragraphs[before], before))
+            starts.append(_Keynote(speaker, paragraphs[before], text, before, index + 1))
             taken.update((before, index))
         elif after < len(paragraphs) and _is_heading(paragraphs[after]) and speaker_line(paragraphs[after]) is None:
-            starts.append((speaker, paragraphs[after], index))
+            starts.append(_Keynote(speaker, paragraphs[after], text, index, index + 2))
             taken.update((index, after))
         else:
-            starts.append((speaker, "", index))
+            starts.append(_Keynote(speaker, "", text, index, index + 1))
             taken.add(index)
     return starts
 
 
-def _dialogue(paragraphs: list[str], title: str) -> list[_Turn]:
-    """The turns of a transcript (at least two), read in the page's spelling; [] for none."""
+def _introduced(title: str, folded: list[str]) -> tuple[_Cast, set[int]]:
+    """The people the title and the introduction lines introduce, and those lines' indexes."""
     cast = _Cast()
     interviewee = _INTERVIEWEE_TITLE.search(title)
     if interviewee:
         person = parse_description(interviewee.group("who"))
         if person:
             cast.add(person, "guest")
-    labelled: list[tuple[int, str, str]] = []
     intros: set[int] = set()
-    for index, text in enumerate(paragraphs):
+    for index, text in enumerate(folded):
         intro = _intro(text)
         if intro:
             role, people = intro
             for person in people:
                 cast.add(person, role)
             intros.add(index)
+    return cast, intros
+
+
+def _comment_runs(labelled: list[tuple[int, str, str, int]], folded: list[str]) -> dict[int, str]:
+    """The role of each paragraph in a run of consecutive paragraphs each opened by another
+    short label with a sentence after it ("将就：…", "马青松：…"), some of them people's names:
+    a list of people's comments — the audience's when the line before the run says so
+    ("网友提出质疑："). Numbered points ("例一：", "1、初试科目："), clauses ("我说：") and
+    role words are not such labels."""
+    runs: dict[int, str] = {}
+    run: list[tuple[int, str]] = []
+    for index, label, rest, _ in [*labelled, (-2, "", "", 0)]:
+        short = (len(label) <= _SHORT_LABEL_CHARS and label not in ROLE_WORDS and not _NOT_A_HANDLE.search(label)
+                 and bool(_SENTENCE_END.search(rest) or len(rest) >= 30))
+        if short and run and index == run[-1][0] + 1:
+            run.append((index, label))
             continue
-        turn = _turn_label(text)
-        if turn:
-            labelled.append((index, *turn))
+        labels = [label for _, label in run]
+        if len(run) >= _COMMENT_RUN and len(set(labels)) == len(labels) and sum(map(looks_like_name, labels)) >= 2:
+            opening = run[0][0]
+            role = "audience" if opening and _AUDIENCE_CUE.search(folded[opening - 1]) else "guest"
+            runs.update((index, role) for index, _ in run)
+        run = [(index, label)] if short else []
+    return runs
+
+
+def _dialogue(folded: list[str], raw: list[str], article: Article) -> list[_Turn]:
+    """The turns of a transcript (at least two); [] for none."""
+    cast, intros = _introduced(simplified(article.title), folded)
+    labelled = [(index, *turn) for index, text in enumerate(folded) if index not in intros and (turn := _turn_label(text))]
     label_counts: dict[str, int] = {}
     speaks: set[str] = set()
-    for index, label, rest in labelled:
+    for index, label, rest, _ in labelled:
         label_counts[label] = label_counts.get(label, 0) + 1
-        said = rest or (paragraphs[index + 1] if index + 1 < len(paragraphs) else "")
+        said = rest or (folded[index + 1] if index + 1 < len(folded) else "")
         if _SENTENCE_END.search(said) or (len(said) >= 30 and _SENTENCE_MARKS.search(said)):
             speaks.add(label)
+    comments = _comment_runs(labelled, folded)
+    article_text = "\n".join([simplified(article.title), *folded])
+    for _, label, _, _ in labelled:  # a guest labelled "NAME（POST）" once is NAME in every turn
+        described = parse_description(label) if label in speaks and label not in ROLE_WORDS else None
+        if described and (described.position or described.org):
+            cast.add(_described(described, _description_near(described.name, article_text)), "guest")
 
     turns: list[_Turn] = []
-    for index, label, _ in labelled:
+    for index, label, _, skip in labelled:
         # A label under which nothing is ever said in a sentence is a form's field ("时间：",
         # "索引号：", an agenda's "主持人：NAME"), not a speaker.
-        resolved = _resolve(label, label_counts[label], cast) if label in speaks else None
+        if label not in speaks:
+            continue
+        resolved = _resolve(label, label_counts[label], cast, article_text, comments.get(index))
         if resolved:
-            turns.append(_Turn(resolved[0], resolved[1], index, index))
+            speaker, role = resolved
+            at = folded[index].find(speaker.name_raw) if speaker.name_raw else -1
+            name_raw = raw[index][at : at + len(speaker.name_raw)] if at >= 0 else speaker.name_raw
+            spoken = Speaker(speaker.name, name_raw, speaker.position, speaker.org)
+            turns.append(_Turn(spoken, role, raw[index][:skip].strip(), index, skip))
     if len(turns) < 2:
         return []
+    _close_turns(turns, folded, intros)
+    turns = [turn for turn in turns if turn.last >= turn.first]
+    return turns if len(turns) >= 2 else []
+
+
+def _close_turns(turns: list[_Turn], folded: list[str], intros: set[int]) -> None:
+    """Each turn runs over the unlabelled paragraphs after it, up to the next turn, an
+    introduction, a sub-heading, a credit or a paragraph of the reporter's narration."""
     turn_starts = {turn.first for turn in turns}
     for turn in turns:
         last = turn.first
-        while last + 1 < len(paragraphs) and last + 1 not in turn_starts and last + 1 not in intros:
-            following = paragraphs[last + 1]
-            if _SUB_HEADING.match(following) or (_is_heading(following) and not _SENTENCE_END.search(following)):
+        if turn.skip == len(folded[turn.first]):  # the label stands alone: its words follow, if any
+            if last + 1 >= len(folded) or last + 1 in turn_starts or last + 1 in intros:
+                continue  # nothing said: no turn (turn.last stays -1)
+            last += 1
+        while last + 1 < len(folded) and last + 1 not in turn_starts and last + 1 not in intros:
+            following = folded[last + 1]
+            if (_SUB_HEADING.match(following) or _is_heading(following)
+                    or (len(following) <= _HEADING_CHARS and following.rstrip().endswith(("？", "?")))
+                    or is_credit_line(following) or _turn_label(following)
+                    or _NARRATION.search(following) or (turn.speaker.name and turn.speaker.name in following)):
                 break
             last += 1
-        turn.last = last
-    return turns
+        turn.last = min(last, len(folded) - 1)
 
 
-def _resolve(label: str, count: int, cast: _Cast) -> tuple[Speaker, str] | None:
-    """Who speaks under `label`, or None when the label is no speaker's."""
+def _resolve(label: str, count: int, cast: _Cast, article_text: str, comment_role: str | None) -> tuple[Speaker, str] | None:
+    """Who speaks under `label`, or None when the label is no speaker's; `comment_role` is the
+    role of a label in a list of comments (see _comment_runs)."""
     if label in ROLE_WORDS:
         role = ROLE_WORDS[label]
         known = cast.only(role)
         return (known or Speaker("", "")), role
+    bare = normalize_name(_LINK_SUFFIX.sub("", label))
+    if bare in cast.by_name:  # a name the title or an introduction gave, in any short form
+        known, role = cast.by_name[bare]
+        return Speaker(known.name, label, known.position, known.org), role
     described = parse_description(label)
     if described is None:
+        if comment_role and not _SENTENCE_MARKS.search(label):
+            return Speaker(bare, label), comment_role
         return None
     if described.name in cast.by_name:
         known, role = cast.by_name[described.name]
         if described.position and not known.position:
             known = described
         return Speaker(known.name, described.name_raw, known.position, known.org), role
-    # An unknown bare name is a speaker only when it labels several turns or comes with a post.
-    if described.position or "（" in label or "(" in label or (count >= 2 and looks_like_name(described.name)):
-        cast.add(described, "guest")
-        return described, "guest"
+    elsewhere = _description_near(described.name, article_text)
+    # An unknown bare name is a speaker only when it labels several turns, comes with a post,
+    # is described somewhere in the article, or is one of a list of comments.
+    if (described.position or "（" in label or "(" in label or elsewhere or comment_role
+            or (count >= 2 and looks_like_name(described.name))):
+        described = _described(described, elsewhere)
+        role = comment_role if comment_role and not elsewhere and not described.position else "guest"
+        cast.add(described, role)
+        return described, role
     return None
 
 
 def _single_speech(article: Article) -> tuple[Speaker, int] | None:
-    match = _SINGLE_SPEECH_TITLE.match(article.title)
+    title = simplified(article.title)
+    match = _SINGLE_SPEECH_TITLE.match(title) or _QUOTED_TOPIC_SPEECH_TITLE.match(title)
     if not match:
         return None
-    who = match.group("who").strip()
+    who = article.title[match.start("who") : match.end("who")].strip()
     speaker = parse_description(who) or (Speaker(normalize_name(who), who) if looks_like_name(normalize_name(who)) else None)
+    if speaker is None:
+        speaker = _trailing_name(who)
     if speaker is None:
         return None
     byline = parse_description(article.byline) if article.byline else None
@@ -238,24 +409,75 @@ def _single_speech(article: Article) -> tuple[Speaker, int] | None:
     return (speaker, first) if first < len(article.paragraphs) else None
 
 
+def _trailing_name(who: str) -> Speaker | None:
+    """"台湾著名教育家许宜铭" → 许宜铭, 教育家: a name at the end of a description whose post is
+    a profession rather than an office."""
+    for size in (3, 2, 4):
+        name, description = who[-size:], who[:-size]
+        if len(who) > size and looks_like_name(normalize_name(name)):
+            org, position = split_org_position(description)
+            if not is_position(position):
+                org, position = bracket_description(description)
+            return Speaker(normalize_name(name), name, position, org)
+    return None
+
+
+def _speech(index: int, speaker: Speaker, role: str, title: str, label: str, first: int, skip: int, last: int,
+            paragraphs: list[str], offsets: list[int]) -> Speech:
+    if skip >= len(paragraphs[first]) and first < last:  # a label alone in its paragraph
+        first, skip = first + 1, 0
+    texts = [paragraphs[first][skip:].lstrip(), *paragraphs[first + 1 : last + 1]]
+    skip = len(paragraphs[first]) - len(texts[0])
+    return Speech(
+        index=index,
+        speaker_name=speaker.name,
+        speaker_name_raw=speaker.name_raw,
+        # Folded like the name: a Traditional page's 局長 is the same post as 局长.
+        speaker_position=simplified(speaker.position),
+        speaker_org=simplified(speaker.org),
+        role=role,
+        title=title,
+        speaker_label=label,
+        paragraphs=tuple(texts),
+        start_offset=offsets[first] + skip,
+        end_offset=offsets[last] + len(paragraphs[last]),
+    )
+
+
+def _with_source(speaker: Speaker, role: str, article: Article) -> Speaker:
+    """An interviewer the text leaves unnamed works for the outlet that published the interview."""
+    outlet = re.split(r"[/／|｜\s]", article.source.strip(), maxsplit=1)[0] if article.source else ""
+    if role == "journalist" and not speaker.org and outlet and "." not in outlet:
+        return Speaker(speaker.name, speaker.name_raw, speaker.position, outlet)
+    return speaker
+
+
 def split(article: Article) -> Article:
     """A new Article with `speeches` filled; paragraphs are left as they are."""
     paragraphs = article.paragraphs
+    if not paragraphs:
+        return dataclasses.replace(article, speeches=[])
     offsets = line_starts(paragraphs)  # where each paragraph starts in body_text
-    speeches: list[Speech] = []
     raw = article.paragraphs_raw if len(article.paragraphs_raw) == len(paragraphs) else paragraphs
-    turns = _dialogue(raw, article.title)
+    folded = [simplified(text) for text in paragraphs]
+    speeches: list[Speech] = []
+    turns = _dialogue([simplified(text) for text in raw], raw, article)
     keynotes = _keynotes(paragraphs, raw) if not turns else []
     if keynotes:
-        for number, (speaker, title, first) in enumerate(keynotes):
-            last = keynotes[number + 1][2] - 1 if number + 1 < len(keynotes) else len(paragraphs) - 1
-            speeches.append(_speech(number, speaker, "speaker", title, first, last, paragraphs, offsets))
+        for number, keynote in enumerate(keynotes):
+            last = keynotes[number + 1].opens - 1 if number + 1 < len(keynotes) else len(paragraphs) - 1
+            if keynote.text <= last and _is_prose(folded[keynote.text : last + 1]):
+                speeches.append(_speech(len(speeches), keynote.speaker, "speaker", keynote.title, keynote.label,
+                                        keynote.text, 0, last, paragraphs, offsets))
     elif turns:
         for number, turn in enumerate(turns):
-            speeches.append(_speech(number, turn.speaker, turn.role, "", turn.first, turn.last, paragraphs, offsets))
+            speaker = _with_source(turn.speaker, turn.role, article)
+            label = _turn_label(folded[turn.first])  # the label's length in the cleaned text
+            speeches.append(_speech(number, speaker, turn.role, "", turn.label, turn.first, label[2] if label else 0, turn.last,
+                                    paragraphs, offsets))
     else:
         single = _single_speech(article)
         if single:
             speaker, first = single
-            speeches.append(_speech(0, speaker, "speaker", "", first, len(paragraphs) - 1, paragraphs, offsets))
+            speeches.append(_speech(0, speaker, "speaker", "", "", first, 0, len(paragraphs) - 1, paragraphs, offsets))
     return dataclasses.replace(article, speeches=speeches)

@@ -94,14 +94,16 @@ SPEECHES = pa.schema([
     documented("speech_id", pa.string(), "article_id-index, stable", nullable=False),
     documented("article_id", pa.string(), "the article it belongs to", nullable=False),
     documented("speech_index", pa.int16(), "order within the article, from 0", nullable=False),
-    documented("speaker_id", pa.string(), "stable id of the speaker (see speaker_id()), null when anonymous"),
+    documented("speaker_id", pa.string(), "one person, across articles, orgs given or not, and scripts "
+               "(see pipeline.load.identity); null when anonymous"),
     documented("speaker_name", pa.string(), "normalised name (no inner spaces, Simplified); null when anonymous"),
     documented("speaker_name_raw", pa.string(), "name as the page wrote it"),
     documented("speaker_position", pa.string(), "post, e.g. 局长, 检察委员会副部级专职委员"),
     documented("speaker_org", pa.string(), "organisation, e.g. 国家知识产权局"),
     documented("role", pa.dictionary(pa.int8(), pa.string()), "speaker | host | journalist | guest | audience", nullable=False),
     documented("title", pa.string(), "speech heading, if any"),
-    documented("text", pa.string(), "the speech, paragraphs joined by newlines", nullable=False),
+    documented("speaker_label", pa.string(), "the turn's label or the keynote's speaker line as written (王强：, 北京市副市长 殷 勇)"),
+    documented("text", pa.string(), "the speech without its label or heading, paragraphs joined by newlines", nullable=False),
     documented("n_paragraphs", pa.int32(), "paragraphs in the speech", nullable=False),
     documented("char_count", pa.int32(), "characters in text", nullable=False),
     documented("start_offset", pa.int32(), "offset of the speech in the article's body_text", nullable=False),
@@ -113,20 +115,22 @@ SPEECHES = pa.schema([
 PARAGRAPHS = pa.schema([
     documented("paragraph_id", pa.string(), "article_id-index", nullable=False),
     documented("article_id", pa.string(), "the article", nullable=False),
-    documented("speech_id", pa.string(), "the speech it belongs to; null for lead and unattributed text"),
+    documented("speech_id", pa.string(),
+               "the speech whose text it holds; null for the lead, headings, speaker lines and unattributed text"),
     documented("paragraph_index", pa.int32(), "order in the body, from 0", nullable=False),
     documented("text", pa.string(), "cleaned paragraph", nullable=False),
     documented("char_count", pa.int32(), "characters", nullable=False),
     *_PARTITION_FIELDS,
 ])
 
+_NAME_SEEN = pa.struct([("name", pa.string()), ("first_published_at", TIMESTAMP), ("last_published_at", TIMESTAMP)])
 _SEEN = pa.struct([("position", pa.string()), ("org", pa.string()),
                    ("first_published_at", TIMESTAMP), ("last_published_at", TIMESTAMP)])
 SPEAKERS = pa.schema([
-    documented("speaker_id", pa.string(), "see speaker_id()", nullable=False),
-    documented("speaker_name", pa.string(), "normalised name", nullable=False),
-    documented("speaker_org", pa.string(), "organisation in the id (may be empty)"),
-    documented("names_seen", pa.list_(pa.string()), "raw spellings seen"),
+    documented("speaker_id", pa.string(), "one person (see pipeline.load.identity)", nullable=False),
+    documented("speaker_name", pa.string(), "normalised name (Simplified, no spaces)", nullable=False),
+    documented("speaker_org", pa.string(), "the organisation most often given with their speeches"),
+    documented("names_seen", pa.list_(_NAME_SEEN), "spellings seen (宮 鳴, 宫 鸣), with first and last publish time"),
     documented("positions_seen", pa.list_(_SEEN), "posts and orgs seen, with first and last publish time"),
     documented("n_speeches", pa.int32(), "speeches published", nullable=False),
 ])

@@ -95,7 +95,7 @@ def test_bad_rows_are_quarantined_with_the_expectation_named_and_published_data_
     before = read_table(warehouse, "speeches")
     good = sample_articles()[0]
     future = dataclasses.replace(sample_articles()[1], published_at=datetime.now(UTC) + timedelta(days=30))
-    nameless_speech = Speech(0, "", "", "局长", "国家知识产权局", "speaker", "", ("讲话内容",), 0, 4)
+    nameless_speech = Speech(0, "", "", "局长", "国家知识产权局", "speaker", "", "", ("讲话内容",), 0, 4)
     nameless = dataclasses.replace(sample_articles()[2], speeches=[nameless_speech])
     result = publish(warehouse, [good, future, nameless])
     assert not result.success
@@ -198,3 +198,32 @@ def test_a_reader_holding_the_catalog_keeps_reading_across_a_publish(published):
         assert reader.execute("SELECT count(*), sum(length(text)) FROM speeches").fetchone() == before
     finally:
         reader.close()
+
+
+def test_one_id_per_person_across_scripts_and_orgs_given_or_not(tmp_path):
+    """The seed page in Traditional script gives its four keynotes the same ids as the Simplified
+    page, and a speech naming 申长雨 with no org is the same person."""
+    from opencc import OpenCC
+
+    from devkit.sample_site import load_content, page_paths, site_file
+    from pipeline.text import article_from_page
+
+    seed = next(c for c in load_content() if c["slug"] == "seed")
+    [path] = page_paths(seed)
+    html = site_file(path).read_bytes().decode("utf-8")
+    traditional = article_from_page(OpenCC("s2t").convert(html).encode("utf-8"), url="https://tw.example/seed.html")
+    simplified = next(a for a in sample_articles() if a.url.endswith(path))
+    bare = dataclasses.replace(simplified, article_id="f" * 16, speeches=[
+        dataclasses.replace(simplified.speeches[0], speaker_org="", speaker_position="")])
+    warehouse = Warehouse.open(str(tmp_path / "wh"))
+    publish(warehouse, [simplified])
+    publish(warehouse, [traditional, bare])
+    speeches = read_table(warehouse, "speeches", ["article_id", "speaker_name", "speaker_id"]).to_pylist()
+    ids = {}
+    for row in speeches:
+        ids.setdefault(row["speaker_name"], set()).add(row["speaker_id"])
+    assert sorted(ids) == ["宫鸣", "殷勇", "申长雨", "贺小荣"]
+    assert all(len(found) == 1 for found in ids.values()), ids
+    people = {row["speaker_name"]: row for row in read_table(warehouse, "speakers").to_pylist()}
+    assert people["申长雨"]["n_speeches"] == 3 and people["申长雨"]["speaker_org"] == "国家知识产权局"
+    assert {seen["name"] for seen in people["宫鸣"]["names_seen"]} == {"宫 鸣", "宮 鳴"}

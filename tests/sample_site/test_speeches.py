@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from devkit.sample_site import load_content, page_paths, site_file
@@ -22,6 +24,24 @@ def _expected_paragraphs(content: dict) -> list[str]:
     return [text for text in map(normalize_text, content["paragraphs"]) if text]
 
 
+def _expected_text(speech: dict, paragraphs: list[str]) -> tuple[tuple[str, ...], str]:
+    """(the speech's paragraphs, its speaker label) as the README's ground-truth rules give them:
+    the heading and speaker line are not text, and a turn's label is cut from its first paragraph."""
+    texts = paragraphs[speech["first_paragraph"] : speech["last_paragraph"] + 1]
+    if speech["role"] == "speaker":
+        heading_and_line = {normalize_text(speech["title"]), normalize_text(speech["label"])} - {""}
+        while texts and texts[0] in heading_and_line:
+            texts = texts[1:]
+        return tuple(texts), speech["label"]
+    first = texts[0]
+    assert first.startswith(speech["label"]), (first, speech["label"])
+    rest = first[len(speech["label"]):].lstrip()
+    assert rest[:1] in "：:", rest
+    words = rest[1:].lstrip()
+    label = first[: len(first) - len(words)].strip()
+    return ((words, *texts[1:]) if words else tuple(texts[1:])), label
+
+
 @pytest.mark.parametrize("content", CONTENT, ids=lambda c: c["slug"])
 def test_speeches_field_by_field(content):
     article = _article(content)
@@ -36,13 +56,14 @@ def test_speeches_field_by_field(content):
             "speaker_org": s["speaker_org"],
             "role": s["role"],
             "title": normalize_text(s["title"]),
-            "paragraphs": tuple(paragraphs[s["first_paragraph"] : s["last_paragraph"] + 1]),
+            "paragraphs": _expected_text(s, paragraphs)[0],
+            "speaker_label": _expected_text(s, paragraphs)[1],
         }
         for number, s in enumerate(content["speeches"])
     ]
     got = [
         {key: getattr(s, key) for key in ("index", "speaker_name", "speaker_name_raw", "speaker_position",
-                                          "speaker_org", "role", "title", "paragraphs")}
+                                          "speaker_org", "role", "title", "paragraphs", "speaker_label")}
         for s in article.speeches
     ]
     assert got == expected
@@ -65,7 +86,9 @@ def test_seed_has_exactly_the_four_keynotes_and_no_credit_text():
         ("申长雨", "国家知识产权局", "局长"), ("贺小荣", "最高人民法院", "副院长"),
         ("宫鸣", "最高人民检察院", "检察委员会副部级专职委员"), ("殷勇", "北京市", "副市长")]
     in_speeches = [p for s in seed.speeches for p in s.paragraphs]
-    assert sorted(in_speeches) == sorted(seed.paragraphs)  # every body paragraph in exactly one speech
+    headings = [text for s in seed.speeches for text in (s.title, s.speaker_label)]
+    # every body paragraph in exactly one speech, or its heading or speaker line
+    assert sorted(in_speeches + [normalize_text(text) for text in headings]) == sorted(seed.paragraphs)
     for text in in_speeches:
         for furniture in ("本报记者", "编辑:", "转载", "主办单位", "ICP"):
             assert furniture not in text
@@ -79,3 +102,20 @@ def test_gbk_copy_splits_like_the_utf8_page():
 @pytest.mark.parametrize("slug", ["narrative", "news", "wrong-charset"])
 def test_reported_speech_and_plain_news_have_no_speeches(slug):
     assert _article(next(c for c in CONTENT if c["slug"] == slug)).speeches == []
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "big5", "gb18030"])
+def test_the_seed_in_traditional_script_in_any_encoding_gives_its_four_keynotes(encoding):
+    from opencc import OpenCC
+
+    from pipeline.text import article_from_page
+
+    seed = next(c for c in CONTENT if c["slug"] == "seed")
+    [path] = page_paths(seed)
+    html = OpenCC("s2t").convert(site_file(path).read_bytes().decode("utf-8"))
+    html = re.sub(r"charset=utf-8", f"charset={encoding}", html, flags=re.IGNORECASE)
+    article = article_from_page(html.encode(encoding, errors="xmlcharrefreplace"), url="https://tw.example" + path)
+    simplified = _article(seed)
+    assert [(s.speaker_name, s.speaker_org, s.speaker_position, len(s.paragraphs)) for s in article.speeches] == [
+        (s.speaker_name, s.speaker_org, s.speaker_position, len(s.paragraphs)) for s in simplified.speeches]
+    assert [s.speaker_name_raw for s in article.speeches] == ["申長雨", "賀小榮", "宮 鳴", "殷 勇"]

@@ -140,7 +140,7 @@ def test_normalize_name():
 
 
 def test_a_name_followed_by_the_title_it_goes_by():
-    assert parse_description("刘天模教授(重庆大学材料科学系)") == Speaker("刘天模", "刘天模", "教授", "")
+    assert parse_description("刘天模教授(重庆大学材料科学系)") == Speaker("刘天模", "刘天模", "教授", "重庆大学材料科学系")
     assert parse_description("陈昌国教授") == Speaker("陈昌国", "陈昌国", "教授", "")
     assert parse_description("纪小龙(武警总医院病理室主任)") == Speaker("纪小龙", "纪小龙", "主任", "武警总医院病理室")
     assert parse_description("教授(重庆大学)") is None  # a title alone names nobody

@@ -20,15 +20,13 @@ def speakers(result: Article) -> list[tuple]:
 
 def test_keynotes_with_heading_before_the_speaker_line_and_a_lead():
     result = split(article(["导语：论坛在京举行。", "加强保护", "国家知识产权局局长 申长雨", P, P, "优化环境", "北京市副市长 殷 勇", P]))
-    assert speakers(result) == [
-        ("申长雨", "speaker", "加强保护", ("加强保护", "国家知识产权局局长 申长雨", P, P)),
-        ("殷勇", "speaker", "优化环境", ("优化环境", "北京市副市长 殷 勇", P)),
-    ]
+    assert speakers(result) == [("申长雨", "speaker", "加强保护", (P, P)), ("殷勇", "speaker", "优化环境", (P,))]
+    assert [s.speaker_label for s in result.speeches] == ["国家知识产权局局长 申长雨", "北京市副市长 殷 勇"]
 
 
 def test_keynotes_with_the_speaker_line_before_the_heading():
     result = split(article(["国家知识产权局局长 申长雨", "加强保护", P, "北京市副市长 殷勇", "优化环境", P]))
-    assert [(s.speaker_name, s.title, len(s.paragraphs)) for s in result.speeches] == [("申长雨", "加强保护", 3), ("殷勇", "优化环境", 3)]
+    assert [(s.speaker_name, s.title, s.paragraphs) for s in result.speeches] == [("申长雨", "加强保护", (P,)), ("殷勇", "优化环境", (P,))]
 
 
 def test_dialogue_with_introductions_continuations_and_sub_headings():
@@ -121,3 +119,84 @@ def test_a_traditional_keynote_page_gives_the_same_speakers_with_folded_posts():
     expected = [(s.speaker_name, s.speaker_org, s.speaker_position) for s in split(article(simplified)).speeches]
     assert [(s.speaker_name, s.speaker_org, s.speaker_position) for s in traditional.speeches] == expected
     assert expected == [("申长雨", "国家知识产权局", "局长"), ("宫鸣", "最高人民检察院", "检察委员会副部级专职委员")]
+
+
+# The failure classes seen on real transcripts (made-up text of the same shape).
+
+def test_a_turns_text_is_without_its_label_which_is_kept_apart():
+    result = split(article(["记者：请问进展如何？", "王强：谢谢。" + P, P, "记者:还有呢？", "王强：", P]))
+    assert [(s.speaker_label, s.paragraphs) for s in result.speeches] == [
+        ("记者：", ("请问进展如何？",)), ("王强：", ("谢谢。" + P, P)), ("记者:", ("还有呢？",)), ("王强：", (P,))]
+    body = result.body_text
+    for speech in result.speeches:
+        assert body[speech.start_offset : speech.end_offset] == "\n".join(speech.paragraphs)
+
+
+def test_an_introduced_pen_name_with_two_descriptors_and_a_link_suffix_labels_its_turns():
+    result = split(article(["受访嘉宾：资深财经评论员 某某日报副总编辑 老段(微博)", "主持人：欢迎老段。今天聊聊楼市。",
+                            "老段：谢谢。" + P, "主持人：您怎么看？", "老段：" + P]))
+    assert [(s.speaker_name, s.speaker_org, s.speaker_position, s.role) for s in result.speeches] == [
+        ("", "", "", "host"), ("老段", "某某日报", "副总编辑", "guest"), ("", "", "", "host"), ("老段", "某某日报", "副总编辑", "guest")]
+
+
+def test_an_introduction_whose_descriptors_are_separated_by_commas_is_one_person():
+    result = split(article(["访谈嘉宾：资深财经评论员，某某日报副总编辑，老段", "主持人：欢迎。今天聊聊楼市。", "老段：谢谢。" + P]))
+    assert [(s.speaker_name, s.speaker_org, s.role) for s in result.speeches] == [("", "", "host"), ("老段", "某某日报", "guest")]
+
+
+def test_a_guest_introduced_only_in_the_lead_who_speaks_once_is_kept_with_the_post_the_lead_gives():
+    result = split(article(["下面连线江南省交通运输厅副厅长王强，请他介绍春运情况。", "记者：今年春运有什么新变化？",
+                            "王强：今年我们新开了十条线路。" + P]))
+    assert [(s.speaker_name, s.speaker_org, s.speaker_position, s.role) for s in result.speeches] == [
+        ("", "", "", "journalist"), ("王强", "江南省交通运输厅", "副厅长", "guest")]
+
+
+def test_a_guests_post_stated_after_the_name_anywhere_in_the_article_is_taken():
+    result = split(article(["个人简介：", "李金山同志现任江北农机有限责任公司党委书记、董事长兼总经理。",
+                            "记者：请问农机补贴怎么看？", "李金山：" + P, "记者：下一步呢？", "李金山：" + P]))
+    assert {(s.speaker_name, s.speaker_org, s.speaker_position) for s in result.speeches if s.speaker_name} == {
+        ("李金山", "江北农机有限责任公司", "党委书记、董事长兼总经理")}
+
+
+def test_credits_question_headings_and_narration_end_a_guests_turn():
+    result = split(article(["记者：请问进展如何？", "王强：" + P, P, "本报记者 张三", "记者：还有呢？", "王强：" + P,
+                            "如何破解融资难？", P, "记者：最后一个问题？", "王强：" + P, "记者了解到，该市今年已投入三亿元。"]))
+    guest_texts = [s.paragraphs for s in result.speeches if s.speaker_name == "王强"]
+    assert guest_texts == [(P, P), (P,), (P,)]
+
+
+def test_a_label_with_a_post_names_the_same_guest_in_an_earlier_bare_turn():
+    result = split(article(["方舟：" + P, "叶文(著名科普作家)：" + P, "方舟(著名科技打假人)：" + P]))
+    assert [(s.speaker_name, s.speaker_position) for s in result.speeches] == [
+        ("方舟", "科技打假人"), ("叶文", "科普作家"), ("方舟", "科技打假人")]
+
+
+def test_a_list_of_labelled_comments_is_a_dialogue_but_numbered_points_are_not():
+    comments = split(article(["网友们怎么看：", "将就：这只能说明问题复杂。", "马青松：都是钱在作祟。", "杨烨：不能堵，应该疏。"]))
+    assert [(s.speaker_name, s.role) for s in comments.speeches] == [("将就", "audience"), ("马青松", "audience"), ("杨烨", "audience")]
+    points = split(article(["例一：2月2日，一幢楼房倒塌。", "例二：4月1日，一座厂房倒塌。", "例三：4月15日，又一起事故。"]))
+    assert points.speeches == []
+
+
+def test_a_single_speech_named_only_in_a_title_with_a_quoted_topic():
+    result = split(article([P, P], title="台湾著名教育家许明先生“关于亲子”演讲精选2"))
+    assert [(s.speaker_name, s.speaker_position, len(s.paragraphs)) for s in result.speeches] == [("许明", "教育家", 2)]
+
+
+def test_an_agenda_under_a_speaker_line_is_no_keynote():
+    agenda = ["会议议程", "李 扬（中国社科院金融所 所长）", "巫明（台湾大学管理学院 教授）“金融市场秩序”",
+              "陈东（北京大学 教授）“资本市场”",
+              "茶歇", "张华（复旦大学 教授）“宏观经济”"]
+    assert split(article(agenda)).speeches == []
+
+
+def test_a_traditional_transcript_splits_like_the_simplified_one():
+    from opencc import OpenCC
+
+    to_traditional = OpenCC("s2t").convert
+    simplified_page = ["受访嘉宾：国家知识产权局保护司司长 周明远", "记者：请问下一步有什么打算？", "周明远：" + P,
+                       "记者：还有呢？", "周明远：" + P]
+    traditional = split(article([to_traditional(p) for p in simplified_page]))
+    expected = [(s.speaker_name, s.speaker_org, s.speaker_position, s.role) for s in split(article(simplified_page)).speeches]
+    assert [(s.speaker_name, s.speaker_org, s.speaker_position, s.role) for s in traditional.speeches] == expected
+    assert expected[1] == ("周明远", "国家知识产权局保护司", "司长", "guest")
