@@ -82,8 +82,10 @@ ROLE_WORDS = {
     "提问": "journalist", "网友": "audience", "观众": "audience", "听众": "audience", "读者": "audience",
     "提问者": "audience", "嘉宾": "guest", "受访嘉宾": "guest", "访谈嘉宾": "guest", "特邀嘉宾": "guest",
     "对话嘉宾": "guest", "答": "guest", "受访者": "guest", "采访对象": "guest", "主讲人": "speaker",
-    "主讲嘉宾": "speaker",
+    "主讲嘉宾": "speaker", "Q": "journalist", "A": "guest",
 }
+# What a person is called by in a transcript after the introduction: "申局长", "易教授", "王先生".
+HONORIFICS = ("先生", "女士", "老师", "同志", "总", "董", "博士", "教授", "律师", "医生", "大夫", "院士", "主任")
 
 
 @dataclass(slots=True, frozen=True)

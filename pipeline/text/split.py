@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 
 from pipeline.records import Article, Speech
 from pipeline.text.credits import is_credit_line
-from pipeline.text.names import looks_like_name, simplified
+from pipeline.text.names import COMPOUND_SURNAMES, is_surname, looks_like_name, simplified
 from pipeline.text.speakers import (
+    HONORIFICS,
     ROLE_WORDS,
     Speaker,
     bracket_description,
@@ -44,7 +45,7 @@ from pipeline.text.textlines import line_starts
 
 _SENTENCE_MARKS = re.compile(r"[，。！？；,!?;]")
 _SENTENCE_END = re.compile(r"[。！？!?]")
-_TURN = re.compile(r"^(?P<label>[^：:，。！？“”\"]{1,40}?)\s*[：:]\s*(?P<rest>.*)$")
+_TURN = re.compile(r"^(?P<label>[^：:，。！？“”\"]{1,40}?)\s*[：:]\s*(?P<rest>.*)$|^[【\[](?P<bracketed>[^】\]：:]{1,20})[】\]]\s*(?P<said>\S.*)$")
 # The role words that introduce a transcript's guests and host ("受访嘉宾：ORG POSITION NAME");
 # each is one of ROLE_WORDS, which gives its role.
 _INTRODUCTION_ROLES = ("受访嘉宾", "访谈嘉宾", "特邀嘉宾", "对话嘉宾", "主讲嘉宾", "嘉宾", "主持人", "主持", "主讲人", "采访对象")
@@ -82,6 +83,7 @@ _DESCRIPTION_OPENERS = re.compile(
 )
 # A description after the name: "李金泽同志现任黑龙江省勃农机械有限责任公司党委书记、董事长兼总经理。"
 _DESCRIPTION_AFTER = re.compile(r"(?:同志|先生|女士)?(?:现任|任|是|系|为|担任|出任)(?P<description>[^，。；：,;:！？!?]{2,40})")
+_CONJUNCTION = re.compile(r"[和与及、]|以及")
 _CLAUSE_END = re.compile(r"[，。；：！？,;:!?“”\"'‘’\s]")
 # Not a person's handle: a number or ordinal, a pronoun, a speech verb.
 _NOT_A_HANDLE = re.compile(r"\d|^(?:第|例|其)|[一二三四五六七八九十][、.．]|[我你他她它]|[说道称曰]$")
@@ -177,10 +179,11 @@ def _turn_label(text: str) -> tuple[str, str, int] | None:
     match = _TURN.match(text)
     if not match:
         return None
-    label = " ".join(match.group("label").split())
+    label_group, rest_group = ("label", "rest") if match.group("label") is not None else ("bracketed", "said")
+    label = " ".join(match.group(label_group).split())
     if label in _NOT_SPEAKERS or _LINK_SUFFIX.sub("", label) in _NOT_SPEAKERS:
         return None
-    return label, match.group("rest"), match.start("rest")
+    return label, match.group(rest_group), match.start(rest_group)
 
 
 def _description_near(name: str, text: str) -> Speaker | None:
@@ -190,8 +193,10 @@ def _description_near(name: str, text: str) -> Speaker | None:
     while start >= 0:
         before = text[max(0, start - _SPEAKER_LINE_CHARS) : start]
         clause = before[max((m.end() for m in _CLAUSE_END.finditer(before)), default=0):]
-        openers = [m.end() for m in _DESCRIPTION_OPENERS.finditer(clause)]
-        for cut in [*reversed(openers), 0]:
+        cuts = [m.end() for m in _DESCRIPTION_OPENERS.finditer(clause)]
+        # "…局长申长雨和北京大学法学院教授易明": the description starts after the person before
+        cuts += [m.end() for m in _CONJUNCTION.finditer(clause) if _ends_with_person(clause[: m.start()])]
+        for cut in [*sorted(cuts, reverse=True), 0]:
             org, position = split_org_position(clause[cut:]) if clause[cut:] else ("", "")
             if is_position(position) and parse_description(clause[cut:] + name) is not None:
                 best = _better(best, Speaker(name, name, position, org))
@@ -205,6 +210,12 @@ def _description_near(name: str, text: str) -> Speaker | None:
             return best
         start = text.find(name, start + len(name))
     return best
+
+
+def _ends_with_person(text: str) -> bool:
+    """`text` ends with a described person ("国家知识产权局局长申长雨")."""
+    return any(len(text) > size and looks_like_name(text[-size:]) and is_position(split_org_position(text[:-size])[1])
+               for size in (3, 2))
 
 
 def _better(known: Speaker | None, found: Speaker) -> Speaker:
@@ -310,6 +321,7 @@ def _dialogue(folded: list[str], raw: list[str], article: Article) -> list[_Turn
             speaks.add(label)
     comments = _comment_runs(labelled, folded)
     article_text = "\n".join([simplified(article.title), *folded])
+    alternating = _alternating(labelled, speaks)
     for _, label, _, _ in labelled:  # a guest labelled "NAME（POST）" once is NAME in every turn
         described = parse_description(label) if label in speaks and label not in ROLE_WORDS else None
         if described and (described.position or described.org):
@@ -321,7 +333,7 @@ def _dialogue(folded: list[str], raw: list[str], article: Article) -> list[_Turn
         # "索引号：", an agenda's "主持人：NAME"), not a speaker.
         if label not in speaks:
             continue
-        resolved = _resolve(label, label_counts[label], cast, article_text, comments.get(index))
+        resolved = _resolve(label, label_counts[label], cast, article_text, comments.get(index) or alternating.get(label))
         if resolved:
             speaker, role = resolved
             at = folded[index].find(speaker.name_raw) if speaker.name_raw else -1
@@ -356,9 +368,51 @@ def _close_turns(turns: list[_Turn], folded: list[str], intros: set[int]) -> Non
         turn.last = min(last, len(folded) - 1)
 
 
-def _resolve(label: str, count: int, cast: _Cast, article_text: str, comment_role: str | None) -> tuple[Speaker, str] | None:
-    """Who speaks under `label`, or None when the label is no speaker's; `comment_role` is the
-    role of a label in a list of comments (see _comment_runs)."""
+def _alternating(labelled: list[tuple[int, str, str, int]], speaks: set[str]) -> dict[str, str]:
+    """Labels that answer an interviewer: each recurs, and an interviewer's or host's turn comes
+    between every two of them ("记者：… 老段：… 记者：… 老段：…") — a guest, whatever the label
+    looks like."""
+    order = [label for _, label, _, _ in labelled if label in speaks]
+    asking = {label for label in order if ROLE_WORDS.get(label) in ("journalist", "host")}
+    found = {}
+    for label in set(order) - set(ROLE_WORDS):
+        places = [i for i, seen in enumerate(order) if seen == label]
+        if (len(places) >= 2 and len(label) <= _SHORT_LABEL_CHARS and not _NOT_A_HANDLE.search(label)
+                and all(asking & set(order[a + 1 : b]) for a, b in zip(places, places[1:]))):
+            found[label] = "guest"
+    return found
+
+
+def _short_form(label: str, cast: _Cast, article_text: str) -> Speaker | None:
+    """The one person a short label means: a surname with a post or honorific ("申局长",
+    "易教授"), a bare surname ("申"), or 老/小 + surname — among the people introduced or
+    described anywhere in the article."""
+    folded = normalize_name(label)
+    folded = folded[1:] if len(folded) == 2 and folded[0] in "老小" else folded
+    surname = folded[:2] if folded[:2] in COMPOUND_SURNAMES else folded[:1]
+    title = folded[len(surname):]
+    if not surname or not is_surname(surname[0]) or (title and title not in HONORIFICS and not is_position(title)):
+        return None
+    people = {speaker.name: speaker for speaker, _ in cast.by_name.values() if speaker.name.startswith(surname)}
+    start = article_text.find(surname)
+    while start >= 0:
+        for size in (3, 2):
+            name = article_text[start : start + size]
+            if name in people:
+                break
+            described = _description_near(name, article_text) if looks_like_name(name) else None
+            if described:
+                people[name] = described
+                break
+        start = article_text.find(surname, start + 1)
+    if title and len(people) > 1:  # "申局长": the one whose post it is
+        people = {name: p for name, p in people.items() if p.position.endswith(title) or title in HONORIFICS}
+    return next(iter(people.values())) if len(people) == 1 else None
+
+
+def _resolve(label: str, count: int, cast: _Cast, article_text: str, found_role: str | None) -> tuple[Speaker, str] | None:
+    """Who speaks under `label`, or None when the label is no speaker's; `found_role` is the
+    role the transcript's structure gives the label (see _comment_runs and _alternating)."""
     if label in ROLE_WORDS:
         role = ROLE_WORDS[label]
         known = cast.only(role)
@@ -368,9 +422,15 @@ def _resolve(label: str, count: int, cast: _Cast, article_text: str, comment_rol
         known, role = cast.by_name[bare]
         return Speaker(known.name, label, known.position, known.org), role
     described = parse_description(label)
+    if described is None or not described.position:
+        short = _short_form(label, cast, article_text)
+        if short:
+            role = cast.by_name.get(short.name, (short, "guest"))[1]
+            cast.add(short, role)
+            return Speaker(short.name, label, short.position, short.org), role
     if described is None:
-        if comment_role and not _SENTENCE_MARKS.search(label):
-            return Speaker(bare, label), comment_role
+        if found_role and not _SENTENCE_MARKS.search(label):
+            return Speaker(bare, label), found_role
         return None
     if described.name in cast.by_name:
         known, role = cast.by_name[described.name]
@@ -380,10 +440,10 @@ def _resolve(label: str, count: int, cast: _Cast, article_text: str, comment_rol
     elsewhere = _description_near(described.name, article_text)
     # An unknown bare name is a speaker only when it labels several turns, comes with a post,
     # is described somewhere in the article, or is one of a list of comments.
-    if (described.position or "（" in label or "(" in label or elsewhere or comment_role
+    if (described.position or "（" in label or "(" in label or elsewhere or found_role
             or (count >= 2 and looks_like_name(described.name))):
         described = _described(described, elsewhere)
-        role = comment_role if comment_role and not elsewhere and not described.position else "guest"
+        role = found_role if found_role and not elsewhere and not described.position else "guest"
         cast.add(described, role)
         return described, role
     return None

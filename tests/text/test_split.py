@@ -200,3 +200,26 @@ def test_a_traditional_transcript_splits_like_the_simplified_one():
     expected = [(s.speaker_name, s.speaker_org, s.speaker_position, s.role) for s in split(article(simplified_page)).speeches]
     assert [(s.speaker_name, s.speaker_org, s.speaker_position, s.role) for s in traditional.speeches] == expected
     assert expected[1] == ("周明远", "国家知识产权局保护司", "司长", "guest")
+
+
+def test_a_person_introduced_in_the_lead_is_recognised_under_a_short_form_label():
+    result = split(article([
+        "日前，本报记者专访了国家知识产权局局长申长雨和北京大学法学院教授易明。",
+        "记者：今年的重点是什么？", "申局长：今年我们将加强保护。" + P, "记者：您怎么看？", "易教授：我同意。" + P,
+        "记者：还有呢？", "申：" + P]))
+    assert [(s.speaker_name, s.speaker_org, s.speaker_position) for s in result.speeches if s.role != "journalist"] == [
+        ("申长雨", "国家知识产权局", "局长"), ("易明", "北京大学法学院", "教授"), ("申长雨", "国家知识产权局", "局长")]
+
+
+def test_latin_q_and_a_and_bracketed_labels_are_turns():
+    qa = split(article(["Q：进展如何？", "A：" + P, "Q：下一步？", "A：" + P], title="知识产权如何保护——访北京市知识产权局局长杨志国"))
+    assert [(s.speaker_name, s.role) for s in qa.speeches] == [("", "journalist"), ("杨志国", "guest")] * 2
+    bracketed = split(article(["【记者】进展如何？", "【杨志国】" + P, "【记者】下一步？", "【杨志国】" + P]))
+    assert [(s.speaker_name, s.role, s.speaker_label) for s in bracketed.speeches][:2] == [
+        ("", "journalist", "【记者】"), ("杨志国", "guest", "【杨志国】")]
+    assert split(article(["【加强源头保护】", P, "【完善协同保护】", P])).speeches == []
+
+
+def test_a_recurring_label_that_alternates_with_the_interviewer_is_a_speaker_whatever_its_form():
+    result = split(article(["记者：您好。请介绍一下情况。", "老段：好的。" + P, "记者：下一步呢？", "老段：" + P]))
+    assert [(s.speaker_name, s.role) for s in result.speeches] == [("", "journalist"), ("老段", "guest")] * 2
