@@ -45,7 +45,10 @@ from pipeline.text.textlines import line_starts
 
 _SENTENCE_MARKS = re.compile(r"[，。！？；,!?;]")
 _SENTENCE_END = re.compile(r"[。！？!?]")
-_TURN = re.compile(r"^(?P<label>[^：:，。！？“”\"]{1,40}?)\s*[：:]\s*(?P<rest>.*)$|^[【\[](?P<bracketed>[^】\]：:]{1,20})[】\]]\s*(?P<said>\S.*)$")
+# "王强：…", or "【王强】…" with the words after the brackets.
+_TURN = re.compile(
+    r"^(?P<label>[^：:，。！？“”\"]{1,40}?)\s*[：:]\s*(?P<rest>.*)$|^[【\[](?P<bracketed>[^】\]：:]{1,20})[】\]]\s*(?P<said>\S.*)$"
+)
 # The role words that introduce a transcript's guests and host ("受访嘉宾：ORG POSITION NAME");
 # each is one of ROLE_WORDS, which gives its role.
 _INTRODUCTION_ROLES = ("受访嘉宾", "访谈嘉宾", "特邀嘉宾", "对话嘉宾", "主讲嘉宾", "嘉宾", "主持人", "主持", "主讲人", "采访对象")
