@@ -86,6 +86,9 @@ _DESCRIPTION_OPENERS = re.compile(
 )
 # A description after the name: "李金泽同志现任黑龙江省勃农机械有限责任公司党委书记、董事长兼总经理。"
 _DESCRIPTION_AFTER = re.compile(r"(?:同志|先生|女士)?(?:现任|任|是|系|为|担任|出任)(?P<description>[^，。；：,;:！？!?]{2,40})")
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"")
+_THIRD_PERSON_SUBJECT = re.compile(r"(?:^|[，。；！？：])(?:他|她)(?!们)")
+_FIRST_OR_SECOND_PERSON = re.compile(r"[我咱你您]")
 _CONJUNCTION = re.compile(r"[和与及、]|以及")
 _CLAUSE_END = re.compile(r"[，。；：！？,;:!?“”\"'‘’\s]")
 # Not a person's handle: a number or ordinal, a pronoun, a speech verb.
@@ -365,7 +368,7 @@ def _close_turns(turns: list[_Turn], folded: list[str], intros: set[int]) -> Non
             if (_SUB_HEADING.match(following) or _is_heading(following)
                     or (len(following) <= _HEADING_CHARS and following.rstrip().endswith(("？", "?")))
                     or is_credit_line(following) or _turn_label(following)
-                    or _NARRATION.search(following) or (turn.speaker.name and turn.speaker.name in following)):
+                    or _is_narration(following, turn.speaker.name)):
                 break
             last += 1
         turn.last = min(last, len(folded) - 1)
@@ -411,6 +414,16 @@ def _short_form(label: str, cast: _Cast, article_text: str) -> Speaker | None:
     if title and len(people) > 1:  # "申局长": the one whose post it is
         people = {name: p for name, p in people.items() if p.position.endswith(title) or title in HONORIFICS}
     return next(iter(people.values())) if len(people) == 1 else None
+
+
+def _is_narration(text: str, speaker: str) -> bool:
+    """A paragraph of the reporter's, not the speaker's: it reports someone speaking or the
+    reporter at work, names the speaker in the third person, or — quotations aside — tells of
+    "他/她" and never says "我" or "你"."""
+    if _NARRATION.search(text) or (speaker and speaker in text):
+        return True
+    unquoted = _QUOTED.sub("", text)
+    return bool(_THIRD_PERSON_SUBJECT.search(unquoted)) and not _FIRST_OR_SECOND_PERSON.search(unquoted)
 
 
 def _resolve(label: str, count: int, cast: _Cast, article_text: str, found_role: str | None) -> tuple[Speaker, str] | None:

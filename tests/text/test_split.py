@@ -223,3 +223,10 @@ def test_latin_q_and_a_and_bracketed_labels_are_turns():
 def test_a_recurring_label_that_alternates_with_the_interviewer_is_a_speaker_whatever_its_form():
     result = split(article(["记者：您好。请介绍一下情况。", "老段：好的。" + P, "记者：下一步呢？", "老段：" + P]))
     assert [(s.speaker_name, s.role) for s in result.speeches] == [("", "journalist"), ("老段", "guest")] * 2
+
+
+def test_a_paragraph_telling_of_him_or_her_with_no_i_or_you_is_narration_that_ends_a_turn():
+    result = split(article(["记者：您怎么看？", "王强：我认为要加强保护。" + P, "他说完看了看表，起身和大家握手告别。",
+                            "记者：还有呢？", "王强：他们的做法值得学习，我们也在推广。" + P, "“他是我的老师”这句话，你们也常听到。"]))
+    assert [s.paragraphs for s in result.speeches if s.speaker_name] == [
+        ("我认为要加强保护。" + P,), ("他们的做法值得学习，我们也在推广。" + P, "“他是我的老师”这句话，你们也常听到。")]
