@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.text.names import is_cjk, looks_like_name, simplified
+from pipeline.text.names import COMPOUND_SURNAMES, is_cjk, is_surname, looks_like_name, simplified
 
 
 def _longest_first(word: str) -> tuple[int, str]:
@@ -255,3 +255,84 @@ def parse_description(text: str) -> Speaker | None:
     if looks_like_name(normalize_name(text)) and len(text) <= 8:
         return Speaker(normalize_name(text), text)
     return None
+
+
+# People described in running text ("下面连线江南省交通运输厅副厅长王强", "李金泽同志现任…董事长").
+
+# Words that open the clause before a person's description ("下面连线 … 王强", "欢迎 … 李金泽"):
+# the description starts after the last of them.
+_DESCRIPTION_OPENERS = re.compile(
+    r"是|为|由|请|邀请到?|请到|连线|采访了?|专访了?|访问了?|对话|走访|欢迎|会见|记者|本报|日前|近日|昨天|昨日|今天|今日|下面|现任|担任|出任|作为|身为|特邀"
+)
+# A description after the name: "李金泽同志现任黑龙江省勃农机械有限责任公司党委书记、董事长兼总经理。"
+_DESCRIPTION_AFTER = re.compile(r"(?:同志|先生|女士)?(?:现任|任|是|系|为|担任|出任)(?P<description>[^，。；：,;:！？!?]{2,40})")
+_CONJUNCTION = re.compile(r"[和与及、]|以及")
+_CLAUSE_END = re.compile(r"[，。；：！？,;:!?“”\"'‘’\s]")
+_DESCRIPTION_CHARS = 60
+
+
+def describe_in_text(name: str, text: str) -> Speaker | None:
+    """Who `name` is, as `text` (Simplified) describes them right before or after the name, or
+    None: an org and a post beat a post alone, the first such description wins."""
+    best = None
+    start = text.find(name)
+    while start >= 0:
+        before = text[max(0, start - _DESCRIPTION_CHARS) : start]
+        clause = before[max((m.end() for m in _CLAUSE_END.finditer(before)), default=0):]
+        cuts = [m.end() for m in _DESCRIPTION_OPENERS.finditer(clause)]
+        # "…局长申长雨和北京大学法学院教授易明": the description starts after the person before
+        cuts += [m.end() for m in _CONJUNCTION.finditer(clause) if _ends_with_person(clause[: m.start()])]
+        for cut in [*sorted(cuts, reverse=True), 0]:
+            org, position = split_org_position(clause[cut:]) if clause[cut:] else ("", "")
+            if is_position(position) and parse_description(clause[cut:] + name) is not None:
+                best = _better(best, Speaker(name, name, position, org))
+                break
+        after = _DESCRIPTION_AFTER.match(text, start + len(name))
+        if after:
+            org, position = split_org_position(after.group("description"))
+            if is_position(position) and org:
+                best = _better(best, Speaker(name, name, position, org))
+        if best and best.org:
+            return best
+        start = text.find(name, start + len(name))
+    return best
+
+
+def _ends_with_person(text: str) -> bool:
+    """`text` ends with a described person ("国家知识产权局局长申长雨")."""
+    return any(len(text) > size and looks_like_name(text[-size:]) and is_position(split_org_position(text[:-size])[1])
+               for size in (3, 2))
+
+
+def _better(known: Speaker | None, found: Speaker) -> Speaker:
+    """The more complete of two descriptions of one person (an org and a post beat a post)."""
+    if known is None or (found.org and not known.org):
+        return found
+    return known
+
+
+def person_by_short_form(short: str, known: dict[str, Speaker], text: str) -> Speaker | None:
+    """The one person a short form means — a surname with a post or honorific ("申局长",
+    "易教授"), a bare surname ("申"), or 老/小 + surname — among the `known` people (by
+    normalised name) and those `text` (Simplified) describes anywhere; None when not exactly one."""
+    folded = normalize_name(short)
+    folded = folded[1:] if len(folded) == 2 and folded[0] in "老小" else folded
+    surname = folded[:2] if folded[:2] in COMPOUND_SURNAMES else folded[:1]
+    title = folded[len(surname):]
+    if not surname or not is_surname(surname[0]) or (title and title not in HONORIFICS and not is_position(title)):
+        return None
+    people = {name: speaker for name, speaker in known.items() if name.startswith(surname)}
+    start = text.find(surname)
+    while start >= 0:
+        for size in (3, 2):
+            name = text[start : start + size]
+            if name in people:
+                break
+            described = describe_in_text(name, text) if looks_like_name(name) else None
+            if described:
+                people[name] = described
+                break
+        start = text.find(surname, start + 1)
+    if title and len(people) > 1:  # "申局长": the one whose post it is
+        people = {name: p for name, p in people.items() if p.position.endswith(title)} or (people if title in HONORIFICS else {})
+    return next(iter(people.values())) if len(people) == 1 else None

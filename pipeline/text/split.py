@@ -30,15 +30,16 @@ from dataclasses import dataclass, field
 
 from pipeline.records import Article, Speech
 from pipeline.text.credits import is_credit_line
-from pipeline.text.names import COMPOUND_SURNAMES, is_surname, looks_like_name, simplified
+from pipeline.text.names import looks_like_name, simplified
 from pipeline.text.speakers import (
-    HONORIFICS,
     ROLE_WORDS,
     Speaker,
     bracket_description,
+    describe_in_text,
     is_position,
     normalize_name,
     parse_description,
+    person_by_short_form,
     split_org_position,
 )
 from pipeline.text.textlines import line_starts
@@ -79,18 +80,9 @@ _NOT_SPEAKERS = frozenset(
 _NARRATION = re.compile(
     r"^(?:记者|本报|据[^，。]{0,12}(?:介绍|了解|报道))|(?:他|她|其)(?:说|表示|指出|认为|告诉记者)|记者(?:了解|获悉|注意|发现|看到|问)"
 )
-# Words that open the clause before a person's description in running text ("下面连线 … 王强",
-# "欢迎 … 李金泽"): the description starts after the last of them.
-_DESCRIPTION_OPENERS = re.compile(
-    r"是|为|由|请|邀请到?|请到|连线|采访了?|专访了?|访问了?|对话|走访|欢迎|会见|记者|本报|日前|近日|昨天|昨日|今天|今日|下面|现任|担任|出任|作为|身为|特邀"
-)
-# A description after the name: "李金泽同志现任黑龙江省勃农机械有限责任公司党委书记、董事长兼总经理。"
-_DESCRIPTION_AFTER = re.compile(r"(?:同志|先生|女士)?(?:现任|任|是|系|为|担任|出任)(?P<description>[^，。；：,;:！？!?]{2,40})")
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"")
 _THIRD_PERSON_SUBJECT = re.compile(r"(?:^|[，。；！？：])(?:他|她)(?!们)")
 _FIRST_OR_SECOND_PERSON = re.compile(r"[我咱你您]")
-_CONJUNCTION = re.compile(r"[和与及、]|以及")
-_CLAUSE_END = re.compile(r"[，。；：！？,;:!?“”\"'‘’\s]")
 # Not a person's handle: a number or ordinal, a pronoun, a speech verb.
 _NOT_A_HANDLE = re.compile(r"\d|^(?:第|例|其)|[一二三四五六七八九十][、.．]|[我你他她它]|[说道称曰]$")
 _AUDIENCE_CUE = re.compile(r"网友|读者|观众|听众")
@@ -190,45 +182,6 @@ def _turn_label(text: str) -> tuple[str, str, int] | None:
     if label in _NOT_SPEAKERS or _LINK_SUFFIX.sub("", label) in _NOT_SPEAKERS:
         return None
     return label, match.group(rest_group), match.start(rest_group)
-
-
-def _description_near(name: str, text: str) -> Speaker | None:
-    """Who `name` is, as `text` describes them right before or after the name, or None."""
-    best = None
-    start = text.find(name)
-    while start >= 0:
-        before = text[max(0, start - _SPEAKER_LINE_CHARS) : start]
-        clause = before[max((m.end() for m in _CLAUSE_END.finditer(before)), default=0):]
-        cuts = [m.end() for m in _DESCRIPTION_OPENERS.finditer(clause)]
-        # "…局长申长雨和北京大学法学院教授易明": the description starts after the person before
-        cuts += [m.end() for m in _CONJUNCTION.finditer(clause) if _ends_with_person(clause[: m.start()])]
-        for cut in [*sorted(cuts, reverse=True), 0]:
-            org, position = split_org_position(clause[cut:]) if clause[cut:] else ("", "")
-            if is_position(position) and parse_description(clause[cut:] + name) is not None:
-                best = _better(best, Speaker(name, name, position, org))
-                break
-        after = _DESCRIPTION_AFTER.match(text, start + len(name))
-        if after:
-            org, position = split_org_position(after.group("description"))
-            if is_position(position) and org:
-                best = _better(best, Speaker(name, name, position, org))
-        if best and best.org:
-            return best
-        start = text.find(name, start + len(name))
-    return best
-
-
-def _ends_with_person(text: str) -> bool:
-    """`text` ends with a described person ("国家知识产权局局长申长雨")."""
-    return any(len(text) > size and looks_like_name(text[-size:]) and is_position(split_org_position(text[:-size])[1])
-               for size in (3, 2))
-
-
-def _better(known: Speaker | None, found: Speaker) -> Speaker:
-    """The more complete of two descriptions of one person (an org and a post beat a post)."""
-    if known is None or (found.org and not known.org):
-        return found
-    return known
 
 
 def _described(speaker: Speaker, description: Speaker | None) -> Speaker:
@@ -331,7 +284,7 @@ def _dialogue(folded: list[str], raw: list[str], article: Article) -> list[_Turn
     for _, label, _, _ in labelled:  # a guest labelled "NAME（POST）" once is NAME in every turn
         described = parse_description(label) if label in speaks and label not in ROLE_WORDS else None
         if described and (described.position or described.org):
-            cast.add(_described(described, _description_near(described.name, article_text)), "guest")
+            cast.add(_described(described, describe_in_text(described.name, article_text)), "guest")
 
     turns: list[_Turn] = []
     for index, label, _, skip in labelled:
@@ -389,33 +342,6 @@ def _alternating(labelled: list[tuple[int, str, str, int]], speaks: set[str]) ->
     return found
 
 
-def _short_form(label: str, cast: _Cast, article_text: str) -> Speaker | None:
-    """The one person a short label means: a surname with a post or honorific ("申局长",
-    "易教授"), a bare surname ("申"), or 老/小 + surname — among the people introduced or
-    described anywhere in the article."""
-    folded = normalize_name(label)
-    folded = folded[1:] if len(folded) == 2 and folded[0] in "老小" else folded
-    surname = folded[:2] if folded[:2] in COMPOUND_SURNAMES else folded[:1]
-    title = folded[len(surname):]
-    if not surname or not is_surname(surname[0]) or (title and title not in HONORIFICS and not is_position(title)):
-        return None
-    people = {speaker.name: speaker for speaker, _ in cast.by_name.values() if speaker.name.startswith(surname)}
-    start = article_text.find(surname)
-    while start >= 0:
-        for size in (3, 2):
-            name = article_text[start : start + size]
-            if name in people:
-                break
-            described = _description_near(name, article_text) if looks_like_name(name) else None
-            if described:
-                people[name] = described
-                break
-        start = article_text.find(surname, start + 1)
-    if title and len(people) > 1:  # "申局长": the one whose post it is
-        people = {name: p for name, p in people.items() if p.position.endswith(title) or title in HONORIFICS}
-    return next(iter(people.values())) if len(people) == 1 else None
-
-
 def _is_narration(text: str, speaker: str) -> bool:
     """A paragraph of the reporter's, not the speaker's: it reports someone speaking or the
     reporter at work, names the speaker in the third person, or — quotations aside — tells of
@@ -439,7 +365,7 @@ def _resolve(label: str, count: int, cast: _Cast, article_text: str, found_role:
         return Speaker(known.name, label, known.position, known.org), role
     described = parse_description(label)
     if described is None or not described.position:
-        short = _short_form(label, cast, article_text)
+        short = person_by_short_form(label, {speaker.name: speaker for speaker, _ in cast.by_name.values()}, article_text)
         if short:
             role = cast.by_name.get(short.name, (short, "guest"))[1]
             cast.add(short, role)
@@ -453,7 +379,7 @@ def _resolve(label: str, count: int, cast: _Cast, article_text: str, found_role:
         if described.position and not known.position:
             known = described
         return Speaker(known.name, described.name_raw, known.position, known.org), role
-    elsewhere = _description_near(described.name, article_text)
+    elsewhere = describe_in_text(described.name, article_text)
     # An unknown bare name is a speaker only when it labels several turns, comes with a post,
     # is described somewhere in the article, or is one of a list of comments.
     if (described.position or "（" in label or "(" in label or elsewhere or found_role

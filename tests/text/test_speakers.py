@@ -155,3 +155,25 @@ def test_the_position_grammar_compiles_the_same_in_every_process():
     patterns = {subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
                                env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(patterns) == 1
+
+
+def test_a_person_described_before_or_after_the_name_in_running_text():
+    from pipeline.text.speakers import describe_in_text
+
+    lead = ("下面连线江南省交通运输厅副厅长王强。记者专访了国家知识产权局局长申长雨和北京大学法学院教授易明。"
+            "李金山同志现任江北农机有限责任公司董事长兼总经理。")
+    assert describe_in_text("王强", lead) == Speaker("王强", "王强", "副厅长", "江南省交通运输厅")
+    assert describe_in_text("易明", lead) == Speaker("易明", "易明", "教授", "北京大学法学院")
+    assert describe_in_text("李金山", lead) == Speaker("李金山", "李金山", "董事长兼总经理", "江北农机有限责任公司")
+    assert describe_in_text("张三", lead) is None
+
+
+def test_a_short_form_means_the_one_person_of_that_surname_and_post():
+    from pipeline.text.speakers import person_by_short_form
+
+    text = "记者专访了国家知识产权局局长申长雨和北京大学法学院教授申明。"
+    assert person_by_short_form("申局长", {}, text).name == "申长雨"
+    assert person_by_short_form("申教授", {}, text).name == "申明"
+    assert person_by_short_form("申", {}, text) is None  # two people named 申
+    assert person_by_short_form("老申", {"申长雨": Speaker("申长雨", "申长雨")}, "").name == "申长雨"
+    assert person_by_short_form("时间", {}, text) is None
