@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 BUILD_INPUTS := pyproject.toml constraints.txt setup.py $(wildcard pipeline/text/extract/*.pyx)
 INSTALLED := $(VENV)/.installed-$(shell cat $(BUILD_INPUTS) | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test bench bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults bench-speech clean
+.PHONY: install demo test bench bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults bench-speech bench-quotes clean
 
 install: $(INSTALLED)
 
@@ -24,7 +24,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
-bench: bench-accuracy bench-speech bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults
+bench: bench-accuracy bench-speech bench-quotes bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults
 
 bench-accuracy: install
 	$(BIN)/python -m benchmarks.accuracy
@@ -32,6 +32,10 @@ bench-accuracy: install
 # Who said what on real pages, against the hand-made gold in benchmarks/speech_gold/.
 bench-speech: install
 	$(BIN)/python -m benchmarks.speech
+
+# Reported speech ("申长雨表示，…") on real pages, against the hand-made gold in benchmarks/quotes_gold/.
+bench-quotes: install
+	$(BIN)/python -m benchmarks.quotes
 
 bench-extract: install
 	$(BIN)/python -m benchmarks.extract_speed

@@ -6,6 +6,7 @@ One `Article` travels through extract → clean → split; each stage returns a 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,6 +80,25 @@ class Speech:
     end_offset: int
 
 
+@dataclass(slots=True, frozen=True)
+class Quote:
+    """A statement that narrative news attributes to a speaker (see pipeline.text.quotes)."""
+
+    index: int
+    speaker_name: str  # a person's normalised name; an office or organisation as written (Simplified)
+    speaker_name_raw: str  # the words that name the speaker in the clause ("他", "申局长", "申长雨")
+    speaker_org: str
+    speaker_position: str
+    speaker_kind: str  # person | office | organisation
+    cue: str  # the verb as written: 表示, 指出, 说, …
+    kind: str  # direct (quoted words) | indirect (reported content)
+    via: str  # name (the clause names the speaker) | coref (resolved to someone named earlier)
+    text: str  # the attributed content
+    paragraph: int  # index into the article's paragraphs
+    start_offset: int  # into body_text
+    end_offset: int
+
+
 @dataclass(slots=True)
 class Article:
     """One article page, from raw bytes to cleaned paragraphs and speeches."""
@@ -106,6 +126,7 @@ class Article:
     # only), so the cleaned form never loses the original spelling of a name.
     paragraphs_raw: list[str] = field(default_factory=list)
     speeches: list[Speech] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
 
     @property
     def body_text(self) -> str:
@@ -147,6 +168,7 @@ def article_fields(article: Article) -> dict[str, object]:
             }
             for s in article.speeches
         ],
+        "quotes": [dataclasses.asdict(q) for q in article.quotes],
     }
 
 

@@ -99,21 +99,32 @@ class SpeakerRegistry:
         return namesake.speaker_id
 
 
-# The speech columns identity is resolved from.
+# The columns identity is resolved from, in speeches and quotes alike.
 IDENTITY_COLUMNS = ["speaker_id", "speaker_name", "speaker_org"]
+# Each table whose rows name a speaker: its row id and its order within an article.
+STATEMENT_TABLES = {"speeches": ("speech_id", "speech_index"), "quotes": ("quote_id", "quote_index")}
 
 
-def speaker_ids(published: pa.Table, batch: pa.Table) -> dict[str, str | None]:
-    """speech_id → speaker_id for the `batch` of speeches about to be published, given the
-    `published` speeches (IDENTITY_COLUMNS); the batch is resolved in publish order
-    (publish time, then article and speech), so the same input always gives the same ids."""
-    registry = SpeakerRegistry(zip(*(published.column(name).to_pylist() for name in IDENTITY_COLUMNS), strict=True))
-    order = batch.select(["published_at", "article_id", "speech_index", "speech_id", "speaker_name", "speaker_org"]).to_pylist()
-    order.sort(key=lambda row: (row["published_at"] is None, row["published_at"] or 0, row["article_id"], row["speech_index"]))
-    return {row["speech_id"]: registry.resolve(row["speaker_name"], row["speaker_org"]) for row in order}
+def registry_of(published: list[pa.Table]) -> SpeakerRegistry:
+    """The registry of everyone in the `published` speeches and quotes (IDENTITY_COLUMNS)."""
+    return SpeakerRegistry(row for table in published
+                           for row in zip(*(table.column(name).to_pylist() for name in IDENTITY_COLUMNS), strict=True))
 
 
-def with_speaker_ids(table: pa.Table, ids: dict[str, str | None]) -> pa.Table:
-    """`table` (speeches or speech_terms) with its speaker_id column set from `ids`."""
-    column = pa.array([ids.get(speech_id) for speech_id in table.column("speech_id").to_pylist()], pa.string())
+def speaker_ids(registry: SpeakerRegistry, table: str, batch: pa.Table) -> dict[str, str | None]:
+    """Row id → speaker_id for a `batch` of `table` (speeches or quotes) about to be published,
+    resolved in publish order (publish time, then article and row), so the same input always
+    gives the same ids. Quotes of offices and organisations name no person: no id."""
+    row_id, index = STATEMENT_TABLES[table]
+    person = "speaker_kind" not in batch.column_names
+    columns = ["published_at", "article_id", index, row_id, "speaker_name", "speaker_org", *([] if person else ["speaker_kind"])]
+    order = batch.select(columns).to_pylist()
+    order.sort(key=lambda row: (row["published_at"] is None, row["published_at"] or 0, row["article_id"], row[index]))
+    return {row[row_id]: registry.resolve(row["speaker_name"], row["speaker_org"]) if person or row["speaker_kind"] == "person" else None
+            for row in order}
+
+
+def with_speaker_ids(table: pa.Table, ids: dict[str, str | None], row_id: str) -> pa.Table:
+    """`table` with its speaker_id column set from `ids`, by `row_id` (speech_id or quote_id)."""
+    column = pa.array([ids.get(value) for value in table.column(row_id).to_pylist()], pa.string())
     return table.set_column(table.schema.get_field_index("speaker_id"), table.schema.field("speaker_id"), column)

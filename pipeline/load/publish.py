@@ -23,9 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.load.identity import IDENTITY_COLUMNS, speaker_ids, with_speaker_ids
+from pipeline.load.identity import IDENTITY_COLUMNS, STATEMENT_TABLES, registry_of, speaker_ids, with_speaker_ids
 from pipeline.load.quarantine import read_verdict, validate_staged
-from pipeline.load.rows import SPEAKER_SOURCE_COLUMNS, speakers
+from pipeline.load.rows import QUOTE_SOURCE_COLUMNS, SPEAKER_SOURCE_COLUMNS, speakers
 from pipeline.load.stage import read_staged, stage, staged_article_ids, staged_batches
 from pipeline.records import Article
 from pipeline.warehouse.layout import partition_file, partition_of, speakers_file, staged_run
@@ -118,14 +118,17 @@ def _merge(warehouse: Warehouse, manifest: dict, batch_dirs: list[str], publishi
         for article_id, year, month in zip(*(published_index.column(c).to_pylist() for c in ("article_id", "year", "month")))
         if article_id in publishing
     }
-    ids: dict[str, str | None] = {}
+    # One identity per person, against everyone published before, in speeches and quotes alike.
+    registry = registry_of([read_table(warehouse, table, IDENTITY_COLUMNS, manifest) for table in STATEMENT_TABLES])
+    ids: dict[str, dict[str, str | None]] = {}
     for name in PUBLISHED_TABLES:  # one table in memory at a time
         batch = read_staged(warehouse, name, batch_dirs)
         batch = batch.filter(pc.is_in(batch["article_id"], value_set=keep))
-        if name == "speeches":  # one identity per person, against everyone published before
-            ids = speaker_ids(read_table(warehouse, "speeches", IDENTITY_COLUMNS, manifest), batch)
-        if "speaker_id" in batch.column_names:
-            batch = with_speaker_ids(batch, ids)
+        if name in STATEMENT_TABLES:
+            ids[name] = speaker_ids(registry, name, batch)
+            batch = with_speaker_ids(batch, ids[name], STATEMENT_TABLES[name][0])
+        elif name == "speech_terms":
+            batch = with_speaker_ids(batch, ids["speeches"], "speech_id")
         new_partitions = set(zip(batch.column("year").to_pylist(), batch.column("month").to_pylist()))
         touched = old_partitions | new_partitions
         files_by_partition: dict[tuple[int, int], list[str]] = {}
@@ -149,7 +152,8 @@ def _merge(warehouse: Warehouse, manifest: dict, batch_dirs: list[str], publishi
         new_manifest["tables"][name] = sorted(kept_files)
         rows_written[name] = written
     speakers_relative = speakers_file(version)
-    write_table(warehouse, speakers_relative, speakers(read_table(warehouse, "speeches", SPEAKER_SOURCE_COLUMNS, new_manifest)))
+    write_table(warehouse, speakers_relative, speakers(read_table(warehouse, "speeches", SPEAKER_SOURCE_COLUMNS, new_manifest),
+                                                       read_table(warehouse, "quotes", QUOTE_SOURCE_COLUMNS, new_manifest)))
     new_manifest["tables"]["speakers"] = [speakers_relative]
     return new_manifest, rows_written
 

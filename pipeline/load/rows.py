@@ -65,6 +65,17 @@ def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Ta
                 out["speech_terms"].append({"speech_id": speech_key, "article_id": article.article_id,
                                             "speaker_id": identity, "term": term,
                                             "count": count, "year": year, "month": month})
+        for quote in article.quotes:
+            out["quotes"].append({
+                "quote_id": f"{article.article_id}-q{quote.index}", "article_id": article.article_id,
+                "raw_sha256": article.raw_sha256, "quote_index": quote.index,
+                # offices and organisations are no person: no person id
+                "speaker_id": name_id(quote.speaker_name) if quote.speaker_kind == "person" else None,
+                **{name: getattr(quote, name) for name in ("speaker_name", "speaker_name_raw", "speaker_kind", "cue", "kind", "via",
+                                                           "text", "start_offset", "end_offset")},
+                "speaker_position": quote.speaker_position or None, "speaker_org": quote.speaker_org or None,
+                "paragraph_index": quote.paragraph, "published_at": article.published_at, "year": year, "month": month,
+            })
         for index, text in enumerate(article.paragraphs):
             out["paragraphs"].append({
                 "paragraph_id": f"{article.article_id}-{index}", "article_id": article.article_id,
@@ -74,8 +85,9 @@ def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Ta
     return {name: pa.Table.from_pylist(out[name], schema=PUBLISHED_TABLES[name]) for name in PUBLISHED_TABLES}
 
 
-# The speech columns the speakers table is derived from.
+# The speech and quote columns the speakers table is derived from.
 SPEAKER_SOURCE_COLUMNS = ["speaker_id", "speaker_name", "speaker_name_raw", "speaker_position", "speaker_org", "published_at"]
+QUOTE_SOURCE_COLUMNS = [*SPEAKER_SOURCE_COLUMNS, "via"]
 
 
 def _widen(span: tuple[datetime | None, datetime | None], moment: datetime | None) -> tuple[datetime | None, datetime | None]:
@@ -86,18 +98,22 @@ def _widen(span: tuple[datetime | None, datetime | None], moment: datetime | Non
     return (moment if first is None or moment < first else first, moment if last is None or moment > last else last)
 
 
-def speakers(speeches: pa.Table) -> pa.Table:
-    """The speakers table, derived from every published speech: one row per speaker_id, with
-    every spelling, post and org seen and when (a career reads as one row)."""
+def speakers(speeches: pa.Table, quotes: pa.Table) -> pa.Table:
+    """The speakers table, derived from every published speech and quote of a person: one row
+    per speaker_id, with every spelling, post and org seen and when (a career reads as one
+    row), and how often they gave a speech and were quoted."""
     by_id: dict[str, dict] = {}
-    for row in speeches.select(SPEAKER_SOURCE_COLUMNS).to_pylist():
+    statements = [("n_speeches", row) for row in speeches.select(SPEAKER_SOURCE_COLUMNS).to_pylist()]
+    statements += [("n_quotes", row) for row in quotes.select(QUOTE_SOURCE_COLUMNS).to_pylist()]
+    for count, row in statements:
         if row["speaker_id"] is None:
             continue
-        entry = by_id.setdefault(row["speaker_id"], {"names": {}, "posts": {}, "orgs": Counter(), "n_speeches": 0})
-        entry["n_speeches"] += 1
+        entry = by_id.setdefault(row["speaker_id"], {"names": {}, "posts": {}, "orgs": Counter(), "n_speeches": 0, "n_quotes": 0})
+        entry[count] += 1
         moment = row["published_at"]
-        spelling = row["speaker_name_raw"] or row["speaker_name"]
-        entry["names"][spelling] = _widen(entry["names"].get(spelling, (None, None)), moment)
+        if row.get("via", "name") == "name":  # "他" or "申局长" is no spelling of the name
+            spelling = row["speaker_name_raw"] or row["speaker_name"]
+            entry["names"][spelling] = _widen(entry["names"].get(spelling, (None, None)), moment)
         post = (row["speaker_position"], row["speaker_org"])
         entry["posts"][post] = _widen(entry["posts"].get(post, (None, None)), moment)
         entry["orgs"][row["speaker_org"]] += bool(row["speaker_org"])
@@ -109,7 +125,7 @@ def speakers(speeches: pa.Table) -> pa.Table:
                         for name, (first, last) in sorted(e["names"].items())],
          "positions_seen": [{"position": p, "org": o, "first_published_at": first, "last_published_at": last}
                             for (p, o), (first, last) in sorted(e["posts"].items(), key=lambda item: (item[0][0] or "", item[0][1] or ""))],
-         "n_speeches": e["n_speeches"]}
+         "n_speeches": e["n_speeches"], "n_quotes": e["n_quotes"]}
         for speaker_id, e in sorted(by_id.items())
     ]
     return pa.Table.from_pylist(table_rows, schema=SPEAKERS)

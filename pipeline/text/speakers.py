@@ -311,14 +311,25 @@ def _better(known: Speaker | None, found: Speaker) -> Speaker:
     return known
 
 
+def _surname_and_title(short: str) -> tuple[str, str]:
+    folded = normalize_name(short)
+    folded = folded[1:] if len(folded) == 2 and folded[0] in "老小" else folded
+    surname = folded[:2] if folded[:2] in COMPOUND_SURNAMES else folded[:1]
+    return surname, folded[len(surname):]
+
+
+def is_short_form(text: str) -> bool:
+    """A surname with a post or honorific ("申局长", "易教授"), or 老/小 + surname ("老王")."""
+    surname, title = _surname_and_title(text)
+    return bool(surname) and is_surname(surname[0]) and (
+        (bool(title) and (title in HONORIFICS or is_position(title))) or (not title and text[:1] in "老小" and len(text) == 2))
+
+
 def person_by_short_form(short: str, known: dict[str, Speaker], text: str) -> Speaker | None:
     """The one person a short form means — a surname with a post or honorific ("申局长",
     "易教授"), a bare surname ("申"), or 老/小 + surname — among the `known` people (by
     normalised name) and those `text` (Simplified) describes anywhere; None when not exactly one."""
-    folded = normalize_name(short)
-    folded = folded[1:] if len(folded) == 2 and folded[0] in "老小" else folded
-    surname = folded[:2] if folded[:2] in COMPOUND_SURNAMES else folded[:1]
-    title = folded[len(surname):]
+    surname, title = _surname_and_title(short)
     if not surname or not is_surname(surname[0]) or (title and title not in HONORIFICS and not is_position(title)):
         return None
     people = {name: speaker for name, speaker in known.items() if name.startswith(surname)}

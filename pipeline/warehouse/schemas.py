@@ -112,6 +112,30 @@ SPEECHES = pa.schema([
     *_PARTITION_FIELDS,
 ])
 
+QUOTES = pa.schema([
+    documented("quote_id", pa.string(), "article_id-q-index, stable", nullable=False),
+    documented("article_id", pa.string(), "the article it is quoted in", nullable=False),
+    documented("raw_sha256", pa.string(), "SHA-256 of the article's raw page (lineage to the archive)", nullable=False),
+    documented("quote_index", pa.int16(), "order within the article, from 0", nullable=False),
+    documented("speaker_id", pa.string(), "one person, as in speeches (see pipeline.load.identity); null for offices and "
+               "organisations"),
+    documented("speaker_name", pa.string(), "a person's normalised name; an office or organisation as written", nullable=False),
+    documented("speaker_name_raw", pa.string(), "the words naming the speaker in the clause (他, 申局长, 申长雨)"),
+    documented("speaker_position", pa.string(), "the person's post as the article states it"),
+    documented("speaker_org", pa.string(), "the person's or office's organisation"),
+    documented("speaker_kind", pa.dictionary(pa.int8(), pa.string()), "person | office | organisation", nullable=False),
+    documented("cue", pa.string(), "the cue verb as written: 表示, 指出, 说, 称, …", nullable=False),
+    documented("kind", pa.dictionary(pa.int8(), pa.string()), "direct (quoted words) | indirect (reported content)", nullable=False),
+    documented("via", pa.dictionary(pa.int8(), pa.string()), "name (the clause names the speaker) | coref (a pronoun or short "
+               "form resolved to someone named earlier)", nullable=False),
+    documented("text", pa.string(), "the attributed content", nullable=False),
+    documented("paragraph_index", pa.int32(), "the paragraph it is in", nullable=False),
+    documented("start_offset", pa.int32(), "offset of the content in the article's body_text", nullable=False),
+    documented("end_offset", pa.int32(), "end offset (exclusive) in body_text", nullable=False),
+    documented("published_at", TIMESTAMP, "the article's publish time"),
+    *_PARTITION_FIELDS,
+])
+
 PARAGRAPHS = pa.schema([
     documented("paragraph_id", pa.string(), "article_id-index", nullable=False),
     documented("article_id", pa.string(), "the article", nullable=False),
@@ -133,6 +157,7 @@ SPEAKERS = pa.schema([
     documented("names_seen", pa.list_(_NAME_SEEN), "spellings seen (宮 鳴, 宫 鸣), with first and last publish time"),
     documented("positions_seen", pa.list_(_SEEN), "posts and orgs seen, with first and last publish time"),
     documented("n_speeches", pa.int32(), "speeches published", nullable=False),
+    documented("n_quotes", pa.int32(), "statements quoted in narrative news (the quotes table)", nullable=False),
 ])
 
 SPEECH_TERMS = pa.schema([
@@ -175,6 +200,8 @@ EXTRACT_ERRORS = pa.schema([
     documented("failed_at", TIMESTAMP, "when", nullable=False),
 ])
 
-PUBLISHED_TABLES = {"articles": ARTICLES, "speeches": SPEECHES, "paragraphs": PARAGRAPHS, "speech_terms": SPEECH_TERMS}
+# Publish rewrites them in this order: speeches and quotes before speech_terms, whose speaker ids come from speeches.
+PUBLISHED_TABLES = {"articles": ARTICLES, "speeches": SPEECHES, "quotes": QUOTES, "paragraphs": PARAGRAPHS,
+                    "speech_terms": SPEECH_TERMS}
 # Every table the manifest names: the published ones and speakers, derived from them.
 MANIFEST_TABLES = {**PUBLISHED_TABLES, "speakers": SPEAKERS}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from pipeline.load.identity import SpeakerRegistry, name_id, name_key, speaker_ids
+from pipeline.load.identity import SpeakerRegistry, name_id, name_key, registry_of, speaker_ids
 
 
 def test_a_name_is_folded_to_one_key_whatever_the_script_and_spacing():
@@ -50,7 +50,16 @@ def test_a_batch_is_resolved_in_publish_order_against_the_published_speeches():
         "published_at": [2, 1, 3], "article_id": ["b", "a", "c"], "speech_index": [0, 0, 0],
         "speech_id": ["b-0", "a-0", "c-0"], "speaker_name": ["王强", "王強", None], "speaker_org": ["", "江南省交通运输厅", None],
     })
-    ids = speaker_ids(published, batch)
+    ids = speaker_ids(registry_of([published]), "speeches", batch)
     assert ids["b-0"] == name_id("王强")  # no org: the name's first person
     assert ids["a-0"] not in (None, name_id("王强"))  # a namesake elsewhere
     assert ids["c-0"] is None
+
+
+def test_quotes_share_the_registry_and_offices_get_no_person_id():
+    registry = registry_of([pa.table({"speaker_id": [name_id("申长雨")], "speaker_name": ["申长雨"], "speaker_org": ["国家知识产权局"]})])
+    quotes = pa.table({
+        "published_at": [1, 2], "article_id": ["a", "a"], "quote_index": [0, 1], "quote_id": ["a-q0", "a-q1"],
+        "speaker_name": ["申長雨", "外交部发言人"], "speaker_org": ["", "外交部"], "speaker_kind": ["person", "office"],
+    })
+    assert speaker_ids(registry, "quotes", quotes) == {"a-q0": name_id("申长雨"), "a-q1": None}

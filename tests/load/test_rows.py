@@ -35,7 +35,7 @@ def test_rows_of_the_seed():
 
 def test_speakers_merge_spellings_and_posts():
     tables = rows(sample_articles(), NOW)
-    table = {row["speaker_name"]: row for row in speakers(tables["speeches"]).to_pylist()}
+    table = {row["speaker_name"]: row for row in speakers(tables["speeches"], tables["quotes"]).to_pylist()}
     assert [seen["name"] for seen in table["宫鸣"]["names_seen"]] == ["宫 鸣"] and table["宫鸣"]["n_speeches"] == 2  # seed, GBK copy
     assert table["宫鸣"]["names_seen"][0]["first_published_at"] is not None
     assert table["周明远"]["positions_seen"][0]["position"] == "司长"

@@ -1,0 +1,218 @@
+"""Quotes: what narrative news says people said — "国家知识产权局局长申长雨在致辞中表示，……",
+"“我们将……”，他说。", "据王强介绍，……" — each statement with its speaker, cue and content.
+
+A statement is a clause whose subject is a speaker and whose verb is a cue (表示, 指出, 说, 称,
+介绍, …), followed by the content: the words in quotation marks (`direct`) or the rest of the
+sentence (`indirect`). The subject decides everything:
+- a person, named ("申长雨", "国家知识产权局局长申长雨") or referred to ("他", "申局长",
+  "王强" shortened) and resolved to someone the article named before (`via` = `coref`);
+- an office, an unnamed post of a named body ("外交部发言人", "国家海洋局有关负责人"),
+  or "该负责人" for the last office quoted;
+- an organisation ("国家统计局表示");
+- anything else is no speaker: the reporter ("记者了解到"), vague sources ("业内人士表示",
+  "据悉", "有网友说"), documents and media ("报告显示", "据新华社报道"), first person.
+
+Paragraphs that are speeches of a transcript or keynote are the split stage's, not quotes.
+All matching runs on the text folded to Simplified (offsets hold); names as written are cut
+from the page's spelling. Regular expressions only: no model, no segmenter on the hot path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from pipeline.records import Article, Quote
+from pipeline.text.names import simplified
+from pipeline.text.speakers import (
+    ORG_SUFFIXES,
+    Speaker,
+    describe_in_text,
+    is_short_form,
+    normalize_name,
+    parse_description,
+    person_by_short_form,
+)
+from pipeline.text.textlines import line_starts
+
+# Cue verbs, longest first so "告诉记者" wins over "告诉" and "表示" over "示".
+CUES = tuple(sorted(set("""
+    告诉记者 告诉本报记者 对记者说 向记者介绍 对记者表示 接受采访时说 表示 指出 强调 认为 透露 介绍 坦言 直言 解释 建议 呼吁 回应
+    回答 提醒 预计 估计 相信 承认 宣布 谈到 分析 补充 说道 表态 坦承 重申 披露 证实 否认 说明 称 说 问道 提出 介绍说 补充说
+    告诉 警告 感慨 感叹 笑称 直说 坦承 认定 判断 表明
+""".split()), key=lambda cue: (-len(cue), cue)))
+_CUE = "|".join(CUES)
+# A clause ends at these; a subject never spans one.
+_BOUNDARY = "，。！？；：,!?;:\n“”「」"
+# subject + cue, then a comma or colon (or an opening quotation mark) before the content.
+_CUE_BEFORE = re.compile(
+    rf"(?:^|(?<=[{_BOUNDARY}]))(?P<subject>[^{_BOUNDARY}]{{1,50}}?)(?P<cue>{_CUE})(?:道)?\s*(?P<punct>[，,：:]?)\s*(?P<open>[“「]?)"
+)
+# “content”，subject + cue — the cue after the quotation.
+_CUE_AFTER = re.compile(
+    rf"[“「](?P<content>[^”」]{{2,}})[”」]\s*[，,]?\s*(?P<subject>[^{_BOUNDARY}]{{1,30}}?)(?P<cue>{_CUE})(?:道)?\s*[。，,：:！!]"
+)
+# Connectives and "according to" before a subject, "的" after it ("而根据…袁绍宏的介绍").
+_LEADING = re.compile(r"^(?:而|但|并|并且|另外|此外|同时|对此|其中|不过|然而)?(?:根据|据)?")
+_TRAILING_OF = re.compile(r"的$")
+# Adverbials between the subject and its cue ("申长雨在致辞中表示", "他还表示", "王强日前对记者说").
+_TRAILING_ADVERBIALS = re.compile(
+    r"(?:在[^，。]{0,30}?(?:上|中|时|期间|后|前|里|间)|接受[^，。]{0,24}?采访时|对记者|向记者|对本报记者|向本报记者|告诉记者"
+    r"|日前|近日|昨天|昨日|今天|今日|当天|当日|此前|随后|最后|首先|接着|同时|也|还|则|又|更|都|均|亦|就此|对此|为此|进一步|明确|再次|一再|多次"
+    r"|曾经|曾|特别|专门|公开|坦率地|直接|不无担忧地|笑着|激动地|深有感触地|\d{1,2}月\d{1,2}日|\d{1,2}日)+$"
+)
+# Who is never a speaker: vague sources, the reporter, the first person (anywhere in the
+# subject), and documents and media (the subject's head noun, at its end).
+_NO_SPEAKER = re.compile(
+    r"人士|专家|学者|网友|有人|不少人|很多人|多数人|市民|群众|居民|村民|记者|本报|笔者|本网|据悉|据了解|了解到|据报道|分析师们|我|咱|你|您"
+    r"|(?:报道|报告|通知|文件|公告|数据|调查|研究|消息|新闻|资料|文章|评论|社论|声明|规定|条例|办法|意见|方案|纲要|规划|法律|协议|合同"
+    r"|网站|媒体|外电|外媒|日报|晚报|早报|时报|周刊|杂志|报社|通讯社|新华社|电视台|电台|统计数据|结果|显示)$"
+)
+_PRONOUN = re.compile(r"^(?:他|她|其)$")
+_OFFICE = re.compile(r"^(?P<org>.{2,30}?)(?:的)?(?:新闻发言人|发言人|有关负责人|相关负责人|主要负责人|负责人|负责同志|官员|有关人员)$")
+_OFFICE_COREF = re.compile(r"^(?:该|这位|此位)(?:负责人|官员|发言人|负责同志)$")
+_ORG_SUFFIX = re.compile("(?:%s)$" % "|".join(map(re.escape, ORG_SUFFIXES)))
+_ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|第)")
+_MIN_CONTENT = 4
+
+
+def _subject(text: str) -> str:
+    """The speaker part of the words before a cue: adverbials and "据" stripped."""
+    text = _LEADING.sub("", text.strip())
+    while True:
+        stripped = _TRAILING_OF.sub("", _TRAILING_ADVERBIALS.sub("", text)).strip()
+        if stripped == text:
+            return text
+        text = stripped
+
+
+@dataclasses.dataclass(slots=True)
+class _Context:
+    """What earlier sentences of the article say: who was named, to resolve 他 and 王局长."""
+
+    text: str  # the whole article, folded
+    people: dict[str, Speaker] = dataclasses.field(default_factory=dict)
+    last_person: Speaker | None = None
+    last_office: tuple[str, str] | None = None  # (office as written, its org)
+
+
+def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, str] | None:
+    """(speaker, kind, via) for the subject of a cue, or None when it is no speaker."""
+    if not subject or _NO_SPEAKER.search(subject) and not _names_someone(subject):
+        return None
+    if _PRONOUN.match(subject):
+        return (context.last_person, "person", "coref") if context.last_person else None
+    if _OFFICE_COREF.match(subject):
+        return (Speaker(context.last_office[0], subject, "", context.last_office[1]), "office", "coref") if context.last_office else None
+    if len(subject) <= 5 and is_short_form(subject):  # "申局长", "老王"
+        short = person_by_short_form(subject, context.people, context.text[:at])
+        return (Speaker(short.name, subject, short.position, short.org), "person", "coref") if short else None
+    described = parse_description(subject)
+    if described is not None and described.name:
+        known = context.people.get(described.name)
+        if not described.position and known:
+            described = Speaker(known.name, described.name_raw, known.position, known.org)
+        elif not described.position:
+            found = describe_in_text(described.name, context.text[: at + len(subject)]) or describe_in_text(described.name, context.text)
+            if found:
+                described = Speaker(described.name, described.name_raw, found.position, found.org)
+        return described, "person", "name"
+    office = _OFFICE.match(subject)
+    if office and _ORG_SUFFIX.search(office.group("org")):
+        return Speaker(subject, subject, "", office.group("org")), "office", "name"
+    if (len(subject) <= 20 and _ORG_SUFFIX.search(subject) and not _ENUMERATION.match(subject)
+            and not subject.startswith(("该", "这", "此", "各", "一些", "有的", "本"))):
+        return Speaker(subject, subject, "", subject), "organisation", "name"
+    return None
+
+
+def _names_someone(subject: str) -> bool:
+    """The subject names a person despite a word such as 专家 ("北京大学专家王强")."""
+    described = parse_description(subject)
+    return described is not None and bool(described.name) and not _NO_SPEAKER.search(described.name)
+
+
+def _indirect_content(paragraph: str, start: int) -> int:
+    """Where indirect speech starting at `start` ends: the end of its sentence (quotation
+    marks inside it included)."""
+    depth = 0
+    for index in range(start, len(paragraph)):
+        char = paragraph[index]
+        if char in "“「":
+            depth += 1
+        elif char in "”」":
+            depth = max(0, depth - 1)
+        elif depth == 0 and char in "。！？!?":
+            return index + 1
+    return len(paragraph)
+
+
+def _closing_quote(paragraph: str, start: int) -> int:
+    close = min((i for i in (paragraph.find("”", start), paragraph.find("」", start)) if i >= 0), default=-1)
+    return close if close >= 0 else len(paragraph)
+
+
+def quotes(article: Article) -> Article:
+    """A new Article with `quotes` filled from its paragraphs outside speeches."""
+    paragraphs = article.paragraphs
+    if not paragraphs:
+        return dataclasses.replace(article, quotes=[])
+    offsets = line_starts(paragraphs)
+    in_speech = {index for speech in article.speeches for index, start in enumerate(offsets)
+                 if start < speech.end_offset and start + len(paragraphs[index]) > speech.start_offset}
+    folded = [simplified(text) for text in paragraphs]
+    context = _Context("\n".join(folded))
+    found: list[Quote] = []
+    for index, text in enumerate(folded):
+        if index in in_speech:
+            continue
+        for quote in _paragraph_quotes(text, index, offsets[index], context, paragraphs[index]):
+            found.append(dataclasses.replace(quote, index=len(found)))
+    return dataclasses.replace(article, quotes=found)
+
+
+def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw: str) -> list[Quote]:
+    candidates: list[tuple[int, int, int, str, str, str]] = []  # (content start, content end, subject start, subject, cue, kind)
+    for match in _CUE_BEFORE.finditer(text):
+        subject = _subject(match.group("subject"))
+        if not subject:
+            continue
+        start = match.end()
+        if match.group("open"):
+            end, kind = _closing_quote(text, start), "direct"
+        elif match.group("punct") or match.group("cue") in ("表示", "指出", "强调", "认为", "透露", "称", "介绍"):
+            end, kind = _indirect_content(text, start), "indirect"
+        else:
+            continue
+        subject_start = match.start("subject") + match.group("subject").find(subject)
+        candidates.append((start, end, subject_start, subject, match.group("cue"), kind))
+    for match in _CUE_AFTER.finditer(text):
+        subject = _subject(match.group("subject"))
+        if subject:
+            candidates.append((match.start("content"), match.end("content"), match.start("subject"), subject, match.group("cue"), "direct"))
+    quotes_found: list[Quote] = []
+    taken_until = -1
+    for start, end, subject_start, subject, cue, kind in sorted(candidates):
+        if end - start < _MIN_CONTENT or start < taken_until:
+            continue
+        resolved = _speaker(subject, context, offset + subject_start)  # context.text is the body, folded
+        if resolved is None:
+            continue
+        speaker, speaker_kind, via = resolved
+        if speaker_kind == "person":
+            context.last_person = speaker
+            context.people.setdefault(speaker.name, speaker)
+        elif speaker_kind == "office":
+            context.last_office = (speaker.name, speaker.org)
+        name_raw = raw[subject_start : subject_start + len(subject)] if via == "name" and speaker_kind == "person" else subject
+        if speaker_kind == "person" and via == "name":
+            at_name = subject.rfind(speaker.name_raw) if speaker.name_raw else -1
+            name_raw = raw[subject_start + at_name : subject_start + at_name + len(speaker.name_raw)] if at_name >= 0 else speaker.name_raw
+        quotes_found.append(Quote(
+            index=0, speaker_name=normalize_name(speaker.name) if speaker_kind == "person" else speaker.name,
+            speaker_name_raw=name_raw, speaker_org=simplified(speaker.org), speaker_position=simplified(speaker.position),
+            speaker_kind=speaker_kind, cue=cue, kind=kind, via=via, text=raw[start:end].strip(),
+            paragraph=index, start_offset=offset + start, end_offset=offset + end,
+        ))
+        taken_until = end
+    return quotes_found
