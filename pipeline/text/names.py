@@ -31,7 +31,7 @@ COMPOUND_SURNAMES = frozenset(
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 # Two lone CJK characters separated by one space, each standing apart from other CJK text.
-_SPACED_PAIR = re.compile(rf"(?<![{_CJK}])([{_CJK}]) ([{_CJK}])(?![{_CJK}])")
+_SPACED_PAIR = re.compile(rf"(?<![{_CJK}])([{_CJK}]) ([{_CJK}])(?: ([{_CJK}]))?(?![{_CJK}])")
 
 
 # The CJK blocks whose Traditional characters have a Simplified form: Unified Ideographs,
@@ -72,11 +72,12 @@ def is_cjk(char: str) -> bool:
 
 
 def join_spaced_names(text: str) -> str:
-    """"北京市副市长 殷 勇" → "北京市副市长 殷勇"; other spaced characters stay as they are."""
+    """"北京市副市长 殷 勇" → "北京市副市长 殷勇", "張 文 華" → "張文華"; other spaced characters
+    stay as they are."""
     if " " not in text:
         return text
     return _SPACED_PAIR.sub(
-        lambda m: m.group(1) + m.group(2) if is_surname(m.group(1)) else m.group(0), text
+        lambda m: m.group(1) + m.group(2) + (m.group(3) or "") if is_surname(m.group(1)) else m.group(0), text
     )
 
 

@@ -40,7 +40,7 @@ CORE_TITLES = tuple(sorted(set("""
     专利代理师 代理人 商标代理人 干事 总干事 检察长 长官 司令员 政委 参事 馆员 巡视员 调研员 督察长 督察员 总监 经理 总经理 总裁 董事长
     董事 监事 监事会主席 首席执行官 执行官 首席 官员 分析师 经济学家 首席经济学家 总会计师 总经济师
     总法律顾问 法律顾问 知识产权官 首席知识产权官 党组书记 党委书记 纪委书记 主管 管理合伙人 秘书
-    评论员 评论家 观察员 分析员 撰稿人 作家 主播
+    评论员 评论家 观察员 分析员 撰稿人 作家 主播 议员 官 校董 园长
 """.split()), key=_longest_first))
 # Words before a core title that qualify it.
 MODIFIERS = tuple(sorted(set("""
@@ -63,6 +63,7 @@ ORG_SUFFIXES = tuple(sorted(set("""
     学会 商会 联合会 事务所 律师事务所 银行 医院 报社 杂志社 出版社 电视台 广播电台 网 报 党组 党委 市委 省委
     区委 县委 常委会 办公室 中央 国务院 人大 政协 市 省 区 县 州 自治区 特别行政区 特区政府 镇 乡 村 街道
     分局 总局 支队 大队 分会 总会 基地 园区 平台 小组 工作组 代表处 办事处 分公司 子公司 事业部 工作室
+    中学 小学 高中 初中 幼儿园 立法会 议会 国会
     Office Inc Ltd LLC Corporation University Institute
 """.split()), key=_longest_first))
 
@@ -73,6 +74,7 @@ _SEGMENT = re.compile(
 # After "、" a further post may name its own unit: "常委、宣传部部长", "委员、中国科学院院士".
 _UNIT = "[^、]{1,20}?(?:%s)" % "|".join(map(re.escape, ORG_SUFFIXES))
 _POSITION = re.compile(rf"{_SEGMENT.pattern}(?:[、兼](?:{_UNIT})?{_SEGMENT.pattern})*")
+_ENVOY = re.compile(r"(?P<country>[^\s驻]{2,8}?)(?P<post>驻[^\s]{1,8}?(?:特命全权大使|大使|总领事|领事|代表|公使|参赞))")
 _ENDS_WITH_TITLE = re.compile("(?:%s)$" % "|".join(CORE_TITLES))
 _ORG_SUFFIX = re.compile("(?:%s)$" % "|".join(map(re.escape, ORG_SUFFIXES)))
 _CLOSE_BRACKETS = ")）"
@@ -82,7 +84,8 @@ ROLE_WORDS = {
     "提问": "journalist", "网友": "audience", "观众": "audience", "听众": "audience", "读者": "audience",
     "提问者": "audience", "嘉宾": "guest", "受访嘉宾": "guest", "访谈嘉宾": "guest", "特邀嘉宾": "guest",
     "对话嘉宾": "guest", "答": "guest", "受访者": "guest", "采访对象": "guest", "主讲人": "speaker",
-    "主讲嘉宾": "speaker", "Q": "journalist", "A": "guest",
+    "主讲嘉宾": "speaker", "Q": "journalist", "A": "guest", "与谈人": "guest", "与谈嘉宾": "guest", "访谈对象": "guest",
+    "对话人": "guest",
 }
 # What a person is called by in a transcript after the introduction: "申局长", "易教授", "王先生".
 HONORIFICS = ("先生", "女士", "老师", "同志", "总", "董", "博士", "教授", "律师", "医生", "大夫", "院士", "主任")
@@ -123,6 +126,9 @@ def split_org_position(description: str) -> tuple[str, str]:
            and any(split_org_position(token)[0] for token in tokens[1:])):
         tokens = tokens[1:]
     text = " ".join(tokens)
+    envoy = _ENVOY.fullmatch(text.replace(" ", ""))
+    if envoy:  # "埃及驻华大使": the country is the org
+        return envoy.group("country"), envoy.group("post")
     if " " in text:  # "国家工业信息安全发展研究中心 副主任": the page separated them itself
         org, _, position = text.rpartition(" ")
         if is_position(position):
@@ -198,6 +204,10 @@ def _name_at_end(text: str) -> tuple[str, str] | None:
     """(description, raw name) when `text` ends with a name: "…局长 申长雨", "…委员 宫 鸣",
     "…局长何振东" (glued), "…副总干事 马丁·霍夫曼"."""
     tokens = text.split()
+    if len(tokens) >= 4 and all(len(token) == 1 and is_cjk(token) for token in tokens[-3:]):  # "…教授 張 文 華"
+        name_raw = " ".join(tokens[-3:])
+        if looks_like_name(name_raw.replace(" ", "")):
+            return " ".join(tokens[:-3]), name_raw
     if len(tokens) >= 3 and len(tokens[-1]) == 1 and len(tokens[-2]) == 1 and is_cjk(tokens[-2]) and is_cjk(tokens[-1]):
         name_raw = f"{tokens[-2]} {tokens[-1]}"
         if looks_like_name(tokens[-2] + tokens[-1]):
@@ -267,7 +277,7 @@ _DESCRIPTION_OPENERS = re.compile(
 # A description after the name: "李金泽同志现任黑龙江省勃农机械有限责任公司党委书记、董事长兼总经理。"
 _DESCRIPTION_AFTER = re.compile(r"(?:同志|先生|女士)?(?:现任|任|是|系|为|担任|出任)(?P<description>[^，。；：,;:！？!?]{2,40})")
 _CONJUNCTION = re.compile(r"[和与及、]|以及")
-_CLAUSE_END = re.compile(r"[，。；：！？,;:!?“”\"'‘’\s]")
+_CLAUSE_END = re.compile(r"[，。；：！？,;:!?“”\"'‘’\s—－《》「」]")
 _DESCRIPTION_CHARS = 60
 
 
@@ -277,14 +287,14 @@ def describe_in_text(name: str, text: str) -> Speaker | None:
     best = None
     start = text.find(name)
     while start >= 0:
-        before = text[max(0, start - _DESCRIPTION_CHARS) : start]
+        before = text[max(0, start - _DESCRIPTION_CHARS) : start].rstrip()  # "…研究部主管 梁国权"
         clause = before[max((m.end() for m in _CLAUSE_END.finditer(before)), default=0):]
         cuts = [m.end() for m in _DESCRIPTION_OPENERS.finditer(clause)]
         # "…局长申长雨和北京大学法学院教授易明": the description starts after the person before
         cuts += [m.end() for m in _CONJUNCTION.finditer(clause) if _ends_with_person(clause[: m.start()])]
         for cut in [*sorted(cuts, reverse=True), 0]:
             org, position = split_org_position(clause[cut:]) if clause[cut:] else ("", "")
-            if is_position(position) and parse_description(clause[cut:] + name) is not None:
+            if is_position(position) and parse_description(f"{clause[cut:]} {name}") is not None:
                 best = _better(best, Speaker(name, name, position, org))
                 break
         after = _DESCRIPTION_AFTER.match(text, start + len(name))
@@ -347,3 +357,33 @@ def person_by_short_form(short: str, known: dict[str, Speaker], text: str) -> Sp
     if title and len(people) > 1:  # "申局长": the one whose post it is
         people = {name: p for name, p in people.items() if p.position.endswith(title)} or (people if title in HONORIFICS else {})
     return next(iter(people.values())) if len(people) == 1 else None
+
+
+_TITLE_THEN_NAME = re.compile("(?:%s)(?=[\u3400-\u9fff])" % "|".join(CORE_TITLES))
+_DOTTED_NAME = re.compile(r"[\u3400-\u9fff]{1,8}[·•][\u3400-\u9fff]{1,8}")
+# What comes right after a name in running text: a cue, a preposition, punctuation.
+_AFTER_A_NAME = frozenset("表指在说认介强透称告等和与及也还则对向的率带出会一是就将已曾同今昨日近接坦直解建呼回提预估相承宣谈分补重披证否为"
+                          "连主作受发参致讲答问进访"
+                          "，。、；：！？“”（() \n")
+
+
+def described_people(text: str) -> list[Speaker]:
+    """Everyone `text` (Simplified) names right after a post ("…发展局局长黄德明出席", "驻华大使
+    哈桑·拉巴尼接受…"), with the description the text gives them, in order of first mention."""
+    people: dict[str, Speaker] = {}
+    for match in _TITLE_THEN_NAME.finditer(text):
+        start = match.end()
+        dotted = _DOTTED_NAME.match(text, start)
+        if dotted:  # the name's last part runs up to what usually follows a name ("哈桑·拉巴尼接受…")
+            given, _, family = dotted.group().partition("·" if "·" in dotted.group() else "•")
+            family = family[: next((i for i, char in enumerate(family) if i and char in _AFTER_A_NAME), len(family))]
+            candidates = [f"{given}·{family}"]
+        else:
+            candidates = [text[start : start + size] for size in (3, 2)]
+        for name in candidates:
+            following = text[start + len(name) : start + len(name) + 1]
+            if looks_like_name(name) and (dotted or not following or following in _AFTER_A_NAME):
+                if name not in people and (described := describe_in_text(name, text)):
+                    people[name] = described
+                break
+    return list(people.values())

@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 
 from pipeline.records import Article, Speech
 from pipeline.text.credits import is_credit_line
-from pipeline.text.names import looks_like_name, simplified
+from pipeline.text.names import join_spaced_names, looks_like_name, simplified
 from pipeline.text.speakers import (
     ROLE_WORDS,
     Speaker,
     bracket_description,
     describe_in_text,
+    described_people,
     is_position,
     normalize_name,
     parse_description,
@@ -52,9 +53,12 @@ _TURN = re.compile(
 )
 # The role words that introduce a transcript's guests and host ("受访嘉宾：ORG POSITION NAME");
 # each is one of ROLE_WORDS, which gives its role.
-_INTRODUCTION_ROLES = ("受访嘉宾", "访谈嘉宾", "特邀嘉宾", "对话嘉宾", "主讲嘉宾", "嘉宾", "主持人", "主持", "主讲人", "采访对象")
+_INTRODUCTION_ROLES = ("受访嘉宾", "访谈嘉宾", "特邀嘉宾", "对话嘉宾", "主讲嘉宾", "与谈嘉宾", "嘉宾", "主持人", "主持", "主讲人",
+                       "采访对象", "访谈对象", "受访者", "与谈人", "对话人")
 assert set(_INTRODUCTION_ROLES) <= set(ROLE_WORDS)
-_INTRO = re.compile(rf"^(?P<role>{'|'.join(_INTRODUCTION_ROLES)})\s*[：:]?\s*(?P<people>.+)$")
+_INTRO = re.compile(
+    rf"^(?P<role>{'|'.join(sorted(_INTRODUCTION_ROLES, key=len, reverse=True))})(?=[\s：:])\s*[：:]?\s*(?P<people>[^：:\s].*)$"
+)
 _PEOPLE_SEPARATORS = re.compile(r"\s*[；;，,]\s*|\s{2,}")
 # What pages glue after a name in an introduction: a link to the person's blog or microblog.
 _LINK_SUFFIX = re.compile(r"\s*[(（\[【<《]?(?:微博|博客|简介|个人主页|主页|twitter|weibo|blog)[)）\]】>》]?\s*$", re.IGNORECASE)
@@ -69,6 +73,8 @@ _QUOTED_TOPIC_SPEECH_TITLE = re.compile(
 )
 _INTERVIEWEE_TITLE = re.compile(r"(?:——|—|－|-|:|：|^)\s*(?:专访|访|对话)(?P<who>.{3,50})$")
 _EDITOR_NOTE = re.compile(r"^[【\[（(]?(?:编者按|编者的话|编辑按|编者注|按)[】\]）)]?\s*[：:]?")
+# A paragraph wholly in brackets: an editor's note or a date line, nobody's words ("（2024年2月26日）").
+_NOTE = re.compile(r"^[（(][^（）()]*[）)]$")
 _SUB_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|【.+】$|\d+[.、．]\s*\S)")
 # Labels that look like short names but introduce data, not a speaker ("时间：", "地点：").
 _NOT_SPEAKERS = frozenset(
@@ -84,7 +90,12 @@ _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"")
 _THIRD_PERSON_SUBJECT = re.compile(r"(?:^|[，。；！？：])(?:他|她)(?!们)")
 _FIRST_OR_SECOND_PERSON = re.compile(r"[我咱你您]")
 # Not a person's handle: a number or ordinal, a pronoun, a speech verb.
-_NOT_A_HANDLE = re.compile(r"\d|^(?:第|例|其)|[一二三四五六七八九十][、.．]|[我你他她它]|[说道称曰]$")
+_NOT_A_HANDLE = re.compile(
+    r"\d|^(?:第|例|其)|[一二三四五六七八九十][、.．]|[我你他她它]|[说道称曰]$|(?:提醒|表示|认为|指出|强调|介绍|建议|透露)$"
+)
+_ROLE_SUFFIX = re.compile(rf"^(?P<org>[^，。\s]{{2,24}}?)(?P<role>{'|'.join(sorted(ROLE_WORDS, key=len, reverse=True))})$")
+# A news outlet as a label: the interviewer's ("新华网：").
+_MEDIA = re.compile(r"(?:网|日报|晚报|早报|时报|电视台|电台|卫视|新华社|通讯社|频道|杂志|周刊)$")
 _AUDIENCE_CUE = re.compile(r"网友|读者|观众|听众")
 _HEADING_CHARS = 40
 _SPEAKER_LINE_CHARS = 60
@@ -234,13 +245,19 @@ def _introduced(title: str, folded: list[str]) -> tuple[_Cast, set[int]]:
         if person:
             cast.add(person, "guest")
     intros: set[int] = set()
+    role = None  # the role of the introduction just read: the lines right after it may list more people
     for index, text in enumerate(folded):
         intro = _intro(text)
         if intro:
             role, people = intro
-            for person in people:
-                cast.add(person, role)
-            intros.add(index)
+        elif role and (person := speaker_line(text)) is not None:  # "嘉宾：A" then a line "ORG POSITION B"
+            people = [person]
+        else:
+            role = None
+            continue
+        for person in people:
+            cast.add(person, role)
+        intros.add(index)
     return cast, intros
 
 
@@ -259,7 +276,8 @@ def _comment_runs(labelled: list[tuple[int, str, str, int]], folded: list[str]) 
             run.append((index, label))
             continue
         labels = [label for _, label in run]
-        if len(run) >= _COMMENT_RUN and len(set(labels)) == len(labels) and sum(map(looks_like_name, labels)) >= 2:
+        names = sum(1 for label in labels if len(label) <= 3 and looks_like_name(label))  # 4-letter "名字" are rarely names
+        if len(run) >= _COMMENT_RUN and len(set(labels)) == len(labels) and names >= 2:
             opening = run[0][0]
             role = "audience" if opening and _AUDIENCE_CUE.search(folded[opening - 1]) else "guest"
             runs.update((index, role) for index, _ in run)
@@ -267,8 +285,10 @@ def _comment_runs(labelled: list[tuple[int, str, str, int]], folded: list[str]) 
     return runs
 
 
-def _dialogue(folded: list[str], raw: list[str], article: Article) -> list[_Turn]:
-    """The turns of a transcript (at least two); [] for none."""
+def _dialogue(folded: list[str], raw: list[str], article: Article, cleaned: list[str]) -> list[_Turn]:
+    """The turns of a transcript (at least two); [] for none. `folded` is the page's spelling
+    folded to Simplified, `cleaned` the cleaned paragraphs folded (spaced names joined), where
+    people are looked up."""
     cast, intros = _introduced(simplified(article.title), folded)
     labelled = [(index, *turn) for index, text in enumerate(folded) if index not in intros and (turn := _turn_label(text))]
     label_counts: dict[str, int] = {}
@@ -279,12 +299,15 @@ def _dialogue(folded: list[str], raw: list[str], article: Article) -> list[_Turn
         if _SENTENCE_END.search(said) or (len(said) >= 30 and _SENTENCE_MARKS.search(said)):
             speaks.add(label)
     comments = _comment_runs(labelled, folded)
-    article_text = "\n".join([simplified(article.title), *folded])
+    title = simplified(article.title)
+    first_turn = min((index for index, label, _, _ in labelled if label in speaks), default=len(folded))
+    text = _Text(cast, join_spaced_names("\n".join([title, *cleaned])),
+                 join_spaced_names("\n".join([title, *cleaned[:first_turn]])))
     alternating = _alternating(labelled, speaks)
     for _, label, _, _ in labelled:  # a guest labelled "NAME（POST）" once is NAME in every turn
         described = parse_description(label) if label in speaks and label not in ROLE_WORDS else None
         if described and (described.position or described.org):
-            cast.add(_described(described, describe_in_text(described.name, article_text)), "guest")
+            cast.add(_described(described, describe_in_text(described.name, text.text)), "guest")
 
     turns: list[_Turn] = []
     for index, label, _, skip in labelled:
@@ -292,7 +315,7 @@ def _dialogue(folded: list[str], raw: list[str], article: Article) -> list[_Turn
         # "索引号：", an agenda's "主持人：NAME"), not a speaker.
         if label not in speaks:
             continue
-        resolved = _resolve(label, label_counts[label], cast, article_text, comments.get(index) or alternating.get(label))
+        resolved = _resolve(label, label_counts[label], text, comments.get(index) or alternating.get(label))
         if resolved:
             speaker, role = resolved
             at = folded[index].find(speaker.name_raw) if speaker.name_raw else -1
@@ -318,7 +341,7 @@ def _close_turns(turns: list[_Turn], folded: list[str], intros: set[int]) -> Non
             last += 1
         while last + 1 < len(folded) and last + 1 not in turn_starts and last + 1 not in intros:
             following = folded[last + 1]
-            if (_SUB_HEADING.match(following) or _is_heading(following)
+            if (_SUB_HEADING.match(following) or _is_heading(following) or _NOTE.match(following)
                     or (len(following) <= _HEADING_CHARS and following.rstrip().endswith(("？", "?")))
                     or is_credit_line(following) or _turn_label(following)
                     or _is_narration(following, turn.speaker.name)):
@@ -352,24 +375,56 @@ def _is_narration(text: str, speaker: str) -> bool:
     return bool(_THIRD_PERSON_SUBJECT.search(unquoted)) and not _FIRST_OR_SECOND_PERSON.search(unquoted)
 
 
-def _resolve(label: str, count: int, cast: _Cast, article_text: str, found_role: str | None) -> tuple[Speaker, str] | None:
+@dataclass(slots=True)
+class _Text:
+    """What the article says, for telling who a label means: the people it introduces, its
+    text (title first, folded), its lead (before the first turn) and the people it describes."""
+
+    cast: _Cast
+    text: str
+    lead: str
+    _people: list[Speaker] | None = None
+
+    @property
+    def people(self) -> list[Speaker]:  # described_people scans the whole text: only when a label needs it
+        if self._people is None:
+            self._people = described_people(self.text)
+        return self._people
+
+
+def _resolve(label: str, count: int, article: _Text, found_role: str | None) -> tuple[Speaker, str] | None:
     """Who speaks under `label`, or None when the label is no speaker's; `found_role` is the
     role the transcript's structure gives the label (see _comment_runs and _alternating)."""
+    cast = article.cast
     if label in ROLE_WORDS:
         role = ROLE_WORDS[label]
         known = cast.only(role)
+        if known is None and role == "guest":  # "答：" — the one person the lead describes
+            in_lead = [person for person in described_people(article.lead) if person.position not in ROLE_WORDS]
+            known = in_lead[0] if len(in_lead) == 1 else None
         return (known or Speaker("", "")), role
     bare = normalize_name(_LINK_SUFFIX.sub("", label))
     if bare in cast.by_name:  # a name the title or an introduction gave, in any short form
         known, role = cast.by_name[bare]
         return Speaker(known.name, label, known.position, known.org), role
+    asking = _ROLE_SUFFIX.match(label)  # "中央广播电视总台央视记者", "本台主持人"
+    if asking and ROLE_WORDS[asking.group("role")] != "guest":
+        org = "" if asking.group("org") in ("本报", "本台", "本网", "本刊") else asking.group("org")
+        return Speaker("", "", "", org), ROLE_WORDS[asking.group("role")]
+    if _MEDIA.search(label) and not looks_like_name(bare):  # "新华网：" asks the questions
+        return Speaker("", "", "", label), "journalist"
     described = parse_description(label)
     if described is None or not described.position:
-        short = person_by_short_form(label, {speaker.name: speaker for speaker, _ in cast.by_name.values()}, article_text)
+        short = person_by_short_form(label, {speaker.name: speaker for speaker, _ in cast.by_name.values()}, article.text)
         if short:
             role = cast.by_name.get(short.name, (short, "guest"))[1]
             cast.add(short, role)
             return Speaker(short.name, label, short.position, short.org), role
+        holder = _holder(label, bare, article.people)
+        if holder:
+            role = ROLE_WORDS.get(holder.position, "guest")
+            cast.add(holder, role)
+            return Speaker(holder.name, label, "" if role != "guest" else holder.position, holder.org), role
     if described is None:
         if found_role and not _SENTENCE_MARKS.search(label):
             return Speaker(bare, label), found_role
@@ -379,16 +434,31 @@ def _resolve(label: str, count: int, cast: _Cast, article_text: str, found_role:
         if described.position and not known.position:
             known = described
         return Speaker(known.name, described.name_raw, known.position, known.org), role
-    elsewhere = describe_in_text(described.name, article_text)
+    elsewhere = describe_in_text(described.name, article.text)
     # An unknown bare name is a speaker only when it labels several turns, comes with a post,
     # is described somewhere in the article, or is one of a list of comments.
     if (described.position or "（" in label or "(" in label or elsewhere or found_role
             or (count >= 2 and looks_like_name(described.name))):
         described = _described(described, elsewhere)
         role = found_role if found_role and not elsewhere and not described.position else "guest"
+        if described.position in ROLE_WORDS:  # "主持人林涛" in the lead, "林涛：" in the transcript
+            role, described = ROLE_WORDS[described.position], Speaker(described.name, described.name_raw, "", described.org)
         cast.add(described, role)
         return described, role
     return None
+
+
+def _holder(label: str, bare: str, people: list[Speaker]) -> Speaker | None:
+    """The person the article describes under a label that is their post ("发展局局长：" after
+    "发展局局长黄德明…"), or whose foreign name ends with the label ("拉巴尼：" for 哈桑·拉巴尼)."""
+    org, position = split_org_position(label)
+    if is_position(position):
+        wanted = simplified(org + position)
+        found = [person for person in people if simplified(person.org + person.position) == wanted
+                 or (not org and simplified(person.position) == simplified(position))]
+    else:
+        found = [person for person in people if "·" in person.name and person.name.endswith("·" + bare)]
+    return found[0] if len(found) == 1 else None
 
 
 def _single_speech(article: Article) -> tuple[Speaker, int] | None:
@@ -406,7 +476,7 @@ def _single_speech(article: Article) -> tuple[Speaker, int] | None:
     if byline and byline.name == speaker.name and not speaker.position:
         speaker = byline
     first = 0
-    while first < len(article.paragraphs) and _EDITOR_NOTE.match(article.paragraphs[first]):
+    while first < len(article.paragraphs) and (_EDITOR_NOTE.match(article.paragraphs[first]) or _NOTE.match(article.paragraphs[first])):
         first += 1
     return (speaker, first) if first < len(article.paragraphs) else None
 
@@ -463,7 +533,7 @@ def split(article: Article) -> Article:
     raw = article.paragraphs_raw if len(article.paragraphs_raw) == len(paragraphs) else paragraphs
     folded = [simplified(text) for text in paragraphs]
     speeches: list[Speech] = []
-    turns = _dialogue([simplified(text) for text in raw], raw, article)
+    turns = _dialogue([simplified(text) for text in raw], raw, article, folded)
     keynotes = _keynotes(paragraphs, raw) if not turns else []
     if keynotes:
         for number, keynote in enumerate(keynotes):
