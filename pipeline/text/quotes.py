@@ -19,15 +19,17 @@ from the page's spelling. Regular expressions only: no model, no segmenter on th
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 
 from pipeline.records import Article, Quote
-from pipeline.text.names import simplified
+from pipeline.text.names import is_name, simplified
 from pipeline.text.speakers import (
     ORG_SUFFIXES,
     Speaker,
     describe_in_text,
+    described_people,
     is_short_form,
     normalize_name,
     parse_description,
@@ -39,22 +41,25 @@ from pipeline.text.textlines import line_starts
 CUES = tuple(sorted(set("""
     告诉记者 告诉本报记者 对记者说 向记者介绍 对记者表示 接受采访时说 表示 指出 强调 认为 透露 介绍 坦言 直言 解释 建议 呼吁 回应
     回答 提醒 预计 估计 相信 承认 宣布 谈到 分析 补充 说道 表态 坦承 重申 披露 证实 否认 说明 称 说 问道 提出 介绍说 补充说
-    告诉 警告 感慨 感叹 笑称 直说 坦承 认定 判断 表明
+    告诉 警告 感慨 感叹 笑称 直说 坦承 认定 判断 表明 自称 声称 坚称 指责 质疑 回忆 写道 讲述 抱怨 告诫 答复 辟谣 反问 预测 要求 评价 评论
+    释疑 担心 希望 描述 举例 解答 称赞 批评 直言不讳 提到 说起 谈及 坦陈
 """.split()), key=lambda cue: (-len(cue), cue)))
 _CUE = "|".join(CUES)
 # A clause ends at these; a subject never spans one.
 _BOUNDARY = "，。！？；：,!?;:\n“”「」"
 # subject + cue, then a comma or colon (or an opening quotation mark) before the content.
 _CUE_BEFORE = re.compile(
-    rf"(?:^|(?<=[{_BOUNDARY}]))(?P<subject>[^{_BOUNDARY}]{{1,50}}?)(?P<cue>{_CUE})(?:道)?\s*(?P<punct>[，,：:]?)\s*(?P<open>[“「]?)"
+    rf"(?:^|(?<=[{_BOUNDARY}]))(?P<subject>[^{_BOUNDARY}]{{1,50}}?)(?P<cue>{_CUE})(?:道)?\s*(?P<punct>[，,：:]?)\s*(?:自己)?(?P<open>[“「]?)"
 )
 # “content”，subject + cue — the cue after the quotation.
 _CUE_AFTER = re.compile(
     rf"[“「](?P<content>[^”」]{{2,}})[”」]\s*[，,]?\s*(?P<subject>[^{_BOUNDARY}]{{1,30}}?)(?P<cue>{_CUE})(?:道)?\s*[。，,：:！!]"
 )
 # Connectives and "according to" before a subject, "的" after it ("而根据…袁绍宏的介绍").
-_LEADING = re.compile(r"^(?:而|但|并|并且|另外|此外|同时|对此|其中|不过|然而)?(?:根据|据)?")
-_TRAILING_OF = re.compile(r"的$")
+_LEADING = re.compile(r"^(?:而|但|但是|并|并且|另外|此外|同时|对此|其中|不过|然而|因为|因此|所以|如果|虽然|可是|于是|随后|后来|当时)?"
+                      r"(?:根据|据|按照|依照|照|正如)?")
+# Modal verbs and "的" after the subject ("普通人可能会说", "袁绍宏的介绍"), and "X地" manners ("感慨万千地说").
+_TRAILING_OF = re.compile(r"(?:的|可能会|也许会|就会|会|将|要|应该|可以|一直|总是|[^，。\s]{1,5}地|在)$")
 # Adverbials between the subject and its cue ("申长雨在致辞中表示", "他还表示", "王强日前对记者说").
 _TRAILING_ADVERBIALS = re.compile(
     r"(?:在[^，。]{0,30}?(?:上|中|时|期间|后|前|里|间)|接受[^，。]{0,24}?采访时|对记者|向记者|对本报记者|向本报记者|告诉记者"
@@ -69,11 +74,19 @@ _NO_SPEAKER = re.compile(
     r"|网站|媒体|外电|外媒|日报|晚报|早报|时报|周刊|杂志|报社|通讯社|新华社|电视台|电台|统计数据|结果|显示)$"
 )
 _PRONOUN = re.compile(r"^(?:他|她|其)$")
+# A subject that is a clause of its own or speaks of what was said ("正如诺斯所说", "他们", "人们").
+_NOT_A_SUBJECT = re.compile(r"所$|们|^[这那][种些个]|的.*[队组会]$")
 _OFFICE = re.compile(r"^(?P<org>.{2,30}?)(?:的)?(?:新闻发言人|发言人|有关负责人|相关负责人|主要负责人|负责人|负责同志|官员|有关人员)$")
 _OFFICE_COREF = re.compile(r"^(?:该|这位|此位)(?:负责人|官员|发言人|负责同志)$")
 _ORG_SUFFIX = re.compile("(?:%s)$" % "|".join(map(re.escape, ORG_SUFFIXES)))
+# News outlets report; they are not the speaker ("法国星期天报说", "人民网称").
+_MEDIA = re.compile(r"(?:报|报纸|网|电视台|电台|通讯社|社|杂志|周刊|频道)$")
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|第)")
 _MIN_CONTENT = 4
+# A name opening a clause, followed by what usually follows a name ("孙启勤坦言", "。李某承认").
+_CLAUSE_NAME = re.compile(
+    r"(?:^|(?<=[，。！？；：\n“”]))(?P<name>[\u3400-\u9fff]{2,3}?)(?=[表指说认介强透称告坦承回解建呼提预估宣谈补重披证否在也还则对向])"
+)
 
 
 def _subject(text: str) -> str:
@@ -88,27 +101,55 @@ def _subject(text: str) -> str:
 
 @dataclasses.dataclass(slots=True)
 class _Context:
-    """What earlier sentences of the article say: who was named, to resolve 他 and 王局长."""
+    """What the article says around a quote: who is named where, to resolve 他 and 王局长."""
 
     text: str  # the whole article, folded
     people: dict[str, Speaker] = dataclasses.field(default_factory=dict)
-    last_person: Speaker | None = None
+    mentions: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (offset, name), sorted
     last_office: tuple[str, str] | None = None  # (office as written, its org)
+
+    def mention(self, at: int, speaker: Speaker) -> None:
+        self.people.setdefault(speaker.name, speaker)
+        bisect.insort(self.mentions, (at, speaker.name))
+
+    def person_before(self, at: int) -> Speaker | None:
+        """The person named last before `at`: whom a "他" or "她" there means."""
+        index = bisect.bisect_left(self.mentions, (at, ""))
+        return self.people[self.mentions[index - 1][1]] if index else None
+
+
+def _context(text: str) -> _Context:
+    """The people the article names: described after a post anywhere, and names that open a
+    clause ("孙启勤坦言…", "李某承认…") — with their offsets, for 他/她."""
+    context = _Context(text)
+    for person in described_people(text):
+        start = text.find(person.name)
+        while start >= 0:
+            context.mention(start, person)
+            start = text.find(person.name, start + 1)
+    for match in _CLAUSE_NAME.finditer(text):
+        name = match.group("name")
+        if is_name(name) and name not in context.people:
+            context.mention(match.start("name"), Speaker(name, name))
+        elif name in context.people:
+            context.mention(match.start("name"), context.people[name])
+    return context
 
 
 def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, str] | None:
     """(speaker, kind, via) for the subject of a cue, or None when it is no speaker."""
-    if not subject or _NO_SPEAKER.search(subject) and not _names_someone(subject):
+    if not subject or _NOT_A_SUBJECT.search(subject) or _NO_SPEAKER.search(subject) and not _names_someone(subject):
         return None
     if _PRONOUN.match(subject):
-        return (context.last_person, "person", "coref") if context.last_person else None
+        person = context.person_before(at)
+        return (person, "person", "coref") if person else None
     if _OFFICE_COREF.match(subject):
         return (Speaker(context.last_office[0], subject, "", context.last_office[1]), "office", "coref") if context.last_office else None
     if len(subject) <= 5 and is_short_form(subject):  # "申局长", "老王"
         short = person_by_short_form(subject, context.people, context.text[:at])
         return (Speaker(short.name, subject, short.position, short.org), "person", "coref") if short else None
     described = parse_description(subject)
-    if described is not None and described.name:
+    if described is not None and described.name and (described.position or is_name(described.name)):
         known = context.people.get(described.name)
         if not described.position and known:
             described = Speaker(known.name, described.name_raw, known.position, known.org)
@@ -120,8 +161,8 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     office = _OFFICE.match(subject)
     if office and _ORG_SUFFIX.search(office.group("org")):
         return Speaker(subject, subject, "", office.group("org")), "office", "name"
-    if (len(subject) <= 20 and _ORG_SUFFIX.search(subject) and not _ENUMERATION.match(subject)
-            and not subject.startswith(("该", "这", "此", "各", "一些", "有的", "本"))):
+    if (len(subject) <= 20 and _ORG_SUFFIX.search(subject) and not _MEDIA.search(subject) and not _ENUMERATION.match(subject)
+            and "的" not in subject and not subject.startswith(("该", "这", "此", "各", "一些", "有的", "本"))):
         return Speaker(subject, subject, "", subject), "organisation", "name"
     return None
 
@@ -161,7 +202,7 @@ def quotes(article: Article) -> Article:
     in_speech = {index for speech in article.speeches for index, start in enumerate(offsets)
                  if start < speech.end_offset and start + len(paragraphs[index]) > speech.start_offset}
     folded = [simplified(text) for text in paragraphs]
-    context = _Context("\n".join(folded))
+    context = _context("\n".join(folded))
     found: list[Quote] = []
     for index, text in enumerate(folded):
         if index in in_speech:
@@ -180,7 +221,7 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         start = match.end()
         if match.group("open"):
             end, kind = _closing_quote(text, start), "direct"
-        elif match.group("punct") or match.group("cue") in ("表示", "指出", "强调", "认为", "透露", "称", "介绍"):
+        elif match.group("punct") or len(match.group("cue")) >= 2:  # "李某承认自己13岁"; a bare 说 or 称 needs its comma
             end, kind = _indirect_content(text, start), "indirect"
         else:
             continue
@@ -200,8 +241,7 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
             continue
         speaker, speaker_kind, via = resolved
         if speaker_kind == "person":
-            context.last_person = speaker
-            context.people.setdefault(speaker.name, speaker)
+            context.mention(offset + subject_start, speaker)
         elif speaker_kind == "office":
             context.last_office = (speaker.name, speaker.org)
         name_raw = raw[subject_start : subject_start + len(subject)] if via == "name" and speaker_kind == "person" else subject

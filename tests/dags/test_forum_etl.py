@@ -86,7 +86,7 @@ def test_dag_test_end_to_end_then_reports_and_an_idempotent_rerun(airflow_home, 
         assert counts == {"articles": len(load_content()), "speeches": 49, "paragraphs": 255}
         assert run_dag(env, "forum_reports").returncode == 0
         assert (warehouse_dir / "report" / "index.html").exists()
-        assert query(warehouse, "SELECT count(*) AS n FROM speakers").to_pylist() == [{"n": 17}]
+        assert query(warehouse, "SELECT count(*) AS n FROM speakers").to_pylist() == [{"n": 18}]  # 17 speak, 陈光远 is quoted
 
         requests_before = len(site.requests)
         for _ in range(2):  # the same logical date twice
