@@ -97,22 +97,37 @@ def looks_like_name(text: str) -> bool:
 
 
 @functools.cache
-def _common_words() -> frozenset[str]:
+def _common_words() -> tuple[frozenset[str], frozenset[str]]:
     """Two- and three-character words of jieba's dictionary that start with a surname's
-    character but are not names ("应该", "简单", "严格"): read once, ~0.4 s, when a quote's
-    subject first needs telling a name from a word."""
+    character but are not names ("应该", "简单", "严格"), and its two-character function words:
+    read once, ~0.4 s, when a quote's subject first needs telling a name from a word."""
     import jieba  # its dictionary ships with it: no download
 
-    words = set()
+    words, function_words = set(), set()
     with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as lines:
         for line in lines:
             word, frequency, tag = line.split()
+            if len(word) == 2 and tag[0] in _FUNCTION_TAGS and int(frequency) >= 20:
+                function_words.add(word)
             if 2 <= len(word) <= 3 and not tag.startswith("nr") and int(frequency) >= 20 and is_surname(word[0]):
                 words.add(word)
-    return frozenset(words)
+    return frozenset(words), frozenset(function_words)
+
+
+# jieba's tags of words no given name is: adverbs, numerals, prepositions, conjunctions,
+# particles, pronouns, measure words, places in time and space ("曾多次", "王不禁").
+_FUNCTION_TAGS = frozenset("dmpcurqft")
+_NEVER_IN_A_NAME = re.compile(r"[他她它我你们的了着过吗呢吧啊]|[被将不也还就在对向把让给从和与及都又再才只曾已]$")
 
 
 def is_name(text: str) -> bool:
     """A plausible name (looks_like_name) that is not a common word starting with a surname's
-    character: stricter, for running text, where "应该说" must not name a speaker."""
-    return looks_like_name(text) and ("·" in text or simplified(text) not in _common_words())
+    character, nor a surname before a function word: stricter, for running text, where
+    "应该说", "曾多次" or "但她" must not name a speaker."""
+    if not looks_like_name(text) or _NEVER_IN_A_NAME.search(text):
+        return False
+    if "·" in text:
+        return True
+    words, function_words = _common_words()
+    folded = simplified(text)
+    return folded not in words and not (len(folded) == 3 and folded[1:] in function_words)

@@ -39,7 +39,7 @@ from pipeline.text.textlines import line_starts
 
 # Cue verbs, longest first so "告诉记者" wins over "告诉" and "表示" over "示".
 CUES = tuple(sorted(set("""
-    告诉记者 告诉本报记者 对记者说 向记者介绍 对记者表示 接受采访时说 表示 指出 强调 认为 透露 介绍 坦言 直言 解释 建议 呼吁 回应
+    告诉记者 告诉本报记者 告诉他 告诉她 告诉我们 告诉大家 对记者说 向记者介绍 对记者表示 接受采访时说 报告说 报告称 发表声明称 表示 指出 强调 认为 透露 介绍 坦言 直言 解释 建议 呼吁 回应
     回答 提醒 预计 估计 相信 承认 宣布 谈到 分析 补充 说道 表态 坦承 重申 披露 证实 否认 说明 称 说 问道 提出 介绍说 补充说
     告诉 警告 感慨 感叹 笑称 直说 坦承 认定 判断 表明 自称 声称 坚称 指责 质疑 回忆 写道 讲述 抱怨 告诫 答复 辟谣 反问 预测 要求 评价 评论
     释疑 担心 希望 描述 举例 解答 称赞 批评 直言不讳 提到 说起 谈及 坦陈
@@ -49,7 +49,7 @@ _CUE = "|".join(CUES)
 _BOUNDARY = "，。！？；：,!?;:\n“”「」"
 # subject + cue, then a comma or colon (or an opening quotation mark) before the content.
 _CUE_BEFORE = re.compile(
-    rf"(?:^|(?<=[{_BOUNDARY}]))(?P<subject>[^{_BOUNDARY}]{{1,50}}?)(?P<cue>{_CUE})(?:道)?\s*(?P<punct>[，,：:]?)\s*(?:自己)?(?P<open>[“「]?)"
+    rf"(?:^|(?<=[{_BOUNDARY}]))(?P<subject>[^{_BOUNDARY}]{{0,80}}?)(?P<cue>{_CUE})(?:道)?\s*(?P<punct>[，,：:]?)\s*(?:自己(?=[“「]))?(?P<open>[“「]?)"
 )
 # “content”，subject + cue — the cue after the quotation.
 _CUE_AFTER = re.compile(
@@ -57,13 +57,17 @@ _CUE_AFTER = re.compile(
 )
 # Connectives and "according to" before a subject, "的" after it ("而根据…袁绍宏的介绍").
 _LEADING = re.compile(r"^(?:而|但|但是|并|并且|另外|此外|同时|对此|其中|不过|然而|因为|因此|所以|如果|虽然|可是|于是|随后|后来|当时)?"
-                      r"(?:根据|据|按照|依照|照|正如)?")
+                      r"(?:根据|据|按照|依照|照|正如)?(?:一位|一名)?")
 # Modal verbs and "的" after the subject ("普通人可能会说", "袁绍宏的介绍"), and "X地" manners ("感慨万千地说").
-_TRAILING_OF = re.compile(r"(?:的|可能会|也许会|就会|会|将|要|应该|可以|一直|总是|[^，。\s]{1,5}地|在)$")
+_TRAILING_OF = re.compile(
+    r"(?:的|可能会|也许会|就会|会|将|要|应该|可以|一直|总是|[^，。\s]{1,5}地|在|先生|女士|小姐|同志|[（(][A-Za-z .\-]+[）)]"
+    r"|(?:本|上|这)?(?:星期|周)[一二三四五六日天]|(?:本|上)?(?:星期|周|月)早些时候|早些时候)$"
+)
 # Adverbials between the subject and its cue ("申长雨在致辞中表示", "他还表示", "王强日前对记者说").
 _TRAILING_ADVERBIALS = re.compile(
     r"(?:在[^，。]{0,30}?(?:上|中|时|期间|后|前|里|间)|接受[^，。]{0,24}?采访时|对记者|向记者|对本报记者|向本报记者|告诉记者"
     r"|日前|近日|昨天|昨日|今天|今日|当天|当日|此前|随后|最后|首先|接着|同时|也|还|则|又|更|都|均|亦|就此|对此|为此|进一步|明确|再次|一再|多次"
+    r"|就|已|已经|正|正在|便|再|仍|仍然|即|随即|当即|不禁|却|只|才|始终|一度|先后|分别|纷纷|甚至|郑重|私下|反复|坦率|公开|随后又"
     r"|曾经|曾|特别|专门|公开|坦率地|直接|不无担忧地|笑着|激动地|深有感触地|\d{1,2}月\d{1,2}日|\d{1,2}日)+$"
 )
 # Who is never a speaker: vague sources, the reporter, the first person (anywhere in the
@@ -74,8 +78,11 @@ _NO_SPEAKER = re.compile(
     r"|网站|媒体|外电|外媒|日报|晚报|早报|时报|周刊|杂志|报社|通讯社|新华社|电视台|电台|统计数据|结果|显示)$"
 )
 _PRONOUN = re.compile(r"^(?:他|她|其)$")
+_DEMONSTRATIVE_PERSON = re.compile(r"^(?:这位|这名|该名|此位)[^，。]{0,20}(?:[人工者员生师士手家]|先生|女士)$")
 # A subject that is a clause of its own or speaks of what was said ("正如诺斯所说", "他们", "人们").
-_NOT_A_SUBJECT = re.compile(r"所$|们|^[这那][种些个]|的.*[队组会]$")
+_NOT_A_SUBJECT = re.compile(r"所$|们|^[这那][种些个]|的.*[队组会]$|来$|后$|怎么|^[和与及跟同]")
+# How a description before a name ends: a post, an occupation, or "的" ("农民工黎永芬", "副主席尤良海").
+_DESCRIBES = re.compile(r"(?:[员长家师工者生士官手任席理事授总监裁董]|的)$")
 _OFFICE = re.compile(r"^(?P<org>.{2,30}?)(?:的)?(?:新闻发言人|发言人|有关负责人|相关负责人|主要负责人|负责人|负责同志|官员|有关人员)$")
 _OFFICE_COREF = re.compile(r"^(?:该|这位|此位)(?:负责人|官员|发言人|负责同志)$")
 _ORG_SUFFIX = re.compile("(?:%s)$" % "|".join(map(re.escape, ORG_SUFFIXES)))
@@ -83,6 +90,14 @@ _ORG_SUFFIX = re.compile("(?:%s)$" % "|".join(map(re.escape, ORG_SUFFIXES)))
 _MEDIA = re.compile(r"(?:报|报纸|网|电视台|电台|通讯社|社|杂志|周刊|频道)$")
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|第)")
 _MIN_CONTENT = 4
+# A quotation long enough to be someone's statement, not a quoted term ("“雪鹰”号").
+_QUOTATION = re.compile(r"[“「]([^”」]{12,})[”」]")
+_SPLIT_QUOTE = re.compile(r"[，,：:]\s*[“「]")
+# The connectives before a cue whose subject is the clause before's ("表示…，并称…").
+_ZERO_SUBJECT = frozenset(("并", "还", "也", "又", "同时", "随后", "并且", "则", "更", "他还", "并再次"))
+# What follows a cue word that is not speech ("表示了歉意", "称为", "说明书", "说得好").
+_ZERO_SUBJECT_CUES = frozenset(("称", "表示", "强调", "指出", "说", "认为", "透露", "坦言", "直言"))
+_NOT_CONTENT = re.compile(r"为|得|过|着|明|出|起|到|法|的|了(?:歉意|感谢|谢意|祝贺|欢迎|慰问|支持|同情|关注|关切|哀悼|遗憾)")
 # A name opening a clause, followed by what usually follows a name ("孙启勤坦言", "。李某承认").
 _CLAUSE_NAME = re.compile(
     r"(?:^|(?<=[，。！？；：\n“”]))(?P<name>[\u3400-\u9fff]{2,3}?)(?=[表指说认介强透称告坦承回解建呼提预估宣谈补重披证否在也还则对向])"
@@ -140,7 +155,7 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     """(speaker, kind, via) for the subject of a cue, or None when it is no speaker."""
     if not subject or _NOT_A_SUBJECT.search(subject) or _NO_SPEAKER.search(subject) and not _names_someone(subject):
         return None
-    if _PRONOUN.match(subject):
+    if _PRONOUN.match(subject) or _DEMONSTRATIVE_PERSON.match(subject):  # 他, 这位…农民工
         person = context.person_before(at)
         return (person, "person", "coref") if person else None
     if _OFFICE_COREF.match(subject):
@@ -158,12 +173,27 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
             if found:
                 described = Speaker(described.name, described.name_raw, found.position, found.org)
         return described, "person", "name"
+    named = _trailing_name(subject)
+    if named:  # "在珠三角打工多年的农民工黎永芬"
+        found = describe_in_text(named, context.text)
+        return Speaker(named, named, found.position if found else "", found.org if found else ""), "person", "name"
     office = _OFFICE.match(subject)
     if office and _ORG_SUFFIX.search(office.group("org")):
         return Speaker(subject, subject, "", office.group("org")), "office", "name"
     if (len(subject) <= 20 and _ORG_SUFFIX.search(subject) and not _MEDIA.search(subject) and not _ENUMERATION.match(subject)
             and "的" not in subject and not subject.startswith(("该", "这", "此", "各", "一些", "有的", "本"))):
         return Speaker(subject, subject, "", subject), "organisation", "name"
+    return None
+
+
+def _trailing_name(subject: str) -> str | None:
+    """The name a longer subject ends with, after a description the post grammar does not
+    know ("…的农民工黎永芬", "工地工会副主席尤良海"), or None."""
+    for size in (3, 2):
+        name, before = subject[-size:], subject[:-size]
+        if (before and _DESCRIBES.search(before) and is_name(name) and not _NO_SPEAKER.search(name)
+                and not _ORG_SUFFIX.search(name)):
+            return name
     return None
 
 
@@ -207,21 +237,45 @@ def quotes(article: Article) -> Article:
     for index, text in enumerate(folded):
         if index in in_speech:
             continue
-        for quote in _paragraph_quotes(text, index, offsets[index], context, paragraphs[index]):
+        last = found[-1] if found and found[-1].paragraph == index - 1 else None  # a statement just before this paragraph
+        quoted = _paragraph_quotes(text, index, offsets[index], context, paragraphs[index])
+        for quote in _continued(quoted, text, index, offsets[index], paragraphs[index], last):
             found.append(dataclasses.replace(quote, index=len(found)))
     return dataclasses.replace(article, quotes=found)
+
+
+def _continued(quoted: list[Quote], text: str, index: int, offset: int, raw: str, last: Quote | None) -> list[Quote]:
+    """`quoted` and the quotations that go on without a cue: a quotation after a statement in
+    the same paragraph ("黎永芬说，…。“企业本来…”"), or a paragraph that is one quotation after a
+    paragraph ending with a statement — the same speaker's words, direct."""
+    statements = sorted(quoted, key=lambda quote: quote.start_offset)
+    spans = [(quote.start_offset - offset, quote.end_offset - offset) for quote in statements]
+    more = []
+    for match in _QUOTATION.finditer(text):
+        start, end = match.start(1), match.end(1)
+        if any(a <= start < b for a, b in spans):
+            continue
+        before = [quote for quote in statements if quote.end_offset - offset <= start]
+        speaker = before[-1] if before else (last if match.start() == 0 and text.rstrip().endswith(("”", "」")) else None)
+        if speaker is not None:
+            more.append(dataclasses.replace(speaker, kind="direct", text=raw[start:end].strip(), paragraph=index,
+                                            start_offset=offset + start, end_offset=offset + end))
+    return sorted(statements + more, key=lambda quote: quote.start_offset)
 
 
 def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw: str) -> list[Quote]:
     candidates: list[tuple[int, int, int, str, str, str]] = []  # (content start, content end, subject start, subject, cue, kind)
     for match in _CUE_BEFORE.finditer(text):
         subject = _subject(match.group("subject"))
-        if not subject:
-            continue
         start = match.end()
+        if not subject:  # "…，并称…": the subject of the clause before speaks on
+            if not (match.group("subject") in _ZERO_SUBJECT and match.group("cue") in _ZERO_SUBJECT_CUES
+                    and match.start() and text[match.start() - 1] in "，,"):
+                continue
+            subject = "他"
         if match.group("open"):
             end, kind = _closing_quote(text, start), "direct"
-        elif match.group("punct") or len(match.group("cue")) >= 2:  # "李某承认自己13岁"; a bare 说 or 称 needs its comma
+        elif match.group("punct") or not _NOT_CONTENT.match(text, start):
             end, kind = _indirect_content(text, start), "indirect"
         else:
             continue
@@ -230,7 +284,11 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
     for match in _CUE_AFTER.finditer(text):
         subject = _subject(match.group("subject"))
         if subject:
-            candidates.append((match.start("content"), match.end("content"), match.start("subject"), subject, match.group("cue"), "direct"))
+            end = match.end("content")
+            rest = _SPLIT_QUOTE.match(text, match.end() - 1)  # "“…，”他说，“…”": one statement, split around its cue
+            if rest:
+                end = _closing_quote(text, rest.end())
+            candidates.append((match.start("content"), end, match.start("subject"), subject, match.group("cue"), "direct"))
     quotes_found: list[Quote] = []
     taken_until = -1
     for start, end, subject_start, subject, cue, kind in sorted(candidates):
