@@ -12,14 +12,14 @@ from pipeline.text.clean import clean, join_pages
 # Bound under another name: `pipeline.text.extract` stays the subpackage.
 from pipeline.text.extract import SiteHints
 from pipeline.text.extract import extract as extract_page
-from pipeline.text.quotes import quotes
+from pipeline.text.quotes import attribute_quotes
 from pipeline.text.split import split
 
 
 def clean_and_split(article: Article) -> Article:
     """An extracted (or hand-made) article cleaned, split by speaker, and its reported
     statements attributed (quotes)."""
-    return quotes(split(clean(article)))
+    return attribute_quotes(split(clean(article)))
 
 
 def article_from_page(raw: bytes, url: str = "", http_charset: str | None = None,

@@ -45,11 +45,12 @@ CUES = tuple(sorted(set("""
     释疑 担心 希望 描述 举例 解答 称赞 批评 直言不讳 提到 说起 谈及 坦陈
 """.split()), key=lambda cue: (-len(cue), cue)))
 _CUE = "|".join(CUES)
+_CUE_AT = re.compile(_CUE)
 # A clause ends at these; a subject never spans one.
 _BOUNDARY = "，。！？；：,!?;:\n“”「」"
 # subject + cue, then a comma or colon (or an opening quotation mark) before the content.
 _CUE_BEFORE = re.compile(
-    rf"(?:^|(?<=[{_BOUNDARY}]))(?P<subject>[^{_BOUNDARY}]{{0,80}}?)(?P<cue>{_CUE})(?:道)?\s*(?P<punct>[，,：:]?)\s*(?:自己(?=[“「]))?(?P<open>[“「]?)"
+    rf"(?:^|(?<=[{_BOUNDARY}]))(?P<subject>[^{_BOUNDARY}]{{0,80}}?)(?P<cue>{_CUE})(?:道|说|称)?\s*(?P<punct>[，,：:]?)\s*(?:自己(?=[“「]))?(?P<open>[“「]?)"
 )
 # “content”，subject + cue — the cue after the quotation.
 _CUE_AFTER = re.compile(
@@ -57,11 +58,13 @@ _CUE_AFTER = re.compile(
 )
 # Connectives and "according to" before a subject, "的" after it ("而根据…袁绍宏的介绍").
 _LEADING = re.compile(r"^(?:而|但|但是|并|并且|另外|此外|同时|对此|其中|不过|然而|因为|因此|所以|如果|虽然|可是|于是|随后|后来|当时)?"
-                      r"(?:根据|据|按照|依照|照|正如)?(?:一位|一名)?")
+                      r"(?:根据|据|按照|依照|照|正如|经|其后|之后|此后)?(?:一位|一名)?")
 # Modal verbs and "的" after the subject ("普通人可能会说", "袁绍宏的介绍"), and "X地" manners ("感慨万千地说").
 _TRAILING_OF = re.compile(
     r"(?:的|可能会|也许会|就会|会|将|要|应该|可以|一直|总是|[^，。\s]{1,5}地|在|先生|女士|小姐|同志|[（(][A-Za-z .\-]+[）)]"
-    r"|(?:本|上|这)?(?:星期|周)[一二三四五六日天]|(?:本|上)?(?:星期|周|月)早些时候|早些时候)$"
+    r"|(?:本|上|这)?(?:星期|周)[一二三四五六日天]|(?:本|上)?(?:星期|周|月)早些时候|早些时候"
+    r"|(?:在)?[^，。]{0,12}(?:讲话|发言|致辞|报告|采访|会议|会|访问|座谈)(?:中|时|上)|(?:向|对|跟|给|通过)[^，。]{1,24}"
+    r"|(?<=[\u3400-\u9fff]{2})(?:教授|博士|医生|医师|老师|律师|院士|研究员|工程师))$"
 )
 # Adverbials between the subject and its cue ("申长雨在致辞中表示", "他还表示", "王强日前对记者说").
 _TRAILING_ADVERBIALS = re.compile(
@@ -83,11 +86,19 @@ _DEMONSTRATIVE_PERSON = re.compile(r"^(?:这位|这名|该名|此位)[^，。]{0
 _NOT_A_SUBJECT = re.compile(r"所$|们|^[这那][种些个]|的.*[队组会]$|来$|后$|怎么|^[和与及跟同]")
 # How a description before a name ends: a post, an occupation, or "的" ("农民工黎永芬", "副主席尤良海").
 _DESCRIBES = re.compile(r"(?:[员长家师工者生士官手任席理事授总监裁董]|的)$")
-_OFFICE = re.compile(r"^(?P<org>.{2,30}?)(?:的)?(?:新闻发言人|发言人|有关负责人|相关负责人|主要负责人|负责人|负责同志|官员|有关人员)$")
+_OFFICE = re.compile(
+    r"^(?P<org>.{2,30}?)(?:的)?(?:一位|一名|有关|相关)?(?:高层)?(?:新闻发言人|发言人|负责人|主要负责人|负责同志|官员|人员|工作人员|员工|律师|民警"
+    r"|警察|职员|代表|人士)$"
+)
+# "广汽方面": the organisation's side.
+_SIDE = re.compile(r"^(?P<org>.{2,20}?)方面$")
 _OFFICE_COREF = re.compile(r"^(?:该|这位|此位)(?:负责人|官员|发言人|负责同志)$")
 _ORG_SUFFIX = re.compile("(?:%s)$" % "|".join(map(re.escape, ORG_SUFFIXES)))
 # News outlets report; they are not the speaker ("法国星期天报说", "人民网称").
 _MEDIA = re.compile(r"(?:报|报纸|网|电视台|电台|通讯社|社|杂志|周刊|频道)$")
+_LATIN_ORG = re.compile(r"^[A-Za-z][A-Za-z&.\-]+$")
+# No named body: "业内人士", "知情人士", "消息人士".
+_VAGUE_ORG = re.compile(r"业内|知情|消息|分析|权威|有关|相关|某|一些|不少|多位|网友|市场")
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|第)")
 _MIN_CONTENT = 4
 # A quotation long enough to be someone's statement, not a quoted term ("“雪鹰”号").
@@ -98,10 +109,8 @@ _ZERO_SUBJECT = frozenset(("并", "还", "也", "又", "同时", "随后", "并�
 # What follows a cue word that is not speech ("表示了歉意", "称为", "说明书", "说得好").
 _ZERO_SUBJECT_CUES = frozenset(("称", "表示", "强调", "指出", "说", "认为", "透露", "坦言", "直言"))
 _NOT_CONTENT = re.compile(r"为|得|过|着|明|出|起|到|法|的|了(?:歉意|感谢|谢意|祝贺|欢迎|慰问|支持|同情|关注|关切|哀悼|遗憾)")
-# A name opening a clause, followed by what usually follows a name ("孙启勤坦言", "。李某承认").
-_CLAUSE_NAME = re.compile(
-    r"(?:^|(?<=[，。！？；：\n“”]))(?P<name>[\u3400-\u9fff]{2,3}?)(?=[表指说认介强透称告坦承回解建呼提预估宣谈补重披证否在也还则对向])"
-)
+# Where a clause starts: a name there is its subject ("孙启勤坦言", "。李某承认", "张梅英仍旧…").
+_CLAUSE_START = re.compile(r"(?:^|[，。！？；：\n“”])(?=[\u3400-\u9fff])")
 
 
 def _subject(text: str) -> str:
@@ -142,18 +151,34 @@ def _context(text: str) -> _Context:
         while start >= 0:
             context.mention(start, person)
             start = text.find(person.name, start + 1)
-    for match in _CLAUSE_NAME.finditer(text):
-        name = match.group("name")
-        if is_name(name) and name not in context.people:
-            context.mention(match.start("name"), Speaker(name, name))
-        elif name in context.people:
-            context.mention(match.start("name"), context.people[name])
+    for match in _CLAUSE_START.finditer(text):
+        name = _name_at(text, match.end(), context.people)
+        if name:
+            context.mention(match.end(), context.people.get(name) or Speaker(name, name))
     return context
+
+
+def _name_at(text: str, at: int, known: dict[str, Speaker]) -> str | None:
+    """The name starting at `at`: three characters unless the third starts a cue ("王强表示"
+    is 王强, "王志强表示" is 王志强)."""
+    for size in (3, 2):
+        name = text[at : at + size]
+        if size == 3 and _CUE_AT.match(text, at + 2):
+            continue
+        if name in known or is_name(name):
+            return name
+    return None
 
 
 def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, str] | None:
     """(speaker, kind, via) for the subject of a cue, or None when it is no speaker."""
-    if not subject or _NOT_A_SUBJECT.search(subject) or _NO_SPEAKER.search(subject) and not _names_someone(subject):
+    if not subject or _NOT_A_SUBJECT.search(subject):
+        return None
+    office = _OFFICE.match(subject)  # "上海汇达丰律师事务所有关律师", "广汽相关人士": a named body's people
+    if office and _ORG_SUFFIX.search(office.group("org")) and not _VAGUE_ORG.search(office.group("org")) \
+            and not _NO_SPEAKER.search(office.group("org")):
+        return Speaker(subject, subject, "", office.group("org")), "office", "name"
+    if _NO_SPEAKER.search(subject) and not _names_someone(subject):
         return None
     if _PRONOUN.match(subject) or _DEMONSTRATIVE_PERSON.match(subject):  # 他, 这位…农民工
         person = context.person_before(at)
@@ -178,8 +203,11 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
         found = describe_in_text(named, context.text)
         return Speaker(named, named, found.position if found else "", found.org if found else ""), "person", "name"
     office = _OFFICE.match(subject)
-    if office and _ORG_SUFFIX.search(office.group("org")):
+    if office and (_ORG_SUFFIX.search(office.group("org")) or _LATIN_ORG.match(office.group("org"))) and not _VAGUE_ORG.search(office.group("org")):
         return Speaker(subject, subject, "", office.group("org")), "office", "name"
+    side = _SIDE.match(subject)
+    if side and not _VAGUE_ORG.search(side.group("org")):
+        return Speaker(side.group("org"), subject, "", side.group("org")), "organisation", "name"
     if (len(subject) <= 20 and _ORG_SUFFIX.search(subject) and not _MEDIA.search(subject) and not _ENUMERATION.match(subject)
             and "的" not in subject and not subject.startswith(("该", "这", "此", "各", "一些", "有的", "本"))):
         return Speaker(subject, subject, "", subject), "organisation", "name"
@@ -223,7 +251,7 @@ def _closing_quote(paragraph: str, start: int) -> int:
     return close if close >= 0 else len(paragraph)
 
 
-def quotes(article: Article) -> Article:
+def attribute_quotes(article: Article) -> Article:
     """A new Article with `quotes` filled from its paragraphs outside speeches."""
     paragraphs = article.paragraphs
     if not paragraphs:
@@ -256,7 +284,7 @@ def _continued(quoted: list[Quote], text: str, index: int, offset: int, raw: str
         if any(a <= start < b for a, b in spans):
             continue
         before = [quote for quote in statements if quote.end_offset - offset <= start]
-        speaker = before[-1] if before else (last if match.start() == 0 and text.rstrip().endswith(("”", "」")) else None)
+        speaker = before[-1] if before else (last if match.start() == 0 else None)
         if speaker is not None:
             more.append(dataclasses.replace(speaker, kind="direct", text=raw[start:end].strip(), paragraph=index,
                                             start_offset=offset + start, end_offset=offset + end))
