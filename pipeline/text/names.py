@@ -24,6 +24,8 @@ SURNAMES = frozenset(
     "楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣"
     "晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉"
     "银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+    # less common, but seen as speakers in news ("洪友廉", "言茂松")
+    "洪言汝蔚郦眭缑羿荀牧郗郇訾邴昌扶堵凤贝庚寿莘滑郏濮宦鱼慎庾暨弘禄阙殳夔厍敖阚毋乜巢蒯竺逯仉督郈鄢钦佴伯赏墨谯笪"
 )
 COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 澹台 轩辕 呼延"
@@ -117,7 +119,7 @@ def _common_words() -> tuple[frozenset[str], frozenset[str]]:
 # jieba's tags of words no given name is: adverbs, numerals, prepositions, conjunctions,
 # particles, pronouns, measure words, places in time and space ("曾多次", "王不禁").
 _FUNCTION_TAGS = frozenset("dmpcurqft")
-_NEVER_IN_A_NAME = re.compile(r"[他她它我你们的了着过吗呢吧啊]|[被将不也还就在对向把让给从和与及都又再才只曾已]$")
+_NEVER_IN_A_NAME = re.compile(r"[他她它我你们的了着过吗呢吧啊是]|[被将不也还就在对向把让给从和与及都又再才只曾已]$|^[那这哪和与及但而或且]")
 
 
 def is_name(text: str) -> bool:

@@ -58,12 +58,12 @@ _CUE_AFTER = re.compile(
 )
 # Connectives and "according to" before a subject, "的" after it ("而根据…袁绍宏的介绍").
 _LEADING = re.compile(r"^(?:而|但|但是|并|并且|另外|此外|同时|对此|其中|不过|然而|因为|因此|所以|如果|虽然|可是|于是|随后|后来|当时)?"
-                      r"(?:根据|据|按照|依照|照|正如|经|其后|之后|此后)?(?:一位|一名)?")
+                      r"(?:根据|据|按照|依照|照|正如|经|其后|之后|此后)?(?:一位|一名)?(?:\d{1,2}月\d{1,2}日)?(?:在[^，。]{1,16}中)?")
 # Modal verbs and "的" after the subject ("普通人可能会说", "袁绍宏的介绍"), and "X地" manners ("感慨万千地说").
 _TRAILING_OF = re.compile(
     r"(?:的|可能会|也许会|就会|会|将|要|应该|可以|一直|总是|[^，。\s]{1,5}地|在|先生|女士|小姐|同志|[（(][A-Za-z .\-]+[）)]"
     r"|(?:本|上|这)?(?:星期|周)[一二三四五六日天]|(?:本|上)?(?:星期|周|月)早些时候|早些时候"
-    r"|(?:在)?[^，。]{0,12}(?:讲话|发言|致辞|报告|采访|会议|会|访问|座谈)(?:中|时|上)|(?:向|对|跟|给|通过)[^，。]{1,24}"
+    r"|在[^，。]{0,12}(?:讲话|发言|致辞|报告|采访|会议|会|访问|座谈)(?:中|时|上)|(?:讲话|发言|致辞)(?:中|时)|(?:向|对|跟|给|通过)[^，。]{1,24}"
     r"|(?<=[\u3400-\u9fff]{2})(?:教授|博士|医生|医师|老师|律师|院士|研究员|工程师))$"
 )
 # Adverbials between the subject and its cue ("申长雨在致辞中表示", "他还表示", "王强日前对记者说").
@@ -71,7 +71,7 @@ _TRAILING_ADVERBIALS = re.compile(
     r"(?:在[^，。]{0,30}?(?:上|中|时|期间|后|前|里|间)|接受[^，。]{0,24}?采访时|对记者|向记者|对本报记者|向本报记者|告诉记者"
     r"|日前|近日|昨天|昨日|今天|今日|当天|当日|此前|随后|最后|首先|接着|同时|也|还|则|又|更|都|均|亦|就此|对此|为此|进一步|明确|再次|一再|多次"
     r"|就|已|已经|正|正在|便|再|仍|仍然|即|随即|当即|不禁|却|只|才|始终|一度|先后|分别|纷纷|甚至|郑重|私下|反复|坦率|公开|随后又"
-    r"|曾经|曾|特别|专门|公开|坦率地|直接|不无担忧地|笑着|激动地|深有感触地|\d{1,2}月\d{1,2}日|\d{1,2}日)+$"
+    r"|曾经|曾|特别|专门|公开|坦率地|直接|不无担忧地|笑着|激动地|深有感触地|\d{1,2}月\d{1,2}日|\d{1,2}日|后来|当时|昨|早前|稍后)+$"
 )
 # Who is never a speaker: vague sources, the reporter, the first person (anywhere in the
 # subject), and documents and media (the subject's head noun, at its end).
@@ -83,7 +83,7 @@ _NO_SPEAKER = re.compile(
 _PRONOUN = re.compile(r"^(?:他|她|其)$")
 _DEMONSTRATIVE_PERSON = re.compile(r"^(?:这位|这名|该名|此位)[^，。]{0,20}(?:[人工者员生师士手家]|先生|女士)$")
 # A subject that is a clause of its own or speaks of what was said ("正如诺斯所说", "他们", "人们").
-_NOT_A_SUBJECT = re.compile(r"所$|们|^[这那][种些个]|的.*[队组会]$|来$|后$|怎么|^[和与及跟同]")
+_NOT_A_SUBJECT = re.compile(r"(?<![研究事务派出诊住场处])所$|们|^[这那][种些个]|的.*[队组会]$|来$|后$|怎么|^[和与及跟同]")
 # How a description before a name ends: a post, an occupation, or "的" ("农民工黎永芬", "副主席尤良海").
 _DESCRIBES = re.compile(r"(?:[员长家师工者生士官手任席理事授总监裁董]|的)$")
 _OFFICE = re.compile(
@@ -92,7 +92,7 @@ _OFFICE = re.compile(
 )
 # "广汽方面": the organisation's side.
 _SIDE = re.compile(r"^(?P<org>.{2,20}?)方面$")
-_OFFICE_COREF = re.compile(r"^(?:该|这位|此位)(?:负责人|官员|发言人|负责同志)$")
+_OFFICE_COREF = re.compile(r"^(?:该|这位|此位)(?:负责人|官员|发言人|负责同志|人士|工作人员)$")
 _ORG_SUFFIX = re.compile("(?:%s)$" % "|".join(map(re.escape, ORG_SUFFIXES)))
 # News outlets report; they are not the speaker ("法国星期天报说", "人民网称").
 _MEDIA = re.compile(r"(?:报|报纸|网|电视台|电台|通讯社|社|杂志|周刊|频道)$")
@@ -174,9 +174,9 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     """(speaker, kind, via) for the subject of a cue, or None when it is no speaker."""
     if not subject or _NOT_A_SUBJECT.search(subject):
         return None
-    office = _OFFICE.match(subject)  # "上海汇达丰律师事务所有关律师", "广汽相关人士": a named body's people
-    if office and _ORG_SUFFIX.search(office.group("org")) and not _VAGUE_ORG.search(office.group("org")) \
-            and not _NO_SPEAKER.search(office.group("org")):
+    office = _OFFICE.match(subject)  # "上海汇达丰律师事务所有关律师", "广汽相关人士", "耐克香港发言人": a named body's people
+    if office and (_ORG_SUFFIX.search(office.group("org")) or subject.endswith(("发言人", "负责人"))) \
+            and not _VAGUE_ORG.search(office.group("org")) and not _NO_SPEAKER.search(office.group("org")):
         return Speaker(subject, subject, "", office.group("org")), "office", "name"
     if _NO_SPEAKER.search(subject) and not _names_someone(subject):
         return None
@@ -185,6 +185,8 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
         return (person, "person", "coref") if person else None
     if _OFFICE_COREF.match(subject):
         return (Speaker(context.last_office[0], subject, "", context.last_office[1]), "office", "coref") if context.last_office else None
+    if subject in context.people:  # named before, described there ("专家言茂松" … "言茂松认为")
+        return context.people[subject], "person", "name"
     if len(subject) <= 5 and is_short_form(subject):  # "申局长", "老王"
         short = person_by_short_form(subject, context.people, context.text[:at])
         return (Speaker(short.name, subject, short.position, short.org), "person", "coref") if short else None
