@@ -21,6 +21,7 @@ GOLD_DIR = Path(__file__).resolve().parent / "quotes_gold"
 # A predicted content starts where the gold one does if the gold's first letters come within
 # this many letters and digits of the predicted start (a cue's "，" or a dropped "据说" aside).
 START_WINDOW = 8
+_VAGUE_LEAD = re.compile(r"^(?:据|而|但|也|另|同时|此外)+")
 _NAIVE = re.compile(r"(?:^|(?<=[，。！？；：\n]))(?P<speaker>[^，。！？；：“”\n]{2,12}?)(?:表示|指出|说|称|认为|强调|介绍)[，,：:]\s*“?")
 
 
@@ -96,8 +97,10 @@ def score_page(tally: Tally, page: dict, predicted: list[Found]) -> None:
         tally.predicted["all"] += 1
         if found.kind:
             tally.predicted[found.kind] += 1
-    vague = [key(text) for text in page.get("vague", [])]
-    tally.vague_taken += sum(1 for found in predicted if found.speaker and any(found.speaker in text for text in vague))
+    # A vague source is taken when a quote's speaker is the subject its clause opens with ("业内人士表示").
+    vague = [key(_VAGUE_LEAD.sub("", text)) for text in page.get("vague", [])]
+    tally.vague_taken += sum(1 for found in predicted
+                             if len(key(found.as_written)) >= 2 and any(text.startswith(key(found.as_written)) for text in vague))
 
 
 def main() -> int:

@@ -57,14 +57,15 @@ _CUE_AFTER = re.compile(
     rf"[“「](?P<content>[^”」]{{2,}})[”」]\s*[，,]?\s*(?P<subject>[^{_BOUNDARY}]{{1,30}}?)(?P<cue>{_CUE})(?:道)?\s*[。，,：:！!]"
 )
 # Connectives and "according to" before a subject, "的" after it ("而根据…袁绍宏的介绍").
+_TITLE_AFTER_NAME = re.compile(r"(?:教授|博士|医生|医师|老师|律师|院士|研究员|工程师)$")
 _LEADING = re.compile(r"^(?:而|但|但是|并|并且|另外|此外|同时|对此|其中|不过|然而|因为|因此|所以|如果|虽然|可是|于是|随后|后来|当时)?"
                       r"(?:根据|据|按照|依照|照|正如|经|其后|之后|此后)?(?:一位|一名)?(?:\d{1,2}月\d{1,2}日)?(?:在[^，。]{1,16}中)?")
 # Modal verbs and "的" after the subject ("普通人可能会说", "袁绍宏的介绍"), and "X地" manners ("感慨万千地说").
 _TRAILING_OF = re.compile(
-    r"(?:的|可能会|也许会|就会|会|将|要|应该|可以|一直|总是|[^，。\s]{1,5}地|在|先生|女士|小姐|同志|[（(][A-Za-z .\-]+[）)]"
+    r"(?:的|可能会|也许会|就会|将会|不会|将|要|应该|可以|一直|总是|自嘲|[^，。\s]{1,5}地|在|先生|女士|小姐|同志|[（(][A-Za-z .\-]+[）)]"
     r"|(?:本|上|这)?(?:星期|周)[一二三四五六日天]|(?:本|上)?(?:星期|周|月)早些时候|早些时候"
     r"|在[^，。]{0,12}(?:讲话|发言|致辞|报告|采访|会议|会|访问|座谈)(?:中|时|上)|(?:讲话|发言|致辞)(?:中|时)|(?:向|对|跟|给|通过)[^，。]{1,24}"
-    r"|(?<=[\u3400-\u9fff]{2})(?:教授|博士|医生|医师|老师|律师|院士|研究员|工程师))$"
+    r")$"
 )
 # Adverbials between the subject and its cue ("申长雨在致辞中表示", "他还表示", "王强日前对记者说").
 _TRAILING_ADVERBIALS = re.compile(
@@ -76,9 +77,9 @@ _TRAILING_ADVERBIALS = re.compile(
 # Who is never a speaker: vague sources, the reporter, the first person (anywhere in the
 # subject), and documents and media (the subject's head noun, at its end).
 _NO_SPEAKER = re.compile(
-    r"人士|专家|学者|网友|有人|不少人|很多人|多数人|市民|群众|居民|村民|记者|本报|笔者|本网|据悉|据了解|了解到|据报道|分析师们|我|咱|你|您"
+    r"^(?:现在|也|还|又|另)*有|人士|专家|学者|网友|有人|不少人|很多人|多数人|市民|群众|居民|村民|记者|本报|笔者|本网|据悉|据了解|了解到|据报道|分析师们|我|咱|你|您"
     r"|(?:报道|报告|通知|文件|公告|数据|调查|研究|消息|新闻|资料|文章|评论|社论|声明|规定|条例|办法|意见|方案|纲要|规划|法律|协议|合同"
-    r"|网站|媒体|外电|外媒|日报|晚报|早报|时报|周刊|杂志|报社|通讯社|新华社|电视台|电台|统计数据|结果|显示)$"
+    r"|网站|媒体|外电|外媒|日报|晚报|早报|时报|周刊|杂志|报社|通讯社|新华社|电视台|电台|统计数据|结果|显示|白皮书|蓝皮书|公报|年报|财报)$"
 )
 _PRONOUN = re.compile(r"^(?:他|她|其)$")
 _DEMONSTRATIVE_PERSON = re.compile(r"^(?:这位|这名|该名|此位)[^，。]{0,20}(?:[人工者员生师士手家]|先生|女士)$")
@@ -98,7 +99,7 @@ _ORG_SUFFIX = re.compile("(?:%s)$" % "|".join(map(re.escape, ORG_SUFFIXES)))
 _MEDIA = re.compile(r"(?:报|报纸|网|电视台|电台|通讯社|社|杂志|周刊|频道)$")
 _LATIN_ORG = re.compile(r"^[A-Za-z][A-Za-z&.\-]+$")
 # No named body: "业内人士", "知情人士", "消息人士".
-_VAGUE_ORG = re.compile(r"业内|知情|消息|分析|权威|有关|相关|某|一些|不少|多位|网友|市场")
+_VAGUE_ORG = re.compile(r"业内|知情|消息|分析|权威|有关|相关|某|一些|不少|多位|网友|市场|一家|一个|一所|有的|各")
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|第)")
 _MIN_CONTENT = 4
 # A quotation long enough to be someone's statement, not a quoted term ("“雪鹰”号").
@@ -114,10 +115,15 @@ _CLAUSE_START = re.compile(r"(?:^|[，。！？；：\n“”])(?=[\u3400-\u9fff
 
 
 def _subject(text: str) -> str:
-    """The speaker part of the words before a cue: adverbials and "据" stripped."""
+    """The speaker part of the words before a cue: adverbials and "据" stripped, and a title
+    after a name ("洪友廉教授")."""
     text = _LEADING.sub("", text.strip())
     while True:
         stripped = _TRAILING_OF.sub("", _TRAILING_ADVERBIALS.sub("", text)).strip()
+        title = _TITLE_AFTER_NAME.search(stripped)
+        if title and any(is_name(name := stripped[title.start() - size : title.start()]) and not _ORG_SUFFIX.search(name)
+                         for size in (3, 2)):
+            stripped = stripped[: title.start()]
         if stripped == text:
             return text
         text = stripped
@@ -165,7 +171,7 @@ def _name_at(text: str, at: int, known: dict[str, Speaker]) -> str | None:
         name = text[at : at + size]
         if size == 3 and _CUE_AT.match(text, at + 2):
             continue
-        if name in known or is_name(name):
+        if name in known or (is_name(name) and text.count(name) >= 2):  # a name recurs; a chance trigram rarely does
             return name
     return None
 
@@ -174,7 +180,9 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     """(speaker, kind, via) for the subject of a cue, or None when it is no speaker."""
     if not subject or _NOT_A_SUBJECT.search(subject):
         return None
-    office = _OFFICE.match(subject)  # "上海汇达丰律师事务所有关律师", "广汽相关人士", "耐克香港发言人": a named body's people
+    office = _OFFICE.match(subject)  # "上海汇达丰律师事务所有关律师", "耐克香港发言人": a named body's people
+    if office and subject.endswith("人士") and len(office.group("org")) < 4:
+        office = None  # "旅行社人士": a kind of body, not one named
     if office and (_ORG_SUFFIX.search(office.group("org")) or subject.endswith(("发言人", "负责人"))) \
             and not _VAGUE_ORG.search(office.group("org")) and not _NO_SPEAKER.search(office.group("org")):
         return Speaker(subject, subject, "", office.group("org")), "office", "name"
@@ -191,6 +199,8 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
         short = person_by_short_form(subject, context.people, context.text[:at])
         return (Speaker(short.name, subject, short.position, short.org), "person", "coref") if short else None
     described = parse_description(subject)
+    if described is not None and not described.position and _ORG_SUFFIX.search(subject):
+        described = None  # "柯达公司": an organisation, whatever its first character
     if described is not None and described.name and (described.position or is_name(described.name)):
         known = context.people.get(described.name)
         if not described.position and known:
