@@ -39,7 +39,8 @@ from pipeline.text.textlines import line_starts
 
 # Cue verbs, longest first so "告诉记者" wins over "告诉" and "表示" over "示".
 CUES = tuple(sorted(set("""
-    告诉记者 告诉本报记者 告诉他 告诉她 告诉我们 告诉大家 对记者说 向记者介绍 对记者表示 接受采访时说 报告说 报告称 发表声明称 表示 指出 强调 认为 透露 介绍 坦言 直言 解释 建议 呼吁 回应
+    告诉记者 告诉本报记者 告诉他 告诉她 告诉我们 告诉大家 对记者说 向记者介绍 对记者表示 接受采访时说
+    报告说 报告称 发表声明称 表示 指出 强调 认为 透露 介绍 坦言 直言 解释 建议 呼吁 回应
     回答 提醒 预计 估计 相信 承认 宣布 谈到 分析 补充 说道 表态 坦承 重申 披露 证实 否认 说明 称 说 问道 提出 介绍说 补充说
     告诉 警告 感慨 感叹 笑称 直说 坦承 认定 判断 表明 自称 声称 坚称 指责 质疑 回忆 写道 讲述 抱怨 告诫 答复 辟谣 反问 预测 要求 评价 评论
     释疑 担心 希望 描述 举例 解答 称赞 批评 直言不讳 提到 说起 谈及 坦陈
@@ -62,7 +63,8 @@ _LEADING = re.compile(r"^(?:而|但|但是|并|并且|另外|此外|同时|对�
                       r"(?:根据|据|按照|依照|照|正如|经|其后|之后|此后)?(?:一位|一名)?(?:\d{1,2}月\d{1,2}日)?(?:在[^，。]{1,16}中)?")
 # Modal verbs and "的" after the subject ("普通人可能会说", "袁绍宏的介绍"), and "X地" manners ("感慨万千地说").
 _TRAILING_OF = re.compile(
-    r"(?:的|可能会|也许会|就会|将会|不会|将|要|应该|可以|一直|总是|自嘲|[^，。\s]{1,5}地|在|先生|女士|小姐|同志|[（(][A-Za-z .\-]+[）)]"
+    r"(?:的|可能会|也许会|就会|将会|不会|(?<![协学商工总分委议国大全社事员合金究进])会|将|要|应该|可以|一直|总是|自嘲|[^，。]{2,12}后|(?:用[^，。]{0,16})?发(?:微博|博文|声明|文章)"
+    r"|在(?:微博|网上|博客)上?|[（(]\s*微博\s*[）)]|[^，。\s]{1,5}地|在|先生|女士|小姐|同志|[（(][A-Za-z .\-]+[）)]"
     r"|(?:本|上|这)?(?:星期|周)[一二三四五六日天]|(?:本|上)?(?:星期|周|月)早些时候|早些时候"
     r"|在[^，。]{0,12}(?:讲话|发言|致辞|报告|采访|会议|会|访问|座谈)(?:中|时|上)|(?:讲话|发言|致辞)(?:中|时)|(?:向|对|跟|给|通过)[^，。]{1,24}"
     r")$"
@@ -77,16 +79,18 @@ _TRAILING_ADVERBIALS = re.compile(
 # Who is never a speaker: vague sources, the reporter, the first person (anywhere in the
 # subject), and documents and media (the subject's head noun, at its end).
 _NO_SPEAKER = re.compile(
-    r"^(?:现在|也|还|又|另)*有|人士|专家|学者|网友|有人|不少人|很多人|多数人|市民|群众|居民|村民|记者|本报|笔者|本网|据悉|据了解|了解到|据报道|分析师们|我|咱|你|您"
+    r"^(?:现在|也|还|又|另)*有|^(?:大部分|大多数|多数|许多|很多|不少|一些|部分|关于)|人士|专家|学者|网友|有人|不少人|很多人|多数人|市民|群众|居民|村民|记者|本报|笔者|本网|据悉|据了解|了解到|据报道|分析师们|我|咱|你|您"
     r"|(?:报道|报告|通知|文件|公告|数据|调查|研究|消息|新闻|资料|文章|评论|社论|声明|规定|条例|办法|意见|方案|纲要|规划|法律|协议|合同"
-    r"|网站|媒体|外电|外媒|日报|晚报|早报|时报|周刊|杂志|报社|通讯社|新华社|电视台|电台|统计数据|结果|显示|白皮书|蓝皮书|公报|年报|财报)$"
+    r"|网站|媒体|外电|外媒|日报|晚报|早报|时报|周刊|杂志|报社|通讯社|新华社|电视台|电台|统计数据|结果|显示|白皮书|蓝皮书|公报|年报|财报|全会|大会|会议)$"
 )
 _PRONOUN = re.compile(r"^(?:他|她|其)$")
 _DEMONSTRATIVE_PERSON = re.compile(r"^(?:这位|这名|该名|此位)[^，。]{0,20}(?:[人工者员生师士手家]|先生|女士)$")
 # A subject that is a clause of its own or speaks of what was said ("正如诺斯所说", "他们", "人们").
 _NOT_A_SUBJECT = re.compile(r"(?<![研究事务派出诊住场处])所$|们|^[这那][种些个]|的.*[队组会]$|来$|后$|怎么|^[和与及跟同]")
 # How a description before a name ends: a post, an occupation, or "的" ("农民工黎永芬", "副主席尤良海").
-_DESCRIBES = re.compile(r"(?:[员长家师工者生士官手任席理事授总监裁董]|的)$")
+_DESCRIBES = re.compile(r"(?:[员长家师工者生士官手任席理事授总监裁董警医将帅星斗]|的|[A-Z]{2,})$")
+# A speaker written in Latin letters ("Parker", "Antonio Perez").
+_LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.\-]*(?: [A-Z][A-Za-z.\-]*){0,3}$")
 _OFFICE = re.compile(
     r"^(?P<org>.{2,30}?)(?:的)?(?:一位|一名|有关|相关)?(?:高层)?(?:新闻发言人|发言人|负责人|主要负责人|负责同志|官员|人员|工作人员|员工|律师|民警"
     r"|警察|职员|代表|人士)$"
@@ -210,28 +214,31 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
             if found:
                 described = Speaker(described.name, described.name_raw, found.position, found.org)
         return described, "person", "name"
-    named = _trailing_name(subject)
+    named = _trailing_name(subject, context.text)
     if named:  # "在珠三角打工多年的农民工黎永芬"
         found = describe_in_text(named, context.text)
         return Speaker(named, named, found.position if found else "", found.org if found else ""), "person", "name"
+    if _LATIN_NAME.match(subject):
+        return Speaker(subject, subject), "person", "name"
     office = _OFFICE.match(subject)
-    if office and (_ORG_SUFFIX.search(office.group("org")) or _LATIN_ORG.match(office.group("org"))) and not _VAGUE_ORG.search(office.group("org")):
+    if (office and (_ORG_SUFFIX.search(office.group("org")) or _LATIN_ORG.match(office.group("org")))
+            and not _VAGUE_ORG.search(office.group("org"))):
         return Speaker(subject, subject, "", office.group("org")), "office", "name"
     side = _SIDE.match(subject)
     if side and not _VAGUE_ORG.search(side.group("org")):
         return Speaker(side.group("org"), subject, "", side.group("org")), "organisation", "name"
-    if (len(subject) <= 20 and _ORG_SUFFIX.search(subject) and not _MEDIA.search(subject) and not _ENUMERATION.match(subject)
+    if (3 <= len(subject) <= 20 and _ORG_SUFFIX.search(subject) and not _MEDIA.search(subject) and not _ENUMERATION.match(subject)
             and "的" not in subject and not subject.startswith(("该", "这", "此", "各", "一些", "有的", "本"))):
         return Speaker(subject, subject, "", subject), "organisation", "name"
     return None
 
 
-def _trailing_name(subject: str) -> str | None:
+def _trailing_name(subject: str, text: str) -> str | None:
     """The name a longer subject ends with, after a description the post grammar does not
-    know ("…的农民工黎永芬", "工地工会副主席尤良海"), or None."""
+    know ("…的农民工黎永芬", "工地工会副主席尤良海") or one the article names again, or None."""
     for size in (3, 2):
         name, before = subject[-size:], subject[:-size]
-        if (before and _DESCRIBES.search(before) and is_name(name) and not _NO_SPEAKER.search(name)
+        if (before and (_DESCRIBES.search(before) or text.count(name) >= 2) and is_name(name) and not _NO_SPEAKER.search(name)
                 and not _ORG_SUFFIX.search(name)):
             return name
     return None
