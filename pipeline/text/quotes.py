@@ -74,7 +74,7 @@ _TRAILING_ADVERBIALS = re.compile(
     r"(?:在[^，。]{0,30}?(?:上|中|时|期间|后|前|里|间)|接受[^，。]{0,24}?采访时|对记者|向记者|对本报记者|向本报记者|告诉记者"
     r"|日前|近日|昨天|昨日|今天|今日|当天|当日|此前|随后|最后|首先|接着|同时|也|还|则|又|更|都|均|亦|就此|对此|为此|进一步|明确|再次|一再|多次"
     r"|就|已|已经|正|正在|便|再|仍|仍然|即|随即|当即|不禁|却|只|才|始终|一度|先后|分别|纷纷|甚至|郑重|私下|反复|坦率|公开|随后又"
-    r"|曾经|曾|特别|专门|公开|坦率地|直接|不无担忧地|笑着|激动地|深有感触地|\d{1,2}月\d{1,2}日|\d{1,2}日|后来|当时|昨|早前|稍后)+$"
+    r"|曾经|曾|特别|专门|公开|坦率地|坦然|坦率|笑着|激动|感慨|直接|不无担忧地|笑着|激动地|深有感触地|\d{1,2}月\d{1,2}日|\d{1,2}日|后来|当时|昨|早前|稍后)+$"
 )
 # Who is never a speaker: vague sources, the reporter, the first person (anywhere in the
 # subject), and documents and media (the subject's head noun, at its end).
@@ -86,9 +86,10 @@ _NO_SPEAKER = re.compile(
 _PRONOUN = re.compile(r"^(?:他|她|其)$")
 _DEMONSTRATIVE_PERSON = re.compile(r"^(?:这位|这名|该名|此位)[^，。]{0,20}(?:[人工者员生师士手家]|先生|女士)$")
 # A subject that is a clause of its own or speaks of what was said ("正如诺斯所说", "他们", "人们").
-_NOT_A_SUBJECT = re.compile(r"(?<![研究事务派出诊住场处])所$|们|^[这那][种些个]|的.*[队组会]$|来$|后$|怎么|^[和与及跟同]")
+_NOT_A_SUBJECT = re.compile(r"(?<![研究事务派出诊住场处易])所$|们|^[这那][种些个]|的.*[队组会]$|来$|后$|怎么|^[和与及跟同]")
 # How a description before a name ends: a post, an occupation, or "的" ("农民工黎永芬", "副主席尤良海").
-_DESCRIBES = re.compile(r"(?:[员长家师工者生士官手任席理事授总监裁董警医将帅星斗]|的|[A-Z]{2,})$")
+_DESCRIBES = re.compile(r"(?:[员长家师工者生士官手任席理事授总监裁董警医将帅星斗宾]|的|[A-Z]{2,})$")
+_DOTTED_NAME_AT_END = re.compile(r"[\u3400-\u9fff]{1,8}·[\u3400-\u9fff]{1,8}$")
 # A speaker written in Latin letters ("Parker", "Antonio Perez").
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.\-]*(?: [A-Z][A-Za-z.\-]*){0,3}$")
 _OFFICE = re.compile(
@@ -124,10 +125,11 @@ def _subject(text: str) -> str:
     text = _LEADING.sub("", text.strip())
     while True:
         stripped = _TRAILING_OF.sub("", _TRAILING_ADVERBIALS.sub("", text)).strip()
+        stripped = stripped.rstrip()
         title = _TITLE_AFTER_NAME.search(stripped)
-        if title and any(is_name(name := stripped[title.start() - size : title.start()]) and not _ORG_SUFFIX.search(name)
+        if title and any(is_name(name := stripped[: title.start()].rstrip()[-size:]) and not _ORG_SUFFIX.search(name)
                          for size in (3, 2)):
-            stripped = stripped[: title.start()]
+            stripped = stripped[: title.start()].rstrip()
         if stripped == text:
             return text
         text = stripped
@@ -190,7 +192,7 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     if office and (_ORG_SUFFIX.search(office.group("org")) or subject.endswith(("发言人", "负责人"))) \
             and not _VAGUE_ORG.search(office.group("org")) and not _NO_SPEAKER.search(office.group("org")):
         return Speaker(subject, subject, "", office.group("org")), "office", "name"
-    if _NO_SPEAKER.search(subject) and not _names_someone(subject):
+    if _NO_SPEAKER.search(subject) and not _names_someone(subject, context.text):
         return None
     if _PRONOUN.match(subject) or _DEMONSTRATIVE_PERSON.match(subject):  # 他, 这位…农民工
         person = context.person_before(at)
@@ -236,6 +238,9 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
 def _trailing_name(subject: str, text: str) -> str | None:
     """The name a longer subject ends with, after a description the post grammar does not
     know ("…的农民工黎永芬", "工地工会副主席尤良海") or one the article names again, or None."""
+    dotted = _DOTTED_NAME_AT_END.search(subject)
+    if dotted and dotted.start() > 0:  # "传统基金会主席埃德温·福乐"
+        return dotted.group()
     for size in (3, 2):
         name, before = subject[-size:], subject[:-size]
         if (before and (_DESCRIBES.search(before) or text.count(name) >= 2) and is_name(name) and not _NO_SPEAKER.search(name)
@@ -244,10 +249,12 @@ def _trailing_name(subject: str, text: str) -> str | None:
     return None
 
 
-def _names_someone(subject: str) -> bool:
-    """The subject names a person despite a word such as 专家 ("北京大学专家王强")."""
+def _names_someone(subject: str, text: str) -> bool:
+    """The subject names a person despite a word such as 专家 ("北京大学专家王强", "电信专家付亮")."""
     described = parse_description(subject)
-    return described is not None and bool(described.name) and not _NO_SPEAKER.search(described.name)
+    if described is not None and bool(described.name) and not _NO_SPEAKER.search(described.name):
+        return True
+    return _trailing_name(subject, text) is not None
 
 
 def _indirect_content(paragraph: str, start: int) -> int:
@@ -278,7 +285,7 @@ def attribute_quotes(article: Article) -> Article:
     offsets = line_starts(paragraphs)
     in_speech = {index for speech in article.speeches for index, start in enumerate(offsets)
                  if start < speech.end_offset and start + len(paragraphs[index]) > speech.start_offset}
-    folded = [simplified(text) for text in paragraphs]
+    folded = [simplified(text).replace("・", "·") for text in paragraphs]  # one middle dot for foreign names
     context = _context("\n".join(folded))
     found: list[Quote] = []
     for index, text in enumerate(folded):
