@@ -107,6 +107,7 @@ _LATIN_ORG = re.compile(r"^[A-Za-z][A-Za-z&.\-]+$")
 _VAGUE_ORG = re.compile(r"业内|知情|消息|分析|权威|有关|相关|某|一些|不少|多位|网友|市场|一家|一个|一所|有的|各")
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|第)")
 _MIN_CONTENT = 4
+_SENTENCE_MARK = re.compile(r"[。！？!?]")
 # A quotation long enough to be someone's statement, not a quoted term ("“雪鹰”号").
 _QUOTATION = re.compile(r"[“「]([^”」]{12,})[”」]")
 _SPLIT_QUOTE = re.compile(r"[，,：:]\s*[“「]")
@@ -259,10 +260,13 @@ def _names_someone(subject: str, text: str) -> bool:
 
 def _indirect_content(paragraph: str, start: int) -> int:
     """Where indirect speech starting at `start` ends: the end of its sentence (quotation
-    marks inside it included)."""
+    marks inside it included), or before a quotation the sentence goes on to ("…，“…”")."""
     depth = 0
     for index in range(start, len(paragraph)):
         char = paragraph[index]
+        if (char in "“「" and depth == 0 and index > start + 1 and paragraph[index - 1] in "，,：:"
+                and _SENTENCE_MARK.search(paragraph, index, _closing_quote(paragraph, index) + 2)):
+            return index - 1  # "…，“…。”": the speaker's own sentences follow, a direct statement of their own
         if char in "“「":
             depth += 1
         elif char in "”」":
