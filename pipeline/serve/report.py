@@ -11,6 +11,7 @@ from pipeline.serve.catalog import open_catalog
 from pipeline.warehouse.storage import Warehouse
 
 SPEECH_ROWS = 500
+QUOTED_ROWS = 30
 _STYLE = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#1d2733;background:#fff}
 h1{font-size:22px} h2{font-size:17px;margin-top:32px;border-bottom:1px solid #d5dbe3;padding-bottom:4px}
@@ -80,7 +81,12 @@ def build_report(warehouse: Warehouse, out_dir: str | Path | None = None, catalo
 
     try:
         counts = rows("SELECT (SELECT count(*) FROM articles) AS a, (SELECT count(*) FROM speeches) AS s, "
-                      "(SELECT count(*) FROM speakers) AS p")[0]
+                      "(SELECT count(*) FROM quotes) AS q, (SELECT count(*) FROM speakers) AS p")[0]
+        statements = rows("SELECT speaker_name, sum(speeches)::BIGINT AS speeches, sum(quotes)::BIGINT AS quotes "
+                          "FROM statements_per_speaker_per_year GROUP BY speaker_id, speaker_name "
+                          "ORDER BY sum(statements) DESC, speaker_name LIMIT 15")
+        quoted = rows("SELECT speaker_kind, speaker_name, speaker_org, quotes, direct_quotes, articles FROM most_quoted "
+                      f"LIMIT {QUOTED_ROWS}")
         per_speaker = rows("SELECT speaker_name, sum(speeches)::BIGINT AS n FROM speeches_per_speaker_per_year "
                            "GROUP BY speaker_id, speaker_name ORDER BY n DESC, speaker_name LIMIT 15")
         per_month = rows("SELECT year, month, articles, speeches FROM articles_per_month")
@@ -109,6 +115,12 @@ def build_report(warehouse: Warehouse, out_dir: str | Path | None = None, catalo
         f'<td>{row["published_at"].date().isoformat() if row["published_at"] else ""}</td></tr>'
         for row in speeches
     )
+    statement_rows = "".join(f"<tr><td>{escape(row['speaker_name'])}</td><td>{row['speeches']}</td><td>{row['quotes']}</td></tr>"
+                             for row in statements)
+    quoted_rows = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(value))}</td>" for value in (
+            row["speaker_kind"], row["speaker_name"], row["speaker_org"] or "", row["quotes"], row["direct_quotes"], row["articles"]))
+        + "</tr>" for row in quoted)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     html = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>forum-etl report</title><style>{_STYLE}</style></head>
@@ -116,9 +128,16 @@ def build_report(warehouse: Warehouse, out_dir: str | Path | None = None, catalo
 <h1>Forum speeches report</h1>
 <p>Generated {generated} from {escape(warehouse.uri)}.</p>
 <p class="figures">
-<span><b>{counts['a']}</b> articles</span><span><b>{counts['s']}</b> speeches</span><span><b>{counts['p']}</b> speakers</span></p>
+<span><b>{counts['a']}</b> articles</span><span><b>{counts['s']}</b> speeches</span><span><b>{counts['q']}</b> quotes</span>
+<span><b>{counts['p']}</b> speakers</span></p>
 <h2>Speeches per speaker</h2>
 <div id="chart-speakers">{_bars([(r['speaker_name'], r['n']) for r in per_speaker])}</div>
+<h2>Speeches and quotes per person</h2>
+<table id="statements"><thead><tr><th>person</th><th>speeches</th><th>quoted in news</th></tr></thead>
+<tbody>{statement_rows}</tbody></table>
+<h2>Most quoted people, offices and organisations</h2>
+<table id="quoted"><thead><tr><th>kind</th><th>speaker</th><th>organisation</th><th>quotes</th><th>direct</th><th>articles</th></tr></thead>
+<tbody>{quoted_rows}</tbody></table>
 <h2>Articles and speeches per month</h2>
 <div id="chart-months">{_columns([(f"{r['year']}-{r['month']:02d}", r['articles'], r['speeches']) for r in per_month])}</div>
 <h2>Top terms per speaker</h2>

@@ -86,7 +86,9 @@ _NO_SPEAKER = re.compile(
 _PRONOUN = re.compile(r"^(?:他|她|其)$")
 _DEMONSTRATIVE_PERSON = re.compile(r"^(?:这位|这名|该名|此位)[^，。]{0,20}(?:[人工者员生师士手家]|先生|女士)$")
 # A subject that is a clause of its own or speaks of what was said ("正如诺斯所说", "他们", "人们").
-_NOT_A_SUBJECT = re.compile(r"(?<![研究事务派出诊住场处易])所$|们|^[这那][种些个]|的.*[队组会]$|来$|后$|怎么|^[和与及跟同]")
+_NOT_A_SUBJECT = re.compile(
+    r"(?<![研究事务派出诊住场处易])所$|们|^[这那][种些个]|的.*[队组会]$|^(?:对|从|就|拿|在)[^，。]*来$|后$|怎么|^[和与及跟同]"
+)
 # How a description before a name ends: a post, an occupation, or "的" ("农民工黎永芬", "副主席尤良海").
 _DESCRIBES = re.compile(r"(?:[员长家师工者生士官手任席理事授总监裁董警医将帅星斗宾]|的|[A-Z]{2,})$")
 _DOTTED_NAME_AT_END = re.compile(r"[\u3400-\u9fff]{1,8}·[\u3400-\u9fff]{1,8}$")

@@ -39,3 +39,15 @@ def test_speakers_merge_spellings_and_posts():
     assert [seen["name"] for seen in table["宫鸣"]["names_seen"]] == ["宫 鸣"] and table["宫鸣"]["n_speeches"] == 2  # seed, GBK copy
     assert table["宫鸣"]["names_seen"][0]["first_published_at"] is not None
     assert table["周明远"]["positions_seen"][0]["position"] == "司长"
+
+
+def test_quotes_rows_keep_lineage_to_their_article_and_raw_page():
+    tables = rows(sample_articles(), NOW)
+    articles = {row["article_id"]: row for row in tables["articles"].to_pylist()}
+    quotes = tables["quotes"].to_pylist()
+    assert {(q["speaker_name"], q["speaker_kind"]) for q in quotes} >= {("陈光远", "person"), ("知识产权署发言人", "office")}
+    for quote in quotes:
+        article = articles[quote["article_id"]]
+        assert quote["raw_sha256"] == article["raw_sha256"] and (quote["year"], quote["month"]) == (article["year"], article["month"])
+        assert article["body_text"][quote["start_offset"]:quote["end_offset"]].strip() == quote["text"]
+        assert (quote["speaker_id"] is None) == (quote["speaker_kind"] != "person")

@@ -62,3 +62,15 @@ def test_report_renders_its_charts_without_console_errors(tmp_path):
     blue = sum(1 for pixel in chart_area.getdata() if sum(abs(a - b) for a, b in zip(pixel, BAR_BLUE)) < 30)
     assert blue > 2000  # the speaker bars are drawn
     assert len(set(chart_area.getdata())) > 20  # and the area is not blank
+
+
+def test_report_puts_speeches_and_quotes_side_by_side(tmp_path):
+    warehouse = Warehouse.open(str(tmp_path / "wh"))
+    publish(warehouse, sample_articles())
+    build_catalog(warehouse)
+    html = build_report(warehouse, tmp_path / "report").read_text(encoding="utf-8")
+    statements = html[html.index('<table id="statements">'):html.index('<table id="quoted">')]
+    assert "<td>陈光远</td><td>0</td><td>3</td>" in statements  # quoted three times, no speech
+    assert "<td>申长雨</td><td>2</td><td>0</td>" in statements  # the seed and its GBK copy
+    quoted = html[html.index('<table id="quoted">'):]
+    assert "<td>office</td><td>知识产权署发言人</td>" in quoted and "<td>person</td><td>陈光远</td>" in quoted

@@ -1,0 +1,78 @@
+"""Reported speech in narrative news, form by form (made-up sentences of the shapes real news
+uses); accuracy on real pages is measured by make bench-quotes."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.records import Article
+from pipeline.text.quotes import attribute_quotes
+from pipeline.text.split import split
+
+
+def quotes_of(paragraphs: list[str], title: str = "新闻") -> list[tuple]:
+    article = Article(url="http://x.example/a", article_id="a" * 16, canonical_url="", raw_sha256="", encoding="utf-8",
+                      title=title, paragraphs=list(paragraphs), paragraphs_raw=list(paragraphs))
+    result = attribute_quotes(split(article))
+    body = result.body_text
+    for quote in result.quotes:  # offsets slice the body, and the text is the content
+        assert body[quote.start_offset : quote.end_offset].strip() == quote.text
+        assert result.paragraphs[quote.paragraph] in body
+    return [(q.speaker_name, q.speaker_kind, q.cue, q.kind, q.via, q.text) for q in result.quotes]
+
+
+def test_a_named_official_cue_then_content_with_org_and_post():
+    [quote] = quotes_of(["国家知识产权局局长申长雨在致辞中表示，要全面加强知识产权保护。"])
+    assert quote == ("申长雨", "person", "表示", "indirect", "name", "要全面加强知识产权保护。")
+
+
+def test_direct_speech_before_and_after_its_cue_and_a_pronoun_resolved():
+    found = quotes_of(["国家知识产权局局长申长雨出席论坛。“我们将继续推进强国建设。”申长雨说。",
+                       "他还指出，保护知识产权就是保护创新。"])
+    assert found == [("申长雨", "person", "说", "direct", "name", "我们将继续推进强国建设。"),
+                     ("申长雨", "person", "指出", "indirect", "coref", "保护知识产权就是保护创新。")]
+
+
+def test_a_quote_split_around_its_cue_is_one_statement():
+    [quote] = quotes_of(["“这是第一次，”王强说，“但不会是最后一次。”王强是本市居民。"])
+    assert quote[0] == "王强" and quote[3] == "direct" and quote[5].startswith("这是第一次")
+
+
+def test_according_to_offices_and_organisations():
+    found = quotes_of(["据国家海洋局有关负责人介绍，机组人员均已获救。该负责人表示，考察不受影响。",
+                       "国家统计局表示，一季度经济运行总体平稳。"])
+    assert [(name, kind, via) for name, kind, _, _, via, _ in found] == [
+        ("国家海洋局有关负责人", "office", "name"), ("国家海洋局有关负责人", "office", "coref"), ("国家统计局", "organisation", "name")]
+
+
+def test_a_short_form_and_a_described_name_resolve_to_the_person():
+    found = quotes_of(["记者专访了北京大学法学院教授易明。", "易教授认为，保护力度还要加大。",
+                       "在珠三角打工多年的农民工黎永芬说，工资按时发了。"])
+    assert [(name, via) for name, _, _, _, via, _ in found] == [("易明", "coref"), ("黎永芬", "name")]
+
+
+def test_a_quotation_that_goes_on_after_a_statement_is_the_same_speakers():
+    found = quotes_of(["黎永芬说，自己所在的公司就是这样。“老板突然逃离，拖欠了工资近80万元。”"])
+    assert [(name, kind) for name, _, _, kind, _, _ in found] == [("黎永芬", "indirect"), ("黎永芬", "direct")]
+
+
+def test_vague_sources_documents_media_the_reporter_and_the_first_person_are_no_speakers():
+    assert quotes_of(["业内人士表示，这一政策将利好市场。据悉，会议为期两天。报告显示，申请量增长10%。",
+                      "据新华社报道，论坛在京举行。记者了解到，活动持续一周。有网友说，这是好事。",
+                      "我认为这样不好。应该说，情况正在好转。人民网称，会议取得成功。"]) == []
+
+
+def test_transcript_turns_are_speeches_not_quotes():
+    assert quotes_of(["记者：王强表示要加强保护，您怎么看？", "李明：我认为要加强保护。", "记者：还有呢？", "李明：要加快立法。"]) == []
+
+
+def test_traditional_script_and_a_latin_name():
+    found = quotes_of(["香港知識產權署署長黃福來表示，署方會繼續優化審查程序。", "Parker稱，惠譽相信該國可以度過難關。"])
+    assert [(name, cue) for name, _, cue, _, _, _ in found] == [("黄福来", "表示"), ("Parker", "称")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="王强说表示称“”，。：他据悉国家局长申长雨认为", max_size=60), max_size=8))
+def test_any_text_gives_quotes_whose_offsets_slice_the_body(paragraphs):
+    quotes_of(paragraphs)
