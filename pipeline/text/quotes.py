@@ -24,7 +24,7 @@ import dataclasses
 import re
 
 from pipeline.records import Article, Quote
-from pipeline.text.names import is_name, simplified
+from pipeline.text.names import COMPOUND_SURNAMES, SURNAMES, is_name, simplified
 from pipeline.text.speakers import (
     ORG_SUFFIXES,
     Speaker,
@@ -50,9 +50,9 @@ _CUE_AT = re.compile(_CUE)
 # A clause ends at these; a subject never spans one.
 _BOUNDARY = "，。！？；：,!?;:\n“”「」"
 # subject + cue, then a comma or colon (or an opening quotation mark) before the content.
-_CUE_BEFORE = re.compile(
-    rf"(?:^|(?<=[{_BOUNDARY}]))(?P<subject>[^{_BOUNDARY}]{{0,80}}?)(?P<cue>{_CUE})(?:道|说|称)?\s*(?P<punct>[，,：:]?)\s*(?:自己(?=[“「]))?(?P<open>[“「]?)"
-)
+_CUE_THEN = re.compile(rf"(?P<cue>{_CUE})(?:道|说|称)?\s*(?P<punct>[，,：:]?)\s*(?:自己(?=[“「]))?(?P<open>[“「]?)")
+_CLAUSE_BOUNDARY = re.compile(rf"[{_BOUNDARY}]")
+_SUBJECT_CHARS = 80
 # “content”，subject + cue — the cue after the quotation.
 _CUE_AFTER = re.compile(
     rf"[“「](?P<content>[^”」]{{2,}})[”」]\s*[，,]?\s*(?P<subject>[^{_BOUNDARY}]{{1,30}}?)(?P<cue>{_CUE})(?:道)?\s*[。，,：:！!]"
@@ -146,41 +146,63 @@ class _Context:
     people: dict[str, Speaker] = dataclasses.field(default_factory=dict)
     mentions: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (offset, name), sorted
     last_office: tuple[str, str] | None = None  # (office as written, its org)
+    clauses_read: bool = False  # names opening clauses are looked for only when a 他 or 申局长 needs them
+    descriptions: dict[str, Speaker | None] = dataclasses.field(default_factory=dict)
+
+    def describe(self, name: str) -> Speaker | None:
+        """What the article says of `name` (describe_in_text), once per name."""
+        if name not in self.descriptions:
+            self.descriptions[name] = describe_in_text(name, self.text)
+        return self.descriptions[name]
 
     def mention(self, at: int, speaker: Speaker) -> None:
         self.people.setdefault(speaker.name, speaker)
         bisect.insort(self.mentions, (at, speaker.name))
 
+    def read_clauses(self) -> None:
+        """Mention every name that opens a clause ("孙启勤坦言…", "。李某承认…", "张梅英仍旧…")."""
+        if self.clauses_read:
+            return
+        self.clauses_read = True
+        for match in _CLAUSE_START.finditer(self.text):
+            name = _name_at(self.text, match.end(), self.people)
+            if name:
+                self.mention(match.end(), self.people.get(name) or Speaker(name, name))
+
     def person_before(self, at: int) -> Speaker | None:
         """The person named last before `at`: whom a "他" or "她" there means."""
+        self.read_clauses()
         index = bisect.bisect_left(self.mentions, (at, ""))
         return self.people[self.mentions[index - 1][1]] if index else None
 
 
 def _context(text: str) -> _Context:
-    """The people the article names: described after a post anywhere, and names that open a
-    clause ("孙启勤坦言…", "李某承认…") — with their offsets, for 他/她."""
+    """The people the article describes after a post, with their offsets, for 他/她 (names
+    that open clauses are added when first needed: _Context.read_clauses)."""
     context = _Context(text)
     for person in described_people(text):
         start = text.find(person.name)
         while start >= 0:
             context.mention(start, person)
             start = text.find(person.name, start + 1)
-    for match in _CLAUSE_START.finditer(text):
-        name = _name_at(text, match.end(), context.people)
-        if name:
-            context.mention(match.end(), context.people.get(name) or Speaker(name, name))
     return context
+
+
+def _recurs(name: str, text: str) -> bool:
+    first = text.find(name)
+    return first >= 0 and text.find(name, first + len(name)) >= 0
 
 
 def _name_at(text: str, at: int, known: dict[str, Speaker]) -> str | None:
     """The name starting at `at`: three characters unless the third starts a cue ("王强表示"
     is 王强, "王志强表示" is 王志强)."""
+    if text[at : at + 1] not in SURNAMES and text[at : at + 2] not in COMPOUND_SURNAMES and text[at : at + 2] not in known:
+        return None  # most clauses do not start with a surname: no need to look further
     for size in (3, 2):
         name = text[at : at + size]
         if size == 3 and _CUE_AT.match(text, at + 2):
             continue
-        if name in known or (is_name(name) and text.count(name) >= 2):  # a name recurs; a chance trigram rarely does
+        if name in known or (is_name(name) and _recurs(name, text)):  # a name recurs; a chance trigram rarely does
             return name
     return None
 
@@ -205,6 +227,7 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     if subject in context.people:  # named before, described there ("专家言茂松" … "言茂松认为")
         return context.people[subject], "person", "name"
     if len(subject) <= 5 and is_short_form(subject):  # "申局长", "老王"
+        context.read_clauses()
         short = person_by_short_form(subject, context.people, context.text[:at])
         return (Speaker(short.name, subject, short.position, short.org), "person", "coref") if short else None
     described = parse_description(subject)
@@ -215,13 +238,13 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
         if not described.position and known:
             described = Speaker(known.name, described.name_raw, known.position, known.org)
         elif not described.position:
-            found = describe_in_text(described.name, context.text[: at + len(subject)]) or describe_in_text(described.name, context.text)
+            found = context.describe(described.name)
             if found:
                 described = Speaker(described.name, described.name_raw, found.position, found.org)
         return described, "person", "name"
     named = _trailing_name(subject, context.text)
     if named:  # "在珠三角打工多年的农民工黎永芬"
-        found = describe_in_text(named, context.text)
+        found = context.describe(named)
         return Speaker(named, named, found.position if found else "", found.org if found else ""), "person", "name"
     if _LATIN_NAME.match(subject):
         return Speaker(subject, subject), "person", "name"
@@ -246,7 +269,7 @@ def _trailing_name(subject: str, text: str) -> str | None:
         return dotted.group()
     for size in (3, 2):
         name, before = subject[-size:], subject[:-size]
-        if (before and (_DESCRIBES.search(before) or text.count(name) >= 2) and is_name(name) and not _NO_SPEAKER.search(name)
+        if (before and (_DESCRIBES.search(before) or _recurs(name, text)) and is_name(name) and not _NO_SPEAKER.search(name)
                 and not _ORG_SUFFIX.search(name)):
             return name
     return None
@@ -325,12 +348,20 @@ def _continued(quoted: list[Quote], text: str, index: int, offset: int, raw: str
 
 def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw: str) -> list[Quote]:
     candidates: list[tuple[int, int, int, str, str, str]] = []  # (content start, content end, subject start, subject, cue, kind)
-    for match in _CUE_BEFORE.finditer(text):
-        subject = _subject(match.group("subject"))
+    # Each cue, with the words from its clause's start as the subject: found cue first, since
+    # a regex trying every clause start against every cue costs several times more.
+    boundaries = [match.end() for match in _CLAUSE_BOUNDARY.finditer(text)]
+    for match in _CUE_THEN.finditer(text):
+        clause = bisect.bisect_right(boundaries, match.start()) - 1
+        clause_start = boundaries[clause] if clause >= 0 else 0
+        words = text[clause_start : match.start()]
+        if len(words) > _SUBJECT_CHARS:
+            continue
+        subject = _subject(words)
         start = match.end()
         if not subject:  # "…，并称…": the subject of the clause before speaks on
-            if not (match.group("subject") in _ZERO_SUBJECT and match.group("cue") in _ZERO_SUBJECT_CUES
-                    and match.start() and text[match.start() - 1] in "，,"):
+            if not (words in _ZERO_SUBJECT and match.group("cue") in _ZERO_SUBJECT_CUES
+                    and clause_start and text[clause_start - 1] in "，,"):
                 continue
             subject = "他"
         if match.group("open"):
@@ -339,7 +370,7 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
             end, kind = _indirect_content(text, start), "indirect"
         else:
             continue
-        subject_start = match.start("subject") + match.group("subject").find(subject)
+        subject_start = clause_start + max(0, words.find(subject))
         candidates.append((start, end, subject_start, subject, match.group("cue"), kind))
     for match in _CUE_AFTER.finditer(text):
         subject = _subject(match.group("subject"))
