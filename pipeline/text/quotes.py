@@ -24,7 +24,7 @@ import dataclasses
 import re
 
 from pipeline.records import Article, Quote
-from pipeline.text.names import COMPOUND_SURNAMES, SURNAMES, is_name, simplified
+from pipeline.text.names import COMPOUND_SURNAMES, SURNAMES, is_name, is_surname, simplified
 from pipeline.text.speakers import (
     ORG_SUFFIXES,
     Speaker,
@@ -58,13 +58,15 @@ _CUE_AFTER = re.compile(
     rf"[“「](?P<content>[^”」]{{2,}})[”」]\s*[，,]?\s*(?P<subject>[^{_BOUNDARY}]{{1,30}}?)(?P<cue>{_CUE})(?:道)?\s*[。，,：:！!]"
 )
 # Connectives and "according to" before a subject, "的" after it ("而根据…袁绍宏的介绍").
-_TITLE_AFTER_NAME = re.compile(r"(?:教授|博士|医生|医师|老师|律师|院士|研究员|工程师)$")
+# A manner before the cue ("乐观地", "一脸幸福地", "很认真地"), honorifics after a name aside.
+_MANNER = re.compile(r"(?<!先生|女士|小姐)[^，。\s]{1,6}地(?:先生|女士|小姐)?$")
+_TITLE_AFTER_NAME = re.compile(r"(?:教授|博士|医生|医师|老师|律师|院士|研究员|工程师|先生|女士|小姐|同志)$")
 _LEADING = re.compile(r"^(?:而|但|但是|并|并且|另外|此外|同时|对此|其中|不过|然而|因为|因此|所以|如果|虽然|可是|于是|随后|后来|当时)?"
                       r"(?:根据|据|按照|依照|照|正如|经|其后|之后|此后)?(?:一位|一名)?(?:\d{1,2}月\d{1,2}日)?(?:在[^，。]{1,16}中)?")
 # Modal verbs and "的" after the subject ("普通人可能会说", "袁绍宏的介绍"), and "X地" manners ("感慨万千地说").
 _TRAILING_OF = re.compile(
     r"(?:的|可能会|也许会|就会|将会|不会|(?<![协学商工总分委议国大全社事员合金究进])会|将|要|应该|可以|一直|总是|自嘲|[^，。]{2,12}后|(?:用[^，。]{0,16})?发(?:微博|博文|声明|文章)"
-    r"|在(?:微博|网上|博客)上?|[（(]\s*微博\s*[）)]|[^，。\s]{1,5}地|在|先生|女士|小姐|同志|[（(][A-Za-z .\-]+[）)]"
+    r"|在(?:微博|网上|博客)上?|[（(]\s*微博\s*[）)]|在|[（(][A-Za-z .\-]+[）)]"
     r"|(?:本|上|这)?(?:星期|周)[一二三四五六日天]|(?:本|上)?(?:星期|周|月)早些时候|早些时候"
     r"|在[^，。]{0,12}(?:讲话|发言|致辞|报告|采访|会议|会|访问|座谈)(?:中|时|上)|(?:讲话|发言|致辞)(?:中|时)|(?:向|对|跟|给|通过)[^，。]{1,24}"
     r")$"
@@ -90,7 +92,9 @@ _NOT_A_SUBJECT = re.compile(
     r"(?<![研究事务派出诊住场处易])所$|们|^[这那][种些个]|的.*[队组会]$|^(?:对|从|就|拿|在)[^，。]*来$|后$|怎么|^[和与及跟同]"
 )
 # How a description before a name ends: a post, an occupation, or "的" ("农民工黎永芬", "副主席尤良海").
-_DESCRIBES = re.compile(r"(?:[员长家师工者生士官手任席理事授总监裁董警医将帅星斗宾]|的|[A-Z]{2,})$")
+_DESCRIBES = re.compile(r"(?:[员长家师工者生士官手任席理事授总监裁董警医将帅星斗宾人]|的|[A-Z]{2,})$")
+# "…负责人叶小姐", "…网友刘先生": a surname and how the article addresses the person.
+_ADDRESSED = re.compile(r"(?P<name>[\u3400-\u9fff](?:先生|女士|小姐|老师|师傅|阿姨|大爷))$")
 _DOTTED_NAME_AT_END = re.compile(r"[\u3400-\u9fff]{1,8}·[\u3400-\u9fff]{1,8}$")
 # A speaker written in Latin letters ("Parker", "Antonio Perez").
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.\-]*(?: [A-Z][A-Za-z.\-]*){0,3}$")
@@ -107,6 +111,7 @@ _MEDIA = re.compile(r"(?:报|报纸|网|电视台|电台|通讯社|社|杂志|�
 _LATIN_ORG = re.compile(r"^[A-Za-z][A-Za-z&.\-]+$")
 # No named body: "业内人士", "知情人士", "消息人士".
 _VAGUE_ORG = re.compile(r"业内|知情|消息|分析|权威|有关|相关|某|一些|不少|多位|网友|市场|一家|一个|一所|有的|各")
+_ORG_SUFFIX_ANYWHERE = re.compile("(?:%s)" % "|".join(map(re.escape, sorted(ORG_SUFFIXES, key=len, reverse=True))))
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|第)")
 _MIN_CONTENT = 4
 _SENTENCE_MARK = re.compile(r"[。！？!?]")
@@ -122,10 +127,10 @@ _NOT_CONTENT = re.compile(r"为|得|过|着|明|出|起|到|法|的|了(?:歉意
 _CLAUSE_START = re.compile(r"(?:^|[，。！？；：\n“”])(?=[\u3400-\u9fff])")
 
 
-def _subject(text: str) -> str:
-    """The speaker part of the words before a cue: adverbials and "据" stripped, and a title
-    after a name ("洪友廉教授")."""
-    text = _LEADING.sub("", text.strip())
+def _subject(text: str, article: str = "") -> str:
+    """The speaker part of the words before a cue: adverbials and "据" stripped, a manner
+    ("一脸幸福地"), and a title after a name ("洪友廉教授")."""
+    text = _without_manner(_LEADING.sub("", text.strip()), article)
     while True:
         stripped = _TRAILING_OF.sub("", _TRAILING_ADVERBIALS.sub("", text)).strip()
         stripped = stripped.rstrip()
@@ -136,6 +141,29 @@ def _subject(text: str) -> str:
         if stripped == text:
             return text
         text = stripped
+
+
+def _without_manner(subject: str, article: str) -> str:
+    """"姚明一脸幸福地" → 姚明, "苹果CEO乔布斯乐观地" → 苹果CEO乔布斯, "他很认真地" → 他: the
+    speaker before a manner ending in 地. Where the name ends is not written; the article tells
+    by repeating the name ("姚明" recurs, "姚明一" does not)."""
+    match = _MANNER.search(subject)
+    if not match:
+        return subject
+    body = subject[: match.start()]
+    if body[:1] in ("他", "她"):
+        return body[:1]
+    names = [(start, body[start : start + size]) for start in range(len(body)) for size in (3, 2)
+             if len(body) >= start + size and is_name(body[start : start + size])]
+    if names:
+        start, name = max(names, key=lambda found: (_occurrences(found[1], article), len(found[1]), -found[0]))
+        return body[: start + len(name)]
+    organisation = list(_ORG_SUFFIX_ANYWHERE.finditer(body))
+    return body[: organisation[-1].end()] if organisation else body
+
+
+def _occurrences(name: str, article: str) -> int:
+    return article.count(name) if article else 0
 
 
 @dataclasses.dataclass(slots=True)
@@ -264,6 +292,9 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
 def _trailing_name(subject: str, text: str) -> str | None:
     """The name a longer subject ends with, after a description the post grammar does not
     know ("…的农民工黎永芬", "工地工会副主席尤良海") or one the article names again, or None."""
+    addressed = _ADDRESSED.search(subject)
+    if addressed and addressed.start() > 0 and is_surname(addressed.group("name")[0]) and _DESCRIBES.search(subject[: addressed.start()]):
+        return addressed.group("name")
     dotted = _DOTTED_NAME_AT_END.search(subject)
     if dotted and dotted.start() > 0:  # "传统基金会主席埃德温·福乐"
         return dotted.group()
@@ -357,7 +388,7 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         words = text[clause_start : match.start()]
         if len(words) > _SUBJECT_CHARS:
             continue
-        subject = _subject(words)
+        subject = _subject(words, context.text)
         start = match.end()
         if not subject:  # "…，并称…": the subject of the clause before speaks on
             if not (words in _ZERO_SUBJECT and match.group("cue") in _ZERO_SUBJECT_CUES
@@ -373,7 +404,7 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         subject_start = clause_start + max(0, words.find(subject))
         candidates.append((start, end, subject_start, subject, match.group("cue"), kind))
     for match in _CUE_AFTER.finditer(text):
-        subject = _subject(match.group("subject"))
+        subject = _subject(match.group("subject"), context.text)
         if subject:
             end = match.end("content")
             rest = _SPLIT_QUOTE.match(text, match.end() - 1)  # "“…，”他说，“…”": one statement, split around its cue
