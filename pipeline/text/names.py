@@ -127,7 +127,7 @@ def _common_words() -> tuple[frozenset[str], frozenset[str]]:
 # particles, pronouns, measure words, places in time and space ("曾多次", "王不禁").
 _FUNCTION_TAGS = frozenset("dmpcurqft")
 _NEVER_IN_A_NAME = re.compile(
-    r"[他她它我你们的了着过吗呢吧啊是]|[被将不也还就在对向把让给从和与及都又再才只曾已局院部委厅署司处所庭站社馆会团组队系]$|^[那这哪和与及但而或且]"
+    r"[他她它我你们的了着过吗呢吧啊是]|[被将不也还就在对向把让给从和与及都又再只已局院部委厅署司处所庭站社馆会团组队系]$|^[那这哪和与及但而或且]"
 )
 
 

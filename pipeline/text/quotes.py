@@ -65,7 +65,7 @@ _LEADING = re.compile(r"^(?:而|但|但是|并|并且|另外|此外|同时|对�
                       r"(?:根据|据|按照|依照|照|正如|经|其后|之后|此后)?(?:一位|一名)?(?:\d{1,2}月\d{1,2}日)?(?:在[^，。]{1,16}中)?")
 # Modal verbs and "的" after the subject ("普通人可能会说", "袁绍宏的介绍"), and "X地" manners ("感慨万千地说").
 _TRAILING_OF = re.compile(
-    r"(?:的|可能会|也许会|就会|将会|不会|(?<![协学商工总分委议国大全社事员合金究进])会|将|要|应该|可以|一直|总是|自嘲|[^，。]{2,12}后|(?:用[^，。]{0,16})?发(?:微博|博文|声明|文章)"
+    r"(?:的话|的|可能会|也许会|就会|将会|不会|(?<![协学商工总分委议国大全社事员合金究进])会|将|要|应该|可以|一直|总是|自嘲|[^，。]{2,12}后|(?:用[^，。]{0,16})?发(?:微博|博文|声明|文章)"
     r"|在(?:微博|网上|博客)上?|[（(]\s*微博\s*[）)]|在|[（(][A-Za-z .\-]+[）)]"
     r"|(?:本|上|这)?(?:星期|周)[一二三四五六日天]|(?:本|上)?(?:星期|周|月)早些时候|早些时候"
     r"|在[^，。]{0,12}(?:讲话|发言|致辞|报告|采访|会议|会|访问|座谈)(?:中|时|上)|(?:讲话|发言|致辞)(?:中|时)|(?:向|对|跟|给|通过)[^，。]{1,24}"
@@ -95,6 +95,7 @@ _NOT_A_SUBJECT = re.compile(
 _DESCRIBES = re.compile(r"(?:[员长家师工者生士官手任席理事授总监裁董警医将帅星斗宾人]|的|[A-Z]{2,})$")
 # "…负责人叶小姐", "…网友刘先生": a surname and how the article addresses the person.
 _ADDRESSED = re.compile(r"(?P<name>[\u3400-\u9fff](?:先生|女士|小姐|老师|师傅|阿姨|大爷))$")
+_POST_END = re.compile(r"[员长家师官任席理事授总监裁董宾人]")
 _DOTTED_NAME_AT_END = re.compile(r"[\u3400-\u9fff]{1,8}·[\u3400-\u9fff]{1,8}$")
 # A speaker written in Latin letters ("Parker", "Antonio Perez").
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.\-]*(?: [A-Z][A-Za-z.\-]*){0,3}$")
@@ -296,8 +297,10 @@ def _trailing_name(subject: str, text: str) -> str | None:
     if addressed and addressed.start() > 0 and is_surname(addressed.group("name")[0]) and _DESCRIBES.search(subject[: addressed.start()]):
         return addressed.group("name")
     dotted = _DOTTED_NAME_AT_END.search(subject)
-    if dotted and dotted.start() > 0:  # "传统基金会主席埃德温·福乐"
-        return dotted.group()
+    if dotted and dotted.start() > 0:  # "传统基金会主席埃德温·福乐": the given name starts after the post
+        given, _, family = dotted.group().partition("·")
+        cut = max((match.end() for match in _POST_END.finditer(given)), default=0)
+        return f"{given[cut:]}·{family}" if cut < len(given) else None
     for size in (3, 2):
         name, before = subject[-size:], subject[:-size]
         if (before and (_DESCRIBES.search(before) or _recurs(name, text)) and is_name(name) and not _NO_SPEAKER.search(name)

@@ -342,7 +342,7 @@ def person_by_short_form(short: str, known: dict[str, Speaker], text: str) -> Sp
     surname, title = _surname_and_title(short)
     if not surname or not is_surname(surname[0]) or (title and title not in HONORIFICS and not is_position(title)):
         return None
-    people = {name: speaker for name, speaker in known.items() if name.startswith(surname)}
+    people = {name: speaker for name, speaker in known.items() if name.startswith(surname) and not is_short_form(name)}
     start = text.find(surname)
     while start >= 0:
         for size in (3, 2):
