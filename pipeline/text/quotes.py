@@ -61,8 +61,10 @@ _CUE_AFTER = re.compile(
 # A manner before the cue ("乐观地", "一脸幸福地", "很认真地"), honorifics after a name aside.
 _MANNER = re.compile(r"(?<!先生|女士|小姐)[^，。\s]{1,6}地(?:先生|女士|小姐)?$")
 _TITLE_AFTER_NAME = re.compile(r"(?:教授|博士|医生|医师|老师|律师|院士|研究员|工程师|先生|女士|小姐|同志)$")
+_LATIN_BEFORE_TITLE = re.compile(r"[A-Za-z.\-]$")
 _LEADING = re.compile(r"^(?:而|但|但是|并|并且|另外|此外|同时|对此|其中|不过|然而|因为|因此|所以|如果|虽然|可是|于是|随后|后来|当时)?"
-                      r"(?:根据|据|按照|依照|照|正如|经|其后|之后|此后)?(?:一位|一名)?(?:\d{1,2}月\d{1,2}日)?(?:在[^，。]{1,16}中)?")
+                      r"(?:次日|当晚|昨晚|今晚|近期|目前|开始|(?:昨晚|今晨)?\d{1,2}点(?:\d{1,2}分)?)*"
+                      r"(?:根据|据|按照|依照|照|正如|经|其后|之后|此后)?(?:一位|一名)?(?:其所在的|所在的)?(?:\d{1,2}月\d{1,2}日)?(?:在[^，。]{1,16}中)?")
 # Modal verbs and "的" after the subject ("普通人可能会说", "袁绍宏的介绍"), and "X地" manners ("感慨万千地说").
 _TRAILING_OF = re.compile(
     r"(?:的话|的|可能会|也许会|就会|将会|不会|(?<![协学商工总分委议国大全社事员合金究进])会|将|要|应该|可以|一直|总是|自嘲|[^，。]{2,12}后|(?:用[^，。]{0,16})?发(?:微博|博文|声明|文章)"
@@ -76,7 +78,7 @@ _TRAILING_ADVERBIALS = re.compile(
     r"(?:在[^，。]{0,30}?(?:上|中|时|期间|后|前|里|间)|接受[^，。]{0,24}?采访时|对记者|向记者|对本报记者|向本报记者|告诉记者"
     r"|日前|近日|昨天|昨日|今天|今日|当天|当日|此前|随后|最后|首先|接着|同时|也|还|则|又|更|都|均|亦|就此|对此|为此|进一步|明确|再次|一再|多次"
     r"|就|已|已经|正|正在|便|再|仍|仍然|即|随即|当即|不禁|却|只|才|始终|一度|先后|分别|纷纷|甚至|郑重|私下|反复|坦率|公开|随后又"
-    r"|曾经|曾|特别|专门|公开|坦率地|坦然|坦率|笑着|激动|感慨|直接|不无担忧地|笑着|激动地|深有感触地|\d{1,2}月\d{1,2}日|\d{1,2}日|后来|当时|昨|早前|稍后)+$"
+    r"|曾经|曾|特别|专门|公开|坦率地|坦然|坦率|笑着|激动|感慨|直接|积极|还是|坚持|\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|不无担忧地|笑着|激动地|深有感触地|\d{1,2}月\d{1,2}日|\d{1,2}日|后来|当时|昨|早前|稍后)+$"
 )
 # Who is never a speaker: vague sources, the reporter, the first person (anywhere in the
 # subject), and documents and media (the subject's head noun, at its end).
@@ -86,7 +88,9 @@ _NO_SPEAKER = re.compile(
     r"|网站|媒体|外电|外媒|日报|晚报|早报|时报|周刊|杂志|报社|通讯社|新华社|电视台|电台|统计数据|结果|显示|白皮书|蓝皮书|公报|年报|财报|全会|大会|会议)$"
 )
 _PRONOUN = re.compile(r"^(?:他|她|其)$")
-_DEMONSTRATIVE_PERSON = re.compile(r"^(?:这位|这名|该名|此位)[^，。]{0,20}(?:[人工者员生师士手家]|先生|女士)$")
+_DEMONSTRATIVE_PERSON = re.compile(
+    r"^(?:这位|这名|该名|此位)[^，。]{0,20}(?:[人工者员生师士手家]|先生|女士)$|^(?:该|此)(?:女士|男子|男士|女子|先生|老人|患者|司机)$"
+)
 # A subject that is a clause of its own or speaks of what was said ("正如诺斯所说", "他们", "人们").
 _NOT_A_SUBJECT = re.compile(
     r"(?<![研究事务派出诊住场处易])所$|们|^[这那][种些个]|的.*[队组会]$|^(?:对|从|就|拿|在)[^，。]*来$|后$|怎么|^[和与及跟同]"
@@ -95,6 +99,7 @@ _NOT_A_SUBJECT = re.compile(
 _DESCRIBES = re.compile(r"(?:[员长家师工者生士官手任席理事授总监裁董警医将帅星斗宾人]|的|[A-Z]{2,})$")
 # "…负责人叶小姐", "…网友刘先生": a surname and how the article addresses the person.
 _ADDRESSED = re.compile(r"(?P<name>[\u3400-\u9fff](?:先生|女士|小姐|老师|师傅|阿姨|大爷))$")
+_LATIN_NAME_AT_END = re.compile(r"\s?[A-Z][a-z][A-Za-z.\-]*(?: [A-Z][A-Za-z.\-]+){0,3}$")
 _POST_END = re.compile(r"[员长家师官任席理事授总监裁董宾人]")
 _DOTTED_NAME_AT_END = re.compile(r"[\u3400-\u9fff]{1,8}·[\u3400-\u9fff]{1,8}$")
 # A speaker written in Latin letters ("Parker", "Antonio Perez").
@@ -136,8 +141,8 @@ def _subject(text: str, article: str = "") -> str:
         stripped = _TRAILING_OF.sub("", _TRAILING_ADVERBIALS.sub("", text)).strip()
         stripped = stripped.rstrip()
         title = _TITLE_AFTER_NAME.search(stripped)
-        if title and any(is_name(name := stripped[: title.start()].rstrip()[-size:]) and not _ORG_SUFFIX.search(name)
-                         for size in (3, 2)):
+        if title and (_LATIN_BEFORE_TITLE.search(stripped[: title.start()].rstrip()) or any(
+                is_name(name := stripped[: title.start()].rstrip()[-size:]) and not _ORG_SUFFIX.search(name) for size in (3, 2))):
             stripped = stripped[: title.start()].rstrip()
         if stripped == text:
             return text
@@ -293,6 +298,9 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
 def _trailing_name(subject: str, text: str) -> str | None:
     """The name a longer subject ends with, after a description the post grammar does not
     know ("…的农民工黎永芬", "工地工会副主席尤良海") or one the article names again, or None."""
+    latin = _LATIN_NAME_AT_END.search(subject)
+    if latin and latin.start() > 0:  # "加拿大邮政局零售部门负责人Greg Kabatoff"
+        return latin.group().strip()
     addressed = _ADDRESSED.search(subject)
     if addressed and addressed.start() > 0 and is_surname(addressed.group("name")[0]) and _DESCRIBES.search(subject[: addressed.start()]):
         return addressed.group("name")
