@@ -1,0 +1,44 @@
+"""The quotes benchmark's scoring: a statement found, a prediction right, a vague source taken."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from benchmarks.quotes import Found, Tally, key, score_page
+
+BODY = "国家知识产权局局长申长雨表示，要加强保护。他说，“我们将推进强国建设。保护就是创新。”业内人士表示，政策利好市场。"
+PAGE = {
+    "quotes": [
+        {"speaker": "申长雨", "speaker_kind": "person", "via": "name", "kind": "indirect", "start": "要加强保护", "end": "要加强保护。"},
+        {"speaker": "申长雨", "speaker_kind": "person", "via": "coref", "kind": "direct", "start": "我们将推进强国建设",
+         "end": "保护就是创新。"},
+    ],
+    "vague": ["业内人士表示，政策利好市场"],
+}
+
+
+def found(speaker: str, text: str, kind: str, as_written: str = "") -> Found:
+    return Found(key(speaker), as_written or speaker, key(text), kind, key(BODY).find(key(text)))
+
+
+def tally() -> Tally:
+    return Tally(Counter(), Counter(), Counter(), Counter())
+
+
+def test_statements_found_need_the_speaker_and_the_start():
+    score = tally()
+    score_page(score, PAGE, [found("申长雨", "要加强保护。", "indirect"), found("王强", "我们将推进强国建设。", "direct")], key(BODY))
+    assert (score.gold["all"], score.matched["all"], score.right["all"], score.predicted["all"]) == (2, 1, 1, 2)
+    assert score.matched["name"] == 1 and score.matched["coref"] == 0
+
+
+def test_splitting_a_statement_finer_is_right_but_finds_nothing_more():
+    score = tally()
+    score_page(score, PAGE, [found("申长雨", "我们将推进强国建设。", "direct"), found("申长雨", "保护就是创新。", "direct")], key(BODY))
+    assert (score.matched["all"], score.right["all"], score.predicted["all"]) == (1, 2, 2)
+
+
+def test_a_vague_source_taken_for_a_speaker_is_counted():
+    score = tally()
+    score_page(score, PAGE, [found("业内人士", "政策利好市场。", "indirect")], key(BODY))
+    assert score.vague_taken == 1 and score.right["all"] == 0
