@@ -24,7 +24,7 @@ import dataclasses
 import re
 
 from pipeline.records import Article, Quote
-from pipeline.text.names import COMPOUND_SURNAMES, SURNAMES, is_name, is_surname, simplified
+from pipeline.text.names import COMPOUND_SURNAMES, SURNAMES, is_name, is_proper_noun, is_surname, simplified
 from pipeline.text.speakers import (
     ORG_SUFFIXES,
     Speaker,
@@ -289,6 +289,8 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     side = _SIDE.match(subject)
     if side and not _VAGUE_ORG.search(side.group("org")):
         return Speaker(side.group("org"), subject, "", side.group("org")), "organisation", "name"
+    if is_proper_noun(subject) and not _MEDIA.search(subject):  # "美国指责…", "英特尔预计…", "联合国呼吁…"
+        return Speaker(subject, subject, "", subject), "organisation", "name"
     if (3 <= len(subject) <= 20 and _ORG_SUFFIX.search(subject) and not _MEDIA.search(subject) and not _ENUMERATION.match(subject)
             and "的" not in subject and not subject.startswith(("该", "这", "此", "各", "一些", "有的", "本"))):
         return Speaker(subject, subject, "", subject), "organisation", "name"
