@@ -40,7 +40,7 @@ from pipeline.text.textlines import line_starts
 # Cue verbs, longest first so "告诉记者" wins over "告诉" and "表示" over "示".
 CUES = tuple(sorted(set("""
     告诉记者 告诉本报记者 告诉他 告诉她 告诉我们 告诉大家 对记者说 向记者介绍 对记者表示 接受采访时说
-    报告说 报告称 发表声明称 表示 指出 强调 认为 透露 介绍 坦言 直言 解释 建议 呼吁 回应
+    报告说 报告称 发表声明称 回应是 解释是 回答是 看法是 说法是 说过 表示 指出 强调 认为 透露 介绍 坦言 直言 解释 建议 呼吁 回应
     回答 提醒 预计 估计 相信 承认 宣布 谈到 分析 补充 说道 表态 坦承 重申 披露 证实 否认 说明 称 说 问道 提出 介绍说 补充说
     告诉 警告 感慨 感叹 笑称 直说 坦承 认定 判断 表明 自称 声称 坚称 指责 质疑 回忆 写道 讲述 抱怨 告诫 答复 辟谣 反问 预测 要求 评价 评论
     释疑 担心 希望 描述 举例 解答 称赞 批评 直言不讳 提到 说起 谈及 坦陈
@@ -75,7 +75,7 @@ _TRAILING_OF = re.compile(
 )
 # Adverbials between the subject and its cue ("申长雨在致辞中表示", "他还表示", "王强日前对记者说").
 _TRAILING_ADVERBIALS = re.compile(
-    r"(?:在[^，。]{0,30}?(?:上|中|时|期间|后|前|里|间)|接受[^，。]{0,24}?采访时|对记者|向记者|对本报记者|向本报记者|告诉记者"
+    r"(?:在[^，。]{0,30}?(?:上|中|时候|时|期间|后|前|里|间)|接受[^，。]{0,24}?采访时|对记者|向记者|对本报记者|向本报记者|告诉记者"
     r"|日前|近日|昨天|昨日|今天|今日|当天|当日|此前|随后|最后|首先|接着|同时|也|还|则|又|更|都|均|亦|就此|对此|为此|进一步|明确|再次|一再|多次"
     r"|就|已|已经|正|正在|便|再|仍|仍然|即|随即|当即|不禁|却|只|才|始终|一度|先后|分别|纷纷|甚至|郑重|私下|反复|坦率|公开|随后又"
     r"|曾经|曾|特别|专门|公开|坦率地|坦然|坦率|笑着|激动|感慨|直接|积极|还是|坚持|\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|不无担忧地|笑着|激动地|深有感触地|\d{1,2}月\d{1,2}日|\d{1,2}日|后来|当时|昨|早前|稍后)+$"
@@ -182,6 +182,7 @@ class _Context:
     last_office: tuple[str, str] | None = None  # (office as written, its org)
     clauses_read: bool = False  # names opening clauses are looked for only when a 他 or 申局长 needs them
     descriptions: dict[str, Speaker | None] = dataclasses.field(default_factory=dict)
+    pending: Quote | None = None  # a statement whose cue ends its paragraph: its words open the next
 
     def describe(self, name: str) -> Speaker | None:
         """What the article says of `name` (describe_in_text), once per name."""
@@ -210,10 +211,16 @@ class _Context:
         return self.people[self.mentions[index - 1][1]] if index else None
 
 
-def _context(text: str) -> _Context:
+def _context(text: str, title: str = "") -> _Context:
     """The people the article describes after a post, with their offsets, for 他/她 (names
-    that open clauses are added when first needed: _Context.read_clauses)."""
+    that open clauses are added when first needed: _Context.read_clauses); people the title
+    names count as mentioned before the body."""
     context = _Context(text)
+    for person in described_people(title):
+        context.mention(-1, person)
+    for name in {title[at : at + size] for at in range(len(title)) for size in (3, 2)}:
+        if name not in context.people and is_name(name) and _recurs(name, text):
+            context.mention(-1, Speaker(name, name))
     for person in described_people(text):
         start = text.find(person.name)
         while start >= 0:
@@ -263,7 +270,9 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     if len(subject) <= 5 and is_short_form(subject):  # "申局长", "老王"
         context.read_clauses()
         short = person_by_short_form(subject, context.people, context.text[:at])
-        return (Speaker(short.name, subject, short.position, short.org), "person", "coref") if short else None
+        if short:
+            return Speaker(short.name, subject, short.position, short.org), "person", "coref"
+        return Speaker(subject, subject), "person", "name"  # "王护士长": how the article calls someone it never names
     described = parse_description(subject)
     if described is not None and not described.position and _ORG_SUFFIX.search(subject):
         described = None  # "柯达公司": an organisation, whatever its first character
@@ -291,9 +300,10 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
         return Speaker(side.group("org"), subject, "", side.group("org")), "organisation", "name"
     if is_proper_noun(subject) and not _MEDIA.search(subject):  # "美国指责…", "英特尔预计…", "联合国呼吁…"
         return Speaker(subject, subject, "", subject), "organisation", "name"
-    if (3 <= len(subject) <= 20 and _ORG_SUFFIX.search(subject) and not _MEDIA.search(subject) and not _ENUMERATION.match(subject)
-            and "的" not in subject and not subject.startswith(("该", "这", "此", "各", "一些", "有的", "本"))):
-        return Speaker(subject, subject, "", subject), "organisation", "name"
+    body = subject.rpartition("的")[2]  # "长期从事鞋与健康研究的北京正之本人体力学研究所"
+    if (3 <= len(body) <= 20 and _ORG_SUFFIX.search(body) and not _MEDIA.search(body) and not _ENUMERATION.match(body)
+            and not body.startswith(("该", "这", "此", "各", "一些", "有的", "本"))):
+        return Speaker(body, body, "", body), "organisation", "name"
     return None
 
 
@@ -359,12 +369,15 @@ def attribute_quotes(article: Article) -> Article:
     in_speech = {index for speech in article.speeches for index, start in enumerate(offsets)
                  if start < speech.end_offset and start + len(paragraphs[index]) > speech.start_offset}
     folded = [simplified(text).replace("・", "·") for text in paragraphs]  # one middle dot for foreign names
-    context = _context("\n".join(folded))
+    context = _context("\n".join(folded), simplified(article.title))
     found: list[Quote] = []
     for index, text in enumerate(folded):
         if index in in_speech:
             continue
         last = found[-1] if found and found[-1].paragraph == index - 1 else None  # a statement just before this paragraph
+        if last is None and context.pending and context.pending.paragraph == index - 1:
+            last = context.pending  # "姚明及时表态，" ⏎ "“对不起，…”"
+        context.pending = None
         quoted = _paragraph_quotes(text, index, offsets[index], context, paragraphs[index])
         for quote in _continued(quoted, text, index, offsets[index], paragraphs[index], last):
             found.append(dataclasses.replace(quote, index=len(found)))
@@ -404,7 +417,7 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         subject = _subject(words, context.text)
         start = match.end()
         if not subject:  # "…，并称…": the subject of the clause before speaks on
-            if not (words in _ZERO_SUBJECT and match.group("cue") in _ZERO_SUBJECT_CUES
+            if not ((words in _ZERO_SUBJECT or (not words and match.group("open"))) and match.group("cue") in _ZERO_SUBJECT_CUES
                     and clause_start and text[clause_start - 1] in "，,"):
                 continue
             subject = "他"
@@ -427,7 +440,8 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
     quotes_found: list[Quote] = []
     taken_until = -1
     for start, end, subject_start, subject, cue, kind in sorted(candidates):
-        if end - start < _MIN_CONTENT or start < taken_until:
+        ends_paragraph = start >= len(text.rstrip())  # "姚明及时表态，": the words are the next paragraph
+        if (end - start < _MIN_CONTENT and not ends_paragraph) or start < taken_until:
             continue
         resolved = _speaker(subject, context, offset + subject_start)  # context.text is the body, folded
         if resolved is None:
@@ -441,11 +455,15 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         if speaker_kind == "person" and via == "name":
             at_name = subject.rfind(speaker.name_raw) if speaker.name_raw else -1
             name_raw = raw[subject_start + at_name : subject_start + at_name + len(speaker.name_raw)] if at_name >= 0 else speaker.name_raw
-        quotes_found.append(Quote(
+        quote = Quote(
             index=0, speaker_name=normalize_name(speaker.name) if speaker_kind == "person" else speaker.name,
             speaker_name_raw=name_raw, speaker_org=simplified(speaker.org), speaker_position=simplified(speaker.position),
             speaker_kind=speaker_kind, cue=cue, kind=kind, via=via, text=raw[start:end].strip(),
             paragraph=index, start_offset=offset + start, end_offset=offset + end,
-        ))
+        )
+        if ends_paragraph:
+            context.pending = quote
+            continue
+        quotes_found.append(quote)
         taken_until = end
     return quotes_found
