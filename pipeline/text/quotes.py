@@ -70,7 +70,7 @@ _TRAILING_OF = re.compile(
     r"(?:的话|的|可能会|也许会|就会|将会|不会|(?<![协学商工总分委议国大全社事员合金究进])会|将|要|应该|可以|一直|总是|自嘲|[^，。]{2,12}后|(?:用[^，。]{0,16})?发(?:微博|博文|声明|文章)"
     r"|在(?:微博|网上|博客)上?|[（(]\s*微博\s*[）)]|在|[（(][A-Za-z .\-]+[）)]"
     r"|(?:本|上|这)?(?:星期|周)[一二三四五六日天]|(?:本|上)?(?:星期|周|月)早些时候|早些时候"
-    r"|在[^，。]{0,12}(?:讲话|发言|致辞|报告|采访|会议|会|访问|座谈)(?:中|时|上)|(?:讲话|发言|致辞)(?:中|时)|(?:向|对|跟|给|通过)[^，。]{1,24}"
+    r"|在[^，。]{0,12}(?:讲话|发言|致辞|报告|采访|会议|会|访问|座谈)(?:中|时|上)|(?:讲话|发言|致辞)(?:中|时)|(?:向|对|跟|给|通过|为)[^，。]{1,24}"
     r")$"
 )
 # Adverbials between the subject and its cue ("申长雨在致辞中表示", "他还表示", "王强日前对记者说").
@@ -78,7 +78,7 @@ _TRAILING_ADVERBIALS = re.compile(
     r"(?:在[^，。]{0,30}?(?:上|中|时候|时|期间|后|前|里|间)|接受[^，。]{0,24}?采访时|对记者|向记者|对本报记者|向本报记者|告诉记者"
     r"|日前|近日|昨天|昨日|今天|今日|当天|当日|此前|随后|最后|首先|接着|同时|也|还|则|又|更|都|均|亦|就此|对此|为此|进一步|明确|再次|一再|多次"
     r"|就|已|已经|正|正在|便|再|仍|仍然|即|随即|当即|不禁|却|只|才|始终|一度|先后|分别|纷纷|甚至|郑重|私下|反复|坦率|公开|随后又"
-    r"|曾经|曾|特别|专门|公开|坦率地|坦然|坦率|笑着|激动|感慨|直接|积极|还是|坚持|\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|不无担忧地|笑着|激动地|深有感触地|\d{1,2}月\d{1,2}日|\d{1,2}日|后来|当时|昨|早前|稍后)+$"
+    r"|曾经|曾|特别|专门|公开|坦率地|坦然|坦率|笑着|激动|感慨|直接|积极|还是|坚持|及时|\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|不无担忧地|笑着|激动地|深有感触地|\d{1,2}月\d{1,2}日|\d{1,2}日|后来|当时|昨|早前|稍后)+$"
 )
 # Who is never a speaker: vague sources, the reporter, the first person (anywhere in the
 # subject), and documents and media (the subject's head noun, at its end).
@@ -138,6 +138,8 @@ def _subject(text: str, article: str = "") -> str:
     ("一脸幸福地"), and a title after a name ("洪友廉教授")."""
     text = _without_manner(_LEADING.sub("", text.strip()), article)
     while True:
+        if article and is_name(text[-3:]) and _recurs(text[-3:], article):
+            return text  # "张纪正": a name the article repeats, whose last character only looks like an adverb
         stripped = _TRAILING_OF.sub("", _TRAILING_ADVERBIALS.sub("", text)).strip()
         stripped = stripped.rstrip()
         title = _TITLE_AFTER_NAME.search(stripped)
@@ -230,8 +232,16 @@ def _context(text: str, title: str = "") -> _Context:
 
 
 def _recurs(name: str, text: str) -> bool:
-    first = text.find(name)
-    return first >= 0 and text.find(name, first + len(name)) >= 0
+    """`name` occurs twice or more, and not always before the same character: "龙年邮" recurs
+    only inside "龙年邮票", a name is followed by many words."""
+    followers = set()
+    at = text.find(name)
+    count = 0
+    while at >= 0:
+        count += 1
+        followers.add(text[at + len(name) : at + len(name) + 1])
+        at = text.find(name, at + len(name))
+    return count >= 2 and len(followers) >= 2
 
 
 def _name_at(text: str, at: int, known: dict[str, Speaker]) -> str | None:
