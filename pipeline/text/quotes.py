@@ -24,7 +24,15 @@ import dataclasses
 import re
 
 from pipeline.records import Article, Quote
-from pipeline.text.names import COMPOUND_SURNAMES, SURNAMES, is_name, is_proper_noun, is_surname, simplified
+from pipeline.text.names import (
+    COMPOUND_SURNAMES,
+    SURNAMES,
+    is_name,
+    is_proper_noun,
+    is_surname,
+    is_transliterated_name,
+    simplified,
+)
 from pipeline.text.speakers import (
     ORG_SUFFIXES,
     Speaker,
@@ -60,6 +68,8 @@ _CUE_AFTER = re.compile(
 # Connectives and "according to" before a subject, "的" after it ("而根据…袁绍宏的介绍").
 # A manner before the cue ("乐观地", "一脸幸福地", "很认真地"), honorifics after a name aside.
 _MANNER = re.compile(r"(?<!先生|女士|小姐)[^，。\s]{1,6}地(?:先生|女士|小姐)?$")
+# One-character adverbs that may also end a given name ("张纪正", "王志强"... "正" as in 正在).
+_ADVERB_CHARS = frozenset("正便再仍即却只才就已也还则又更都均亦")
 _TITLE_AFTER_NAME = re.compile(r"(?:教授|博士|医生|医师|老师|律师|院士|研究员|工程师|先生|女士|小姐|同志)$")
 _LATIN_BEFORE_TITLE = re.compile(r"[A-Za-z.\-]$")
 _LEADING = re.compile(r"^(?:而|但|但是|并|并且|另外|此外|同时|对此|其中|不过|然而|因为|因此|所以|如果|虽然|可是|于是|随后|后来|当时)?"
@@ -138,7 +148,7 @@ def _subject(text: str, article: str = "") -> str:
     ("一脸幸福地"), and a title after a name ("洪友廉教授")."""
     text = _without_manner(_LEADING.sub("", text.strip()), article)
     while True:
-        if article and is_name(text[-3:]) and _recurs(text[-3:], article):
+        if article and text[-1:] in _ADVERB_CHARS and is_name(text[-3:]) and _recurs(text[-3:], article):
             return text  # "张纪正": a name the article repeats, whose last character only looks like an adverb
         stripped = _TRAILING_OF.sub("", _TRAILING_ADVERBIALS.sub("", text)).strip()
         stripped = stripped.rstrip()
@@ -299,7 +309,7 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     if named:  # "在珠三角打工多年的农民工黎永芬"
         found = context.describe(named)
         return Speaker(named, named, found.position if found else "", found.org if found else ""), "person", "name"
-    if _LATIN_NAME.match(subject):
+    if _LATIN_NAME.match(subject) or is_transliterated_name(subject):  # "Parker", "亚里斯多德"
         return Speaker(subject, subject), "person", "name"
     office = _OFFICE.match(subject)
     if (office and (_ORG_SUFFIX.search(office.group("org")) or _LATIN_ORG.match(office.group("org")))
@@ -320,6 +330,9 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
 def _trailing_name(subject: str, text: str) -> str | None:
     """The name a longer subject ends with, after a description the post grammar does not
     know ("…的农民工黎永芬", "工地工会副主席尤良海") or one the article names again, or None."""
+    for size in range(min(len(subject) - 1, 6), 2, -1):  # "研制人员弗雷德里克"
+        if _DESCRIBES.search(subject[:-size]) and is_transliterated_name(subject[-size:]):
+            return subject[-size:]
     latin = _LATIN_NAME_AT_END.search(subject)
     if latin and latin.start() > 0:  # "加拿大邮政局零售部门负责人Greg Kabatoff"
         return latin.group().strip()
