@@ -73,8 +73,14 @@ def simplified(text: str) -> str:
     return text.translate(_t2s_table())
 
 
+@functools.cache
+def _surname_chars() -> frozenset[str]:
+    """The surnames in both scripts ("宮" as well as "宫"): one set lookup per character."""
+    return SURNAMES | {chr(code) for code, folded in _t2s_table().items() if folded in SURNAMES}
+
+
 def is_surname(char: str) -> bool:
-    return char in SURNAMES or (not char.isascii() and simplified(char) in SURNAMES)
+    return char in _surname_chars()
 
 
 def is_cjk(char: str) -> bool:
@@ -92,6 +98,7 @@ def join_spaced_names(text: str) -> str:
 
 
 _MIDDLE_DOTS = re.compile(r"[·•]")
+_CJK_ONLY = re.compile(rf"[{_CJK}]+")
 
 
 def looks_like_name(text: str) -> bool:
@@ -100,7 +107,7 @@ def looks_like_name(text: str) -> bool:
     if "·" in text or "•" in text:
         parts = _MIDDLE_DOTS.split(text)
         return all(parts) and all(all(is_cjk(c) for c in part) for part in parts) and len(text) <= 20
-    if not 2 <= len(text) <= 4 or not all(is_cjk(c) for c in text):
+    if not 2 <= len(text) <= 4 or not _CJK_ONLY.fullmatch(text):
         return False
     return is_surname(text[0]) or simplified(text[:2]) in COMPOUND_SURNAMES
 

@@ -18,6 +18,7 @@ from Chinese official and corporate usage; extend them rather than special-casin
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -103,16 +104,19 @@ class Speaker:
 _SPACE_IN_NAME = re.compile(r"(?<=[\u3400-\u9fff·•]) (?=[\u3400-\u9fff·•])")
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked of the same words many times per page
 def normalize_name(raw: str) -> str:
     """"宫 鸣" → "宫鸣", "黃福來" → "黄福来"; Latin names keep their spaces."""
     name = _SPACE_IN_NAME.sub("", " ".join(raw.split()))
     return simplified(name).replace("•", "·")
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked of the same words many times per page
 def is_position(text: str) -> bool:
     return bool(text) and _POSITION.fullmatch(simplified(text)) is not None
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked of the same words many times per page
 def split_org_position(description: str) -> tuple[str, str]:
     """"最高人民检察院检察委员会副部级专职委员" → ("最高人民检察院", "检察委员会副部级专职委员").
 
@@ -166,6 +170,7 @@ _PRAISE = re.compile(r"^.*?(?:著名|知名|资深|杰出|优秀|权威)+(?=..)"
 _NOT_DESCRIPTIONS = frozenset("化名 音译 音 左 右 中 图 摄 记者 微博 博客 本报 下同".split())
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked of the same words many times per page
 def bracket_description(text: str) -> tuple[str, str]:
     """(org, position) of the note in "NAME（…）", read leniently, since the brackets say it is
     about the person: "院士、我国细胞研究领域前辈" → 院士; "我国著名飞行器设计专家、北京航天航空大学
@@ -235,6 +240,7 @@ def _name_and_title(text: str) -> tuple[str, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked of the same words many times per page
 def parse_description(text: str) -> Speaker | None:
     """A speaker written as "ORG POSITION NAME", "NAME ORG POSITION" or "NAME（ORG POSITION）";
     None when the text is not one."""
