@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
 
 from pipeline.records import Article, Quote
@@ -241,6 +242,7 @@ def _context(text: str, title: str = "") -> _Context:
     return context
 
 
+@functools.lru_cache(maxsize=1024)  # asked of the same names many times per article
 def _recurs(name: str, text: str) -> bool:
     """`name` occurs twice or more, and not always before the same character: "龙年邮" recurs
     only inside "龙年邮票", a name is followed by many words."""
