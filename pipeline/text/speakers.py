@@ -22,7 +22,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from pipeline.text.names import COMPOUND_SURNAMES, is_cjk, is_surname, looks_like_name, simplified
+from pipeline.text.names import COMPOUND_SURNAMES, is_cjk, is_name, is_proper_noun, is_surname, looks_like_name, simplified
 
 
 def _longest_first(word: str) -> tuple[int, str]:
@@ -235,8 +235,10 @@ def _name_and_title(text: str) -> tuple[str, str] | None:
         return text, ""
     for size in (3, 2, 4):
         head, title = text[:size], text[size:]
-        if title and looks_like_name(normalize_name(head)) and is_position(title):
-            return head, title
+        if size == 4 and simplified(head[:2]) not in COMPOUND_SURNAMES:
+            continue  # four characters are a name only with a compound surname ("欧阳明"), not "欧洲政府"
+        if title and is_position(title) and is_name(normalize_name(head)) and not is_proper_noun(normalize_name(head)):
+            return head, title  # not "华尔街分析师", "皮肤科医师": places and departments are no names
     return None
 
 
