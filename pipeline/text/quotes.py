@@ -127,7 +127,9 @@ _ORG_SUFFIX = re.compile("(?:%s)$" % "|".join(map(re.escape, ORG_SUFFIXES)))
 _MEDIA = re.compile(r"(?:报|报纸|网|电视台|电台|通讯社|社|杂志|周刊|频道)$")
 _LATIN_ORG = re.compile(r"^[A-Za-z][A-Za-z&.\-]+$")
 # No named body: "业内人士", "知情人士", "消息人士".
-_VAGUE_ORG = re.compile(r"业内|知情|消息|分析|权威|有关|相关|某|一些|不少|多位|网友|市场|一家|一个|一所|有的|各|^(?:欧洲|亚洲|非洲|西方|国际|海外|国外|境外|地方)")
+_VAGUE_ORG = re.compile(
+    r"业内|知情|消息|分析|权威|有关|相关|某|一些|不少|多位|网友|市场|一家|一个|一所|有的|各|^(?:欧洲|亚洲|非洲|西方|国际|海外|国外|境外|地方)"
+)
 _ORG_SUFFIX_ANYWHERE = re.compile("(?:%s)" % "|".join(map(re.escape, sorted(ORG_SUFFIXES, key=len, reverse=True))))
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|第)")
 _MIN_CONTENT = 4
