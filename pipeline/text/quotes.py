@@ -98,6 +98,10 @@ _NO_SPEAKER = re.compile(
     r"|(?:报道|报告|通知|文件|公告|数据|调查|研究|消息|新闻|资料|文章|评论|社论|声明|规定|条例|办法|意见|方案|纲要|规划|法律|协议|合同"
     r"|网站|媒体|外电|外媒|日报|晚报|早报|时报|周刊|杂志|报社|通讯社|新华社|电视台|电台|统计数据|结果|显示|白皮书|蓝皮书|公报|年报|财报|全会|大会|会议)$"
 )
+# Before a person named as an object rather than a subject.
+_OBJECT_MARKERS = frozenset("为向对给跟和与把被让叫替")
+# A netizen quoted by handle: 网友“王慧慧儿”发微博说…
+_HANDLE_BEFORE = re.compile(r"(?:网友|博主|微博用户|用户|网名)[“「](?P<handle>[^”」]{1,20})[”」]$")
 _PRONOUN = re.compile(r"^(?:他|她|其)$")
 _DEMONSTRATIVE_PERSON = re.compile(
     r"^(?:这位|这名|该名|此位)[^，。]{0,20}(?:[人工者员生师士手家]|先生|女士)$|^(?:该|此)(?:女士|男子|男士|女子|先生|老人|患者|司机)$"
@@ -220,10 +224,14 @@ class _Context:
                 self.mention(match.end(), self.people.get(name) or Speaker(name, name))
 
     def person_before(self, at: int) -> Speaker | None:
-        """The person named last before `at`: whom a "他" or "她" there means."""
+        """The person named last before `at` as a subject: whom a "他" or "她" there means —
+        not someone named as an object ("为郑定祥创作了…，他说")."""
         self.read_clauses()
         index = bisect.bisect_left(self.mentions, (at, ""))
-        return self.people[self.mentions[index - 1][1]] if index else None
+        for offset, name in reversed(self.mentions[:index]):
+            if offset <= 0 or self.text[offset - 1] not in _OBJECT_MARKERS:
+                return self.people[name]
+        return None
 
 
 def _context(text: str, title: str = "") -> _Context:
@@ -441,7 +449,10 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         words = text[clause_start : match.start()]
         if len(words) > _SUBJECT_CHARS:
             continue
-        subject = _subject(words, context.text)
+        handle = _HANDLE_BEFORE.search(text, 0, clause_start) if clause_start and text[clause_start - 1] in "”」" else None
+        subject = handle.group("handle") if handle else _subject(words, context.text)
+        if handle:  # the handle names the speaker: treat it as a name the text gives
+            context.mention(offset + handle.start("handle"), Speaker(subject, subject))
         start = match.end()
         if not subject:  # "…，并称…": the subject of the clause before speaks on
             if not ((words in _ZERO_SUBJECT or (not words and match.group("open"))) and match.group("cue") in _ZERO_SUBJECT_CUES
