@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 BUILD_INPUTS := pyproject.toml constraints.txt setup.py $(wildcard pipeline/text/extract/*.pyx)
 INSTALLED := $(VENV)/.installed-$(shell cat $(BUILD_INPUTS) | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test bench bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults bench-speech bench-quotes clean
+.PHONY: install demo test bench bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults bench-speech bench-quotes bench-dedup clean
 
 install: $(INSTALLED)
 
@@ -24,7 +24,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
-bench: bench-accuracy bench-speech bench-quotes bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults
+bench: bench-accuracy bench-speech bench-quotes bench-dedup bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults
 
 bench-accuracy: install
 	$(BIN)/python -m benchmarks.accuracy
@@ -36,6 +36,10 @@ bench-speech: install
 # Reported speech ("申长雨表示，…") on real pages, against the hand-made gold in benchmarks/quotes_gold/.
 bench-quotes: install
 	$(BIN)/python -m benchmarks.quotes
+
+# Near-duplicates: copies of real pages re-rendered and re-extracted, pair precision/recall, 100k indexing.
+bench-dedup: install
+	$(BIN)/python -m benchmarks.dedup
 
 bench-extract: install
 	$(BIN)/python -m benchmarks.extract_speed

@@ -1,0 +1,148 @@
+"""Near-duplicates: one story, one count. Every item (an article's body, a speech's text) is
+reduced to the character shingles of its letters and digits (NFKC, Traditional folded to
+Simplified — so a GBK copy, a Big5 copy and a Traditional re-edit of one text are one text),
+summarised by a MinHash (datasketch) and looked up in an LSH index of everything indexed before.
+
+- An exact copy (the same letters and digits, whatever the encoding, chrome or credits) is
+  found by hash before any estimate.
+- A near copy is a candidate from LSH confirmed by the estimated overlap: the Jaccard
+  similarity, or the share of the shorter text found in the longer (a speech republished
+  inside a shorter article, an article with paragraphs dropped).
+- Every copy points at one canonical item: the earliest published of its group (ties: the
+  smaller id), so counting canonical items counts each story once. An item that matches none
+  is its own canonical item. Canonical ids never move: a later, earlier-dated copy joins the
+  group it matches rather than re-electing it.
+
+Thresholds are chosen on `make bench-dedup` (real pages re-rendered as copies, and hard
+negatives: other articles on the same event or from the same site); precision first.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from pipeline.text.names import simplified
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_COMPATIBILITY = re.compile(r"[\u00a0-\u00ff\u2000-\u33ff\ufb00-\ufdff\ufe30-\uffef]")
+SHINGLE = 5  # characters: long enough that two reports of one event share few, short enough for light edits
+NUM_PERM = 64
+# LSH finds candidates at this estimated Jaccard similarity; confirmation is stricter.
+CANDIDATE_JACCARD = 0.25
+SAME_JACCARD = 0.6  # two texts sharing this much are one story
+CONTAINED = 0.8  # … or the shorter one found this much inside the longer
+MIN_SHINGLES = 20  # shorter texts (a caption, a one-line quote) are never linked by estimate
+
+
+def key_text(text: str) -> str:
+    """What is compared: letters and digits only, NFKC, Simplified, lower case."""
+    text = simplified(text)
+    if _COMPATIBILITY.search(text):  # full-width letters and digits, ligatures…: NFKC only where it changes something
+        text = unicodedata.normalize("NFKC", text)
+    return _NOT_ALNUM.sub("", text).lower()
+
+
+def shingles(key: str):
+    """The distinct 32-bit hashes of a key text's character shingles (numpy, one pass: no
+    Python loop per shingle). Stable across processes and versions: signatures are kept."""
+    import numpy as np
+
+    codes = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) < SHINGLE:
+        codes = np.concatenate([codes, np.zeros(SHINGLE - len(codes), dtype=np.uint64)])
+    windows = np.lib.stride_tricks.sliding_window_view(codes, SHINGLE)
+    mixed = windows @ (np.uint64(0x100000001B3) ** np.arange(SHINGLE, dtype=np.uint64))
+    mixed ^= mixed >> np.uint64(31)
+    mixed *= np.uint64(0x9E3779B97F4A7C15)
+    mixed ^= mixed >> np.uint64(29)
+    return np.unique((mixed & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+
+
+@dataclass(slots=True)
+class Entry:
+    item_id: str
+    published: float  # POSIX seconds; items with no date sort last
+    size: int  # distinct shingles
+    canonical_id: str
+    signature: object  # the MinHash's hash values (numpy), kept instead of the MinHash object: a third of the memory
+
+
+class DedupIndex:
+    """The items indexed so far; `add` returns an item's canonical id."""
+
+    def __init__(self, candidate_jaccard: float = CANDIDATE_JACCARD, same_jaccard: float = SAME_JACCARD,
+                 contained: float = CONTAINED):
+        from datasketch import MinHashLSH  # numpy and scipy behind it: loaded only when deduplicating
+
+        self._lsh = MinHashLSH(threshold=candidate_jaccard, num_perm=NUM_PERM)
+        self._same_jaccard, self._contained = same_jaccard, contained
+        self._entries: dict[str, Entry] = {}
+        self._exact: dict[str, str] = {}  # hash of the key text → canonical id
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def add(self, item_id: str, text: str, published: float | None = None) -> str:
+        """Index an item; its canonical id (its own when it copies nothing indexed)."""
+        if item_id in self._entries:
+            return self._entries[item_id].canonical_id
+        key = key_text(text)
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        when = published if published is not None else float("inf")
+        if key and digest in self._exact:
+            canonical = self._exact[digest]
+            self._entries[item_id] = Entry(item_id, when, 0, canonical, None)
+            return canonical
+        pieces = shingles(key) if key else None
+        minhash = _minhash(pieces)
+        canonical = item_id
+        size = 0 if pieces is None else len(pieces)
+        if size >= MIN_SHINGLES:
+            matches = [self._entries[other] for other in self._lsh.query(minhash)
+                       if self._same(minhash, size, self._entries[other])]
+            if matches:
+                canonical = min(matches, key=lambda entry: (entry.published, entry.item_id)).canonical_id
+            self._lsh.insert(item_id, minhash)
+        self._entries[item_id] = Entry(item_id, when, size, canonical, minhash.hashvalues)
+        if key:
+            self._exact.setdefault(digest, canonical)
+        return canonical
+
+    def _same(self, minhash, size: int, other: Entry) -> bool:
+        jaccard = float((minhash.hashvalues == other.signature).mean())  # MinHash's Jaccard estimate
+        if jaccard >= self._same_jaccard:
+            return True
+        shared = jaccard * (size + other.size) / (1 + jaccard)  # |A ∩ B| from the Jaccard estimate and the sizes
+        return shared / max(1, min(size, other.size)) >= self._contained
+
+
+@functools.cache
+def _permutations():
+    from datasketch import MinHash
+
+    template = MinHash(num_perm=NUM_PERM)
+    return template.permutations, template.scheme  # drawn once (datasketch draws them per MinHash otherwise)
+
+
+def _minhash(pieces):
+    """The MinHash of shingle hashes (already hashed: the identity stands for datasketch's SHA-1)."""
+    from datasketch import MinHash
+
+    permutations, scheme = _permutations()
+    minhash = MinHash(num_perm=NUM_PERM, hashfunc=int, permutations=permutations, scheme=scheme)
+    if pieces is not None and len(pieces):
+        minhash.update_batch(pieces.tolist())
+    return minhash
+
+
+def canonical_ids(items: list[tuple[str, str, float | None]], index: DedupIndex | None = None) -> dict[str, str]:
+    """item id → canonical id for (id, text, published) items, indexed in publish order
+    (earliest first, ties by id) so that the earliest copy is the canonical one."""
+    index = index or DedupIndex()
+    ordered = sorted(items, key=lambda item: (item[2] is None, item[2] or 0.0, item[0]))
+    return {item_id: index.add(item_id, text, published) for item_id, text, published in ordered}
+
