@@ -55,15 +55,19 @@ def main() -> int:
     cli.main(["query", "--warehouse", str(WAREHOUSE), """
         SELECT 'articles' AS "table", count(*) AS "rows" FROM articles UNION ALL
         SELECT 'speeches', count(*) FROM speeches UNION ALL SELECT 'paragraphs', count(*) FROM paragraphs UNION ALL
+        SELECT 'quotes', count(*) FROM quotes UNION ALL
         SELECT 'speakers', count(*) FROM speakers UNION ALL SELECT 'speech_terms', count(*) FROM speech_terms UNION ALL
         SELECT 'quarantine', count(*) FROM quarantine"""])
-    print("\nTop speakers:")
+    print("\nTop speakers (each speech once, however often republished):")
     cli.main(["query", "--warehouse", str(WAREHOUSE), """
         SELECT speaker_name, speaker_org, speaker_position, count(*) AS speeches
-        FROM speeches WHERE speaker_name IS NOT NULL
+        FROM speeches WHERE speaker_name IS NOT NULL AND canonical_id = speech_id
         GROUP BY ALL ORDER BY speeches DESC, speaker_name LIMIT 8"""])
+    print("\nCopies linked to the story they copy (the site serves the seed page again in GBK):")
+    cli.main(["query", "--warehouse", str(WAREHOUSE), """
+        SELECT item_kind, canonical_id, title, copies, sites FROM copies ORDER BY item_kind, title"""])
     print(f"""
-Parquet tables:  {WAREHOUSE}/{{articles,speeches,paragraphs,speakers,speech_terms}}/ (version {read_manifest(warehouse)['version']})
+Parquet tables:  {WAREHOUSE}/{{articles,speeches,quotes,paragraphs,speakers,speech_terms}}/ (version {read_manifest(warehouse)['version']})
 DuckDB catalog:  {catalog_path(warehouse)}
 Data Docs:       {WAREHOUSE / '_data_docs' / 'index.html'}
 HTML report:     {WAREHOUSE / 'report' / 'index.html'}

@@ -68,6 +68,7 @@ class Entry:
     published: float  # POSIX seconds; items with no date sort last
     size: int  # distinct shingles
     canonical_id: str
+    exact: str  # SHA-256 of the key text
     signature: object  # the MinHash's hash values (numpy), kept instead of the MinHash object: a third of the memory
 
 
@@ -86,6 +87,23 @@ class DedupIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def __contains__(self, item_id: str) -> bool:
+        return item_id in self._entries
+
+    def entry(self, item_id: str) -> Entry:
+        return self._entries[item_id]
+
+    def restore_entry(self, item_id: str, canonical_id: str, published: float | None, size: int, exact: str, signature) -> None:
+        """Put back an item indexed by an earlier publish, as it was (its canonical id is kept)."""
+        self._entries[item_id] = Entry(item_id, published if published is not None else float("inf"), size, canonical_id,
+                                       exact, signature)
+        self._exact.setdefault(exact, canonical_id)
+        if signature is not None:
+            permutations, scheme = _permutations()
+            from datasketch import MinHash
+
+            self._lsh.insert(item_id, MinHash(num_perm=NUM_PERM, hashvalues=signature, permutations=permutations, scheme=scheme))
+
     def add(self, item_id: str, text: str, published: float | None = None) -> str:
         """Index an item; its canonical id (its own when it copies nothing indexed)."""
         if item_id in self._entries:
@@ -95,7 +113,7 @@ class DedupIndex:
         when = published if published is not None else float("inf")
         if key and digest in self._exact:
             canonical = self._exact[digest]
-            self._entries[item_id] = Entry(item_id, when, 0, canonical, None)
+            self._entries[item_id] = Entry(item_id, when, 0, canonical, digest, None)
             return canonical
         pieces = shingles(key) if key else None
         minhash = _minhash(pieces)
@@ -107,12 +125,14 @@ class DedupIndex:
             if matches:
                 canonical = min(matches, key=lambda entry: (entry.published, entry.item_id)).canonical_id
             self._lsh.insert(item_id, minhash)
-        self._entries[item_id] = Entry(item_id, when, size, canonical, minhash.hashvalues)
+        self._entries[item_id] = Entry(item_id, when, size, canonical, digest, minhash.hashvalues if size >= MIN_SHINGLES else None)
         if key:
             self._exact.setdefault(digest, canonical)
         return canonical
 
     def _same(self, minhash, size: int, other: Entry) -> bool:
+        if other.signature is None:
+            return False
         jaccard = float((minhash.hashvalues == other.signature).mean())  # MinHash's Jaccard estimate
         if jaccard >= self._same_jaccard:
             return True
@@ -146,3 +166,39 @@ def canonical_ids(items: list[tuple[str, str, float | None]], index: DedupIndex 
     ordered = sorted(items, key=lambda item: (item[2] is None, item[2] or 0.0, item[0]))
     return {item_id: index.add(item_id, text, published) for item_id, text, published in ordered}
 
+
+
+# How each table's items are compared: the column of their text (a quote: its speaker with its words).
+ITEM_KINDS = {"articles": ("article", "article_id"), "speeches": ("speech", "speech_id"), "quotes": ("quote", "quote_id")}
+
+
+def restore(rows: list[dict]) -> DedupIndex:
+    """The index of the items already published (rows of the dedup_index table, one kind)."""
+    import numpy as np
+
+    index = DedupIndex()
+    for row in sorted(rows, key=lambda row: (row["published_at"] is None, row["published_at"] or 0, row["item_id"])):
+        signature = np.frombuffer(row["signature"], dtype="<u4").astype(np.uint32) if row["signature"] else None
+        index.restore_entry(row["item_id"], row["canonical_id"], _seconds(row["published_at"]), row["n_shingles"],
+                            row["exact_sha256"], signature)
+    return index
+
+
+def _seconds(moment) -> float | None:
+    return moment.timestamp() if moment is not None else None
+
+
+def link(index: DedupIndex, kind: str, items: list[tuple[str, str, object]]) -> tuple[dict[str, str], list[dict]]:
+    """Canonical ids of a batch's (id, text, published_at) items, in publish order, and the
+    index rows the batch adds (none for an item indexed before: a republished article)."""
+    ordered = sorted(items, key=lambda item: (item[2] is None, _seconds(item[2]) or 0.0, item[0]))
+    canonical, added = {}, []
+    for item_id, text, published in ordered:
+        new = item_id not in index
+        canonical[item_id] = index.add(item_id, text, _seconds(published))
+        if new:
+            entry = index.entry(item_id)
+            added.append({"item_kind": kind, "item_id": item_id, "canonical_id": entry.canonical_id, "published_at": published,
+                          "exact_sha256": entry.exact, "n_shingles": entry.size,
+                          "signature": entry.signature.astype("<u4").tobytes() if entry.signature is not None else b""})
+    return canonical, added

@@ -23,14 +23,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.load.dedup import ITEM_KINDS, link, restore
 from pipeline.load.identity import IDENTITY_COLUMNS, STATEMENT_TABLES, registry_of, speaker_ids, with_speaker_ids
 from pipeline.load.quarantine import read_verdict, validate_staged
 from pipeline.load.rows import QUOTE_SOURCE_COLUMNS, SPEAKER_SOURCE_COLUMNS, speakers
 from pipeline.load.stage import read_staged, stage, staged_article_ids, staged_batches
 from pipeline.records import Article
-from pipeline.warehouse.layout import partition_file, partition_of, speakers_file, staged_run
+from pipeline.warehouse.layout import dedup_index_file, partition_file, partition_of, speakers_file, staged_run
 from pipeline.warehouse.manifest import CommitConflict, commit, read_manifest
-from pipeline.warehouse.schemas import PUBLISHED_TABLES
+from pipeline.warehouse.schemas import DEDUP_INDEX, PUBLISHED_TABLES
 from pipeline.warehouse.storage import Warehouse
 from pipeline.warehouse.tables import read_table, write_table
 
@@ -121,9 +122,16 @@ def _merge(warehouse: Warehouse, manifest: dict, batch_dirs: list[str], publishi
     # One identity per person, against everyone published before, in speeches and quotes alike.
     registry = registry_of([read_table(warehouse, table, IDENTITY_COLUMNS, manifest) for table in STATEMENT_TABLES])
     ids: dict[str, dict[str, str | None]] = {}
+    # One story, one count: each new article, speech and quote against everything published before.
+    published_index = read_table(warehouse, "dedup_index", None, manifest).to_pylist()
+    index_rows: list[dict] = []
     for name in PUBLISHED_TABLES:  # one table in memory at a time
         batch = read_staged(warehouse, name, batch_dirs)
         batch = batch.filter(pc.is_in(batch["article_id"], value_set=keep))
+        if name in ITEM_KINDS:
+            kind, row_id = ITEM_KINDS[name]
+            batch, added = _with_canonical_ids(batch, kind, row_id, [row for row in published_index if row["item_kind"] == kind])
+            index_rows += added
         if name in STATEMENT_TABLES:
             ids[name] = speaker_ids(registry, name, batch)
             batch = with_speaker_ids(batch, ids[name], STATEMENT_TABLES[name][0])
@@ -151,11 +159,29 @@ def _merge(warehouse: Warehouse, manifest: dict, batch_dirs: list[str], publishi
             written += fresh.num_rows
         new_manifest["tables"][name] = sorted(kept_files)
         rows_written[name] = written
+    files = list(manifest["tables"].get("dedup_index", []))
+    if index_rows:
+        relative = dedup_index_file(version)
+        write_table(warehouse, relative, pa.Table.from_pylist(index_rows, schema=DEDUP_INDEX))
+        files.append(relative)
+    new_manifest["tables"]["dedup_index"] = files
     speakers_relative = speakers_file(version)
     write_table(warehouse, speakers_relative, speakers(read_table(warehouse, "speeches", SPEAKER_SOURCE_COLUMNS, new_manifest),
                                                        read_table(warehouse, "quotes", QUOTE_SOURCE_COLUMNS, new_manifest)))
     new_manifest["tables"]["speakers"] = [speakers_relative]
     return new_manifest, rows_written
+
+
+def _with_canonical_ids(batch: pa.Table, kind: str, row_id: str, published: list[dict]) -> tuple[pa.Table, list[dict]]:
+    """`batch` with its canonical_id column set by the near-duplicate index, and the index rows it adds."""
+    index = restore(published)
+    columns = [row_id, "published_at", "speaker_name", "text"] if kind == "quote" else [row_id, "published_at",
+                                                                                          "body_text" if kind == "article" else "text"]
+    rows = batch.select(columns).to_pylist()
+    text_of = (lambda row: f"{row['speaker_name']}：{row['text']}") if kind == "quote" else (lambda row: row[columns[2]])
+    canonical, added = link(index, kind, [(row[row_id], text_of(row), row["published_at"]) for row in rows])
+    column = pa.array([canonical[value] for value in batch.column(row_id).to_pylist()], pa.string())
+    return batch.set_column(batch.schema.get_field_index("canonical_id"), batch.schema.field("canonical_id"), column), added
 
 
 def _discard_uncommitted(warehouse: Warehouse, base: dict, lost: dict) -> None:

@@ -39,7 +39,8 @@ def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Ta
         body = article.body_text
         fields = article_fields(article)
         out["articles"].append({
-            **_columns(fields, ARTICLES), "body_text": body, "n_paragraphs": len(article.paragraphs),
+            **_columns(fields, ARTICLES), "canonical_id": article.article_id,  # until publish finds its copies
+            "body_text": body, "n_paragraphs": len(article.paragraphs),
             "n_speeches": len(article.speeches), "char_count": len(body), "extracted_at": extracted_at,
             "pipeline_version": __version__, "year": year, "month": month,
         })
@@ -56,7 +57,8 @@ def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Ta
             text = "\n".join(speech.paragraphs)
             identity = name_id(speech.speaker_name)  # until publish resolves namesakes (pipeline.load.identity)
             out["speeches"].append({
-                **_columns(speech_record, SPEECHES), "speech_id": speech_key, "article_id": article.article_id,
+                **_columns(speech_record, SPEECHES), "speech_id": speech_key, "canonical_id": speech_key,
+                "article_id": article.article_id,
                 "speech_index": speech.index, "speaker_id": identity, "text": text,
                 "n_paragraphs": len(speech.paragraphs), "char_count": len(text),
                 "published_at": article.published_at, "year": year, "month": month,
@@ -67,7 +69,8 @@ def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Ta
                                             "count": count, "year": year, "month": month})
         for quote in article.quotes:
             out["quotes"].append({
-                "quote_id": f"{article.article_id}-q{quote.index}", "article_id": article.article_id,
+                "quote_id": f"{article.article_id}-q{quote.index}", "canonical_id": f"{article.article_id}-q{quote.index}",
+                "article_id": article.article_id,
                 "raw_sha256": article.raw_sha256, "quote_index": quote.index,
                 # offices and organisations are no person: no person id
                 "speaker_id": name_id(quote.speaker_name) if quote.speaker_kind == "person" else None,
@@ -86,8 +89,9 @@ def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Ta
 
 
 # The speech and quote columns the speakers table is derived from.
-SPEAKER_SOURCE_COLUMNS = ["speaker_id", "speaker_name", "speaker_name_raw", "speaker_position", "speaker_org", "published_at"]
-QUOTE_SOURCE_COLUMNS = [*SPEAKER_SOURCE_COLUMNS, "via"]
+SPEAKER_SOURCE_COLUMNS = ["speaker_id", "speaker_name", "speaker_name_raw", "speaker_position", "speaker_org", "published_at",
+                          "speech_id", "canonical_id"]
+QUOTE_SOURCE_COLUMNS = [*SPEAKER_SOURCE_COLUMNS[:-2], "quote_id", "canonical_id", "via"]
 
 
 def _widen(span: tuple[datetime | None, datetime | None], moment: datetime | None) -> tuple[datetime | None, datetime | None]:
@@ -103,13 +107,13 @@ def speakers(speeches: pa.Table, quotes: pa.Table) -> pa.Table:
     per speaker_id, with every spelling, post and org seen and when (a career reads as one
     row), and how often they gave a speech and were quoted."""
     by_id: dict[str, dict] = {}
-    statements = [("n_speeches", row) for row in speeches.select(SPEAKER_SOURCE_COLUMNS).to_pylist()]
-    statements += [("n_quotes", row) for row in quotes.select(QUOTE_SOURCE_COLUMNS).to_pylist()]
-    for count, row in statements:
+    statements = [("n_speeches", row, row["speech_id"]) for row in speeches.select(SPEAKER_SOURCE_COLUMNS).to_pylist()]
+    statements += [("n_quotes", row, row["quote_id"]) for row in quotes.select(QUOTE_SOURCE_COLUMNS).to_pylist()]
+    for count, row, own_id in statements:
         if row["speaker_id"] is None:
             continue
         entry = by_id.setdefault(row["speaker_id"], {"names": {}, "posts": {}, "orgs": Counter(), "n_speeches": 0, "n_quotes": 0})
-        entry[count] += 1
+        entry[count] += row["canonical_id"] in (None, own_id)  # a copy of a speech or quote counts once
         moment = row["published_at"]
         if row.get("via", "name") == "name":  # "他" or "申局长" is no spelling of the name
             spelling = row["speaker_name_raw"] or row["speaker_name"]

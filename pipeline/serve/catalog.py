@@ -34,7 +34,7 @@ from pipeline.warehouse.storage import Warehouse, local_atomic_write
 CATALOG_NAME = "forum.duckdb"
 REPORT_VIEWS = (
     "speeches_per_speaker_per_year", "avg_speech_length_by_org", "most_active_orgs",
-    "top_terms_per_speaker", "articles_per_month", "statements_per_speaker_per_year", "most_quoted",
+    "top_terms_per_speaker", "articles_per_month", "statements_per_speaker_per_year", "most_quoted", "copies",
 )
 INFO_TABLE = "catalog_info"
 # Longer than any build: a build waiting this long for another means that one is stuck.

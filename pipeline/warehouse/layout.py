@@ -43,6 +43,11 @@ def speakers_file(version: int) -> str:
     return f"speakers/speakers-{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
 
 
+def dedup_index_file(version: int) -> str:
+    """A new file of the near-duplicate index: the items one version added."""
+    return f"dedup_index/index-{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
+
+
 def staged_run(run_id: str) -> str:
     """Everything a run staged; removed once the run is published."""
     return f"{STAGING}/run_id={run_id}"

@@ -85,6 +85,8 @@ ARTICLES = pa.schema([
     documented("n_speeches", pa.int32(), "speeches found in the body", nullable=False),
     documented("char_count", pa.int32(), "characters in body_text", nullable=False),
     documented("raw_sha256", pa.string(), "SHA-256 of the first page's raw bytes", nullable=False),
+    documented("canonical_id", pa.string(), "the article this one copies, the earliest published of its near-duplicates "
+               "(pipeline.load.dedup); its own article_id when unique", nullable=False),
     documented("extracted_at", TIMESTAMP, "when this row was extracted", nullable=False),
     documented("pipeline_version", pa.string(), "forum-etl version that extracted it", nullable=False),
     *_PARTITION_FIELDS,
@@ -103,6 +105,8 @@ SPEECHES = pa.schema([
     documented("role", pa.dictionary(pa.int8(), pa.string()), "speaker | host | journalist | guest | audience", nullable=False),
     documented("title", pa.string(), "speech heading, if any"),
     documented("speaker_label", pa.string(), "the turn's label or the keynote's speaker line as written (王强：, 北京市副市长 殷 勇)"),
+    documented("canonical_id", pa.string(), "the speech this one copies (the earliest published of its near-duplicates, also "
+               "inside a shorter or longer article); its own speech_id when unique", nullable=False),
     documented("text", pa.string(), "the speech without its label or heading, paragraphs joined by newlines", nullable=False),
     documented("n_paragraphs", pa.int32(), "paragraphs in the speech", nullable=False),
     documented("char_count", pa.int32(), "characters in text", nullable=False),
@@ -129,6 +133,8 @@ QUOTES = pa.schema([
     documented("via", pa.dictionary(pa.int8(), pa.string()), "name (the clause names the speaker) | coref (a pronoun or short "
                "form resolved to someone named earlier)", nullable=False),
     documented("text", pa.string(), "the attributed content", nullable=False),
+    documented("canonical_id", pa.string(), "the quote this one repeats (same speaker, same words, earliest published); "
+               "its own quote_id when unique", nullable=False),
     documented("paragraph_index", pa.int32(), "the paragraph it is in", nullable=False),
     documented("start_offset", pa.int32(), "offset of the content in the article's body_text", nullable=False),
     documented("end_offset", pa.int32(), "end offset (exclusive) in body_text", nullable=False),
@@ -156,8 +162,8 @@ SPEAKERS = pa.schema([
     documented("speaker_org", pa.string(), "the organisation most often given with their speeches"),
     documented("names_seen", pa.list_(_NAME_SEEN), "spellings seen (宮 鳴, 宫 鸣), with first and last publish time"),
     documented("positions_seen", pa.list_(_SEEN), "posts and orgs seen, with first and last publish time"),
-    documented("n_speeches", pa.int32(), "speeches published", nullable=False),
-    documented("n_quotes", pa.int32(), "statements quoted in narrative news (the quotes table)", nullable=False),
+    documented("n_speeches", pa.int32(), "speeches published, each once however often republished", nullable=False),
+    documented("n_quotes", pa.int32(), "statements quoted in narrative news (the quotes table), each once", nullable=False),
 ])
 
 SPEECH_TERMS = pa.schema([
@@ -200,8 +206,20 @@ EXTRACT_ERRORS = pa.schema([
     documented("failed_at", TIMESTAMP, "when", nullable=False),
 ])
 
+# The near-duplicate index (pipeline.load.dedup), kept with the warehouse so that every new item
+# is matched against all earlier ones; one file per publish, rows never rewritten.
+DEDUP_INDEX = pa.schema([
+    documented("item_kind", pa.dictionary(pa.int8(), pa.string()), "article | speech | quote", nullable=False),
+    documented("item_id", pa.string(), "article_id, speech_id or quote_id", nullable=False),
+    documented("canonical_id", pa.string(), "its canonical item", nullable=False),
+    documented("published_at", TIMESTAMP, "publish time (order of election)"),
+    documented("exact_sha256", pa.string(), "SHA-256 of the compared text (exact copies)", nullable=False),
+    documented("n_shingles", pa.int32(), "distinct shingles", nullable=False),
+    documented("signature", pa.binary(), "MinHash values (uint32, little-endian); empty under the shingle minimum"),
+])
+
 # Publish rewrites them in this order: speeches and quotes before speech_terms, whose speaker ids come from speeches.
 PUBLISHED_TABLES = {"articles": ARTICLES, "speeches": SPEECHES, "quotes": QUOTES, "paragraphs": PARAGRAPHS,
                     "speech_terms": SPEECH_TERMS}
 # Every table the manifest names: the published ones and speakers, derived from them.
-MANIFEST_TABLES = {**PUBLISHED_TABLES, "speakers": SPEAKERS}
+MANIFEST_TABLES = {**PUBLISHED_TABLES, "speakers": SPEAKERS, "dedup_index": DEDUP_INDEX}

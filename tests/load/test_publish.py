@@ -54,9 +54,12 @@ def test_report_views_return_the_expected_rows(published):
     for view in REPORT_VIEWS:
         assert query(warehouse, f"SELECT count(*) AS n FROM {view}").to_pylist()[0]["n"] > 0
     orgs = {r["speaker_org"]: r for r in query(warehouse, "SELECT * FROM most_active_orgs").to_pylist()}
-    assert orgs["国家知识产权局"]["speeches"] == 4  # 申长雨 twice (seed + GBK copy), 林静怡, 李明哲
+    assert orgs["国家知识产权局"]["speeches"] == 3  # 申长雨 once (the GBK copy of the seed is a copy), 林静怡, 李明哲
     per_year = query(warehouse, "SELECT speeches FROM speeches_per_speaker_per_year WHERE speaker_name = '宫鸣'").to_pylist()
-    assert per_year == [{"speeches": 2}]
+    assert per_year == [{"speeches": 1}]
+    copies = query(warehouse, "SELECT item_kind, copies, sites FROM copies ORDER BY item_kind").to_pylist()
+    assert [row["item_kind"] for row in copies] == ["article"] + ["speech"] * 4  # the seed's GBK copy and its four keynotes
+    assert copies[0]["copies"] == 1 and copies[0]["sites"] == ["www.cipnews.example"]
     months = query(warehouse, "SELECT year, month, articles FROM articles_per_month WHERE year = 2022").to_pylist()
     assert {(m["year"], m["month"]) for m in months} == {(2022, 4), (2022, 8)}
     terms = query(warehouse, "SELECT term FROM top_terms_per_speaker WHERE speaker_name = '申长雨' AND rank = 1").to_pylist()
@@ -225,5 +228,6 @@ def test_one_id_per_person_across_scripts_and_orgs_given_or_not(tmp_path):
     assert sorted(ids) == ["宫鸣", "殷勇", "申长雨", "贺小荣"]
     assert all(len(found) == 1 for found in ids.values()), ids
     people = {row["speaker_name"]: row for row in read_table(warehouse, "speakers").to_pylist()}
-    assert people["申长雨"]["n_speeches"] == 3 and people["申长雨"]["speaker_org"] == "国家知识产权局"
+    # three copies of one speech (Simplified, Traditional, and again with no org): one person, one speech
+    assert people["申长雨"]["n_speeches"] == 1 and people["申长雨"]["speaker_org"] == "国家知识产权局"
     assert {seen["name"] for seen in people["宫鸣"]["names_seen"]} == {"宫 鸣", "宮 鳴"}

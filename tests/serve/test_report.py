@@ -71,6 +71,6 @@ def test_report_puts_speeches_and_quotes_side_by_side(tmp_path):
     html = build_report(warehouse, tmp_path / "report").read_text(encoding="utf-8")
     statements = html[html.index('<table id="statements">'):html.index('<table id="quoted">')]
     assert "<td>陈光远</td><td>0</td><td>3</td>" in statements  # quoted three times, no speech
-    assert "<td>申长雨</td><td>2</td><td>0</td>" in statements  # the seed and its GBK copy
+    assert "<td>申长雨</td><td>1</td><td>0</td>" in statements  # the seed and its GBK copy: one speech, counted once
     quoted = html[html.index('<table id="quoted">'):]
     assert "<td>office</td><td>知识产权署发言人</td>" in quoted and "<td>person</td><td>陈光远</td>" in quoted

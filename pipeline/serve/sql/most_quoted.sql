@@ -5,5 +5,6 @@ SELECT speaker_kind, coalesce(speaker_id, speaker_name) AS speaker_key, any_valu
        any_value(speaker_org) AS speaker_org, count(*) AS quotes, count(*) FILTER (WHERE kind = 'direct') AS direct_quotes,
        count(DISTINCT article_id) AS articles, min(published_at) AS first_quoted, max(published_at) AS last_quoted
 FROM quotes
+WHERE canonical_id = quote_id  -- a quote repeated by other copies counts once
 GROUP BY speaker_kind, coalesce(speaker_id, speaker_name)
 ORDER BY quotes DESC, speaker_name;

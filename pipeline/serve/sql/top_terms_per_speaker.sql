@@ -3,7 +3,7 @@ CREATE OR REPLACE VIEW top_terms_per_speaker AS
 WITH totals AS (
     SELECT speaker_id, term, sum("count")::BIGINT AS uses
     FROM speech_terms
-    WHERE speaker_id IS NOT NULL
+    WHERE speaker_id IS NOT NULL AND speech_id IN (SELECT speech_id FROM speeches WHERE canonical_id = speech_id)
     GROUP BY speaker_id, term
 ), ranked AS (
     SELECT *, row_number() OVER (PARTITION BY speaker_id ORDER BY uses DESC, term) AS rank
