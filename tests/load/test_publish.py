@@ -231,3 +231,23 @@ def test_one_id_per_person_across_scripts_and_orgs_given_or_not(tmp_path):
     # three copies of one speech (Simplified, Traditional, and again with no org): one person, one speech
     assert people["申长雨"]["n_speeches"] == 1 and people["申长雨"]["speaker_org"] == "国家知识产权局"
     assert {seen["name"] for seen in people["宫鸣"]["names_seen"]} == {"宫 鸣", "宮 鳴"}
+
+
+def test_a_copy_published_in_a_later_run_links_to_the_earlier_story_and_nothing_moves(tmp_path):
+    """The index lives in the warehouse: a copy published later (here the seed again in GBK) is
+    matched against everything published before, and publishing again changes no canonical id."""
+    articles = sample_articles()
+    seed = next(a for a in articles if a.url.endswith("gclt-zzyj.html"))
+    gbk = next(a for a in articles if a.url.endswith("gclt-zzyj_gb.html"))
+    warehouse = Warehouse.open(str(tmp_path / "wh"))
+    publish(warehouse, [seed])
+    publish(warehouse, [gbk])
+    columns = ["article_id", "canonical_id"]
+    before = {row["article_id"]: row["canonical_id"] for row in read_table(warehouse, "articles", columns).to_pylist()}
+    assert before == {seed.article_id: seed.article_id, gbk.article_id: seed.article_id}
+    speeches = read_table(warehouse, "speeches", ["speech_id", "canonical_id", "article_id"]).to_pylist()
+    assert all(row["canonical_id"].startswith(seed.article_id) for row in speeches) and len(speeches) == 8
+    index_rows = read_table(warehouse, "dedup_index").num_rows
+    publish(warehouse, [gbk, seed])
+    after = {row["article_id"]: row["canonical_id"] for row in read_table(warehouse, "articles", columns).to_pylist()}
+    assert after == before and read_table(warehouse, "dedup_index").num_rows == index_rows
