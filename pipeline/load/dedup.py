@@ -28,7 +28,11 @@ from dataclasses import dataclass
 from pipeline.text.names import simplified
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
-_COMPATIBILITY = re.compile(r"[\u00a0-\u00ff\u2000-\u33ff\ufb00-\ufdff\ufe30-\uffef]")
+# Letters and digits NFKC rewrites: superscripts, circled and full-width digits and letters, ligatures.
+_COMPATIBILITY = re.compile(
+    r"[\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218f\u2460-\u24ff\u3280-\u33ff\ufb00-\ufb4f"
+    r"\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff66-\uff9f]"
+)
 SHINGLE = 5  # characters: long enough that two reports of one event share few, short enough for light edits
 NUM_PERM = 64
 # LSH finds candidates at this estimated Jaccard similarity; confirmation is stricter.
