@@ -155,6 +155,8 @@ def main(argv: list[str]) -> int:
         f"{speed['articles']:,} articles in {speed['seconds']:.0f} s ({speed['per_second']:,.0f}/s) | {speed['peak_rss_mib']:.0f} MiB |",
         "",
         *(f"- {note}" for note in notes),
+        "",
+        "Anchor: text-dedup's MinHash reaches 0.953 macro F1 on the CORE near-duplicate benchmark (English).",
     ]
     print("\n".join(lines))
     write_section("bench-dedup", "make bench-dedup", "\n".join(lines))

@@ -51,8 +51,9 @@ def key_text(text: str) -> str:
 
 
 def shingles(key: str):
-    """The distinct 32-bit hashes of a key text's character shingles (numpy, one pass: no
-    Python loop per shingle). Stable across processes and versions: signatures are kept."""
+    """The 32-bit hashes of a key text's character shingles, one per position (numpy, one pass:
+    no Python loop per shingle; a repeated shingle changes no MinHash, so none are removed).
+    Stable across processes and versions: signatures are kept."""
     import numpy as np
 
     codes = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
@@ -63,14 +64,14 @@ def shingles(key: str):
     mixed ^= mixed >> np.uint64(31)
     mixed *= np.uint64(0x9E3779B97F4A7C15)
     mixed ^= mixed >> np.uint64(29)
-    return np.unique((mixed & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    return (mixed & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
 @dataclass(slots=True)
 class Entry:
     item_id: str
     published: float  # POSIX seconds; items with no date sort last
-    size: int  # distinct shingles
+    size: int  # shingles (positions)
     canonical_id: str
     exact: str  # SHA-256 of the key text
     signature: object  # the MinHash's hash values (numpy), kept instead of the MinHash object: a third of the memory
@@ -148,18 +149,25 @@ class DedupIndex:
 def _permutations():
     from datasketch import MinHash
 
-    template = MinHash(num_perm=NUM_PERM)
+    template = MinHash(num_perm=NUM_PERM, scheme="affine32")  # 32-bit values: what _minhash computes
     return template.permutations, template.scheme  # drawn once (datasketch draws them per MinHash otherwise)
 
 
 def _minhash(pieces):
-    """The MinHash of shingle hashes (already hashed: the identity stands for datasketch's SHA-1)."""
+    """The MinHash of shingle hashes (already hashed: the identity stands for datasketch's SHA-1).
+    The values are datasketch's own — its scheme's mixing and permutations, as update_batch
+    applies them — computed on the numpy array at once instead of through a Python call per
+    shingle, which was a fifth of the indexing time (tests compare the two)."""
+    import numpy as np
     from datasketch import MinHash
+    from datasketch.minhash import _fmix
 
     permutations, scheme = _permutations()
     minhash = MinHash(num_perm=NUM_PERM, hashfunc=int, permutations=permutations, scheme=scheme)
     if pieces is not None and len(pieces):
-        minhash.update_batch(pieces.tolist())
+        a, b = permutations
+        mixed = _fmix(pieces.astype(np.uint32).reshape(-1, 1), 32)
+        minhash.hashvalues = np.minimum(minhash.hashvalues, (mixed * a + b).min(axis=0))
     return minhash
 
 

@@ -214,7 +214,7 @@ DEDUP_INDEX = pa.schema([
     documented("canonical_id", pa.string(), "its canonical item", nullable=False),
     documented("published_at", TIMESTAMP, "publish time (order of election)"),
     documented("exact_sha256", pa.string(), "SHA-256 of the compared text (exact copies)", nullable=False),
-    documented("n_shingles", pa.int32(), "distinct shingles", nullable=False),
+    documented("n_shingles", pa.int32(), "character shingles of the compared text", nullable=False),
     documented("signature", pa.binary(), "MinHash values (uint32, little-endian); empty under the shingle minimum"),
 ])
 

@@ -46,3 +46,16 @@ def test_canonical_ids_never_move_when_an_earlier_dated_copy_comes_later():
 def test_short_texts_are_linked_only_when_identical():
     ids = canonical_ids([("a", "申长雨表示，要加强保护。", 1.0), ("b", "申长雨表示要加强保护", 2.0), ("c", "殷勇表示，要加强保护。", 3.0)])
     assert ids == {"a": "a", "b": "a", "c": "c"}
+
+
+def test_signatures_are_datasketchs_own_values():
+    import numpy as np
+    from datasketch import MinHash
+
+    from pipeline.load.dedup import NUM_PERM, _minhash, _permutations, key_text, shingles
+
+    pieces = shingles(key_text(STORY))
+    permutations, scheme = _permutations()
+    reference = MinHash(num_perm=NUM_PERM, hashfunc=int, permutations=permutations, scheme=scheme)
+    reference.update_batch(pieces.tolist())
+    assert np.array_equal(_minhash(pieces).hashvalues, reference.hashvalues)

@@ -251,3 +251,22 @@ def test_a_copy_published_in_a_later_run_links_to_the_earlier_story_and_nothing_
     publish(warehouse, [gbk, seed])
     after = {row["article_id"]: row["canonical_id"] for row in read_table(warehouse, "articles", columns).to_pylist()}
     assert after == before and read_table(warehouse, "dedup_index").num_rows == index_rows
+
+
+def test_a_keynote_republished_alone_links_to_the_compilation_it_came_from(tmp_path):
+    """A shorter article carrying one speech of a compilation: its speech is that speech's copy,
+    and the article a partial copy of the compilation."""
+    seed = next(a for a in sample_articles() if a.url.endswith("gclt-zzyj.html"))
+    first = seed.speeches[0]
+    alone = dataclasses.replace(
+        seed, article_id="0" * 16, url="https://other.example/keynote.html", title="申长雨：全面加强知识产权保护",
+        paragraphs=list(first.paragraphs), paragraphs_raw=list(first.paragraphs),
+        speeches=[dataclasses.replace(first, start_offset=0, end_offset=len("\n".join(first.paragraphs)))], quotes=[])
+    warehouse = Warehouse.open(str(tmp_path / "wh"))
+    publish(warehouse, [seed])
+    publish(warehouse, [alone])
+    speeches = read_table(warehouse, "speeches", ["speech_id", "canonical_id"]).to_pylist()
+    assert {row["speech_id"]: row["canonical_id"] for row in speeches}[f"{'0' * 16}-0"] == f"{seed.article_id}-0"
+    articles = {row["article_id"]: row["canonical_id"]
+                for row in read_table(warehouse, "articles", ["article_id", "canonical_id"]).to_pylist()}
+    assert articles["0" * 16] == seed.article_id
