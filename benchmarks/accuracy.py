@@ -1,15 +1,15 @@
-"""`make bench-accuracy`: body F1 and publish-date accuracy on the cwce pages, beside
-readability-lxml and trafilatura, with the worst pages listed."""
+"""`make bench-accuracy`: body F1 and publish-date accuracy on the cwce pages, and body F1 on
+the daniel-dev pages, beside readability-lxml and trafilatura, with the worst pages listed."""
 
 from __future__ import annotations
 
 import statistics
 
 from benchmarks import tools
-from benchmarks.corpus import GoldPage, load_cwce
+from benchmarks.corpus import GoldPage, load_cwce, load_daniel
 from benchmarks.metrics import bigram_f1, bigram_scores, date_matches
 from benchmarks.report import write_section
-from devkit.sample_site import load_content, page_paths, site_file
+from devkit.sample_site import expected_speech, load_content, page_paths, site_file
 from pipeline.records import ExtractionError
 from pipeline.text import article_from_pages
 from pipeline.text.clean import clean, normalize_text
@@ -34,11 +34,8 @@ def speaker_attribution() -> tuple[int, int, int, list[str]]:
         pages = [extract(site_file(path).read_bytes(), url="http://www.cipnews.example" + path) for path in page_paths(content)]
         article = article_from_pages(pages)
         paragraphs = [text for text in map(normalize_text, content["paragraphs"]) if text]
-        expected = {
-            (tuple(paragraphs[s["first_paragraph"] : s["last_paragraph"] + 1]),
-             s["speaker_name"], s["speaker_org"], s["speaker_position"], s["role"])
-            for s in content["speeches"]
-        }
+        expected = {(expected_speech(s, paragraphs)[0], s["speaker_name"], s["speaker_org"], s["speaker_position"], s["role"])
+                    for s in content["speeches"]}
         found = {(s.paragraphs, s.speaker_name, s.speaker_org, s.speaker_position, s.role) for s in article.speeches}
         right += len(expected & found)
         expected_total += len(expected)
@@ -46,6 +43,26 @@ def speaker_attribution() -> tuple[int, int, int, list[str]]:
         misses += [f"{content['slug']}: expected {e[1] or e[4]} ({e[2]} {e[3]}), not found" for e in expected - found]
         misses += [f"{content['slug']}: found {f[1] or f[4]} ({f[2]} {f[3]}), not expected" for f in found - expected]
     return right, expected_total, found_total, misses
+
+
+def daniel_section(runners: dict) -> list[str]:
+    """Body F1 on daniel-dev, scored as its SOURCE.md says: (title + body) against the reference."""
+    pages = load_daniel()
+    ours, theirs = [], {name: [] for name in runners}
+    for page in pages:
+        article = _ours(page)
+        ours.append((bigram_f1(f"{article.title}\n{article.body_text}" if article else "", page.body), page.page_id))
+        for name, run in runners.items():
+            theirs[name].append(bigram_f1(tools.output_text(run(page.raw)), page.body))
+    lines = ["", f"daniel-dev: {len(pages)} pages from 89 sites (`../shared/eval/daniel-dev`), (title + body) against the reference.",
+             "", "| extractor | mean F1 | median | pages under 0.5 |", "|---|---|---|---|",
+             f"| **forum-etl** | **{statistics.fmean(f for f, _ in ours):.4f}** | {statistics.median(f for f, _ in ours):.3f} | "
+             f"{sum(f < 0.5 for f, _ in ours)} |"]
+    lines += [f"| {name} | {statistics.fmean(scores):.3f} | {statistics.median(scores):.3f} | {sum(s < 0.5 for s in scores)} |"
+              for name, scores in theirs.items()]
+    worst = ", ".join(f"{page_id[:40]} ({f1:.2f})" for f1, page_id in sorted(ours)[:WORST_SHOWN])
+    lines += ["", f"Worst {WORST_SHOWN} daniel-dev pages: {worst}"]
+    return lines
 
 
 def main() -> None:
@@ -95,6 +112,7 @@ def main() -> None:
     ]
     for f1, precision, recall, page_id, url in sorted(rows)[:WORST_SHOWN]:
         lines.append(f"| {page_id[:8]} | {f1:.3f} | {precision:.3f} | {recall:.3f} | {url} |")
+    lines += daniel_section(runners)
     right, expected_speeches, found_speeches, misses = speaker_attribution()
     lines += [
         "",

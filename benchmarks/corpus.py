@@ -1,12 +1,16 @@
-"""The evaluation corpus: 69 real Chinese news pages with hand-made gold (shared/eval/cwce)."""
+"""The evaluation corpora: 69 real Chinese news pages with hand-made gold (shared/eval/cwce),
+and 126 more from 89 sites (shared/eval/daniel-dev)."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+DANIEL_DIR_NAME = "daniel-dev"
 CWCE_DIR = Path(os.environ.get("FORUM_ETL_CWCE", Path(__file__).resolve().parents[2] / "shared" / "eval" / "cwce"))
 
 
@@ -46,4 +50,22 @@ def load_cwce(directory: Path = CWCE_DIR) -> list[GoldPage]:
                 authors=(directory / "author" / f"{path.stem}.txt").read_text(encoding="utf-8").strip(),
             )
         )
+    return pages
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def load_daniel(directory: Path | None = None) -> list[GoldPage]:
+    """The daniel-dev pages as saved, with their reference text (headline first, a paragraph a
+    line; see its SOURCE.md). No dates or authors are given."""
+    directory = directory or CWCE_DIR.parent / DANIEL_DIR_NAME
+    if not directory.is_dir():
+        raise SystemExit(f"evaluation corpus not found at {directory}")
+    pages = []
+    for path in sorted((directory / "html").glob("*.html")):
+        gold = (directory / "gold" / f"{path.stem}.txt").read_text(encoding="utf-8", errors="replace")
+        body = html.unescape(_TAG.sub("\n", gold))
+        pages.append(GoldPage(page_id=path.stem, url=f"http://daniel.invalid/{path.stem}.html", raw=path.read_bytes(),
+                              body=body, date="", authors=""))
     return pages

@@ -60,3 +60,22 @@ def site_file(path: str, site_dir: pathlib.Path | None = None) -> pathlib.Path:
     """Map a site path such as ``/gclt/index.html`` to the file under ``site_dir``."""
     base = SITE_DIR if site_dir is None else pathlib.Path(site_dir)
     return base / path.lstrip("/")
+
+
+def expected_speech(speech: dict, paragraphs: list[str]) -> tuple[tuple[str, ...], str]:
+    """(the speech's paragraphs, its speaker label) as the README's ground-truth rules give them,
+    from a content speech and the article's normalised paragraphs: the heading and speaker
+    line are not text, and a turn's label is cut from its first paragraph."""
+    from pipeline.text.clean import normalize_text
+
+    texts = paragraphs[speech["first_paragraph"] : speech["last_paragraph"] + 1]
+    if speech["role"] == "speaker":
+        heading_and_line = {normalize_text(speech["title"]), normalize_text(speech["label"])} - {""}
+        while texts and texts[0] in heading_and_line:
+            texts = texts[1:]
+        return tuple(texts), speech["label"]
+    first = texts[0]
+    rest = first[len(speech["label"]):].lstrip() if first.startswith(speech["label"]) else first
+    words = rest[1:].lstrip() if rest[:1] in "：:" else rest
+    label = first[: len(first) - len(words)].strip()
+    return ((words, *texts[1:]) if words else tuple(texts[1:])), label

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from devkit.sample_site import load_content, page_paths, site_file
+from devkit.sample_site import expected_speech, load_content, page_paths, site_file
 from pipeline.records import Article
 from pipeline.text import article_from_pages
 from pipeline.text.clean import normalize_text
@@ -24,24 +24,6 @@ def _expected_paragraphs(content: dict) -> list[str]:
     return [text for text in map(normalize_text, content["paragraphs"]) if text]
 
 
-def _expected_text(speech: dict, paragraphs: list[str]) -> tuple[tuple[str, ...], str]:
-    """(the speech's paragraphs, its speaker label) as the README's ground-truth rules give them:
-    the heading and speaker line are not text, and a turn's label is cut from its first paragraph."""
-    texts = paragraphs[speech["first_paragraph"] : speech["last_paragraph"] + 1]
-    if speech["role"] == "speaker":
-        heading_and_line = {normalize_text(speech["title"]), normalize_text(speech["label"])} - {""}
-        while texts and texts[0] in heading_and_line:
-            texts = texts[1:]
-        return tuple(texts), speech["label"]
-    first = texts[0]
-    assert first.startswith(speech["label"]), (first, speech["label"])
-    rest = first[len(speech["label"]):].lstrip()
-    assert rest[:1] in "：:", rest
-    words = rest[1:].lstrip()
-    label = first[: len(first) - len(words)].strip()
-    return ((words, *texts[1:]) if words else tuple(texts[1:])), label
-
-
 @pytest.mark.parametrize("content", CONTENT, ids=lambda c: c["slug"])
 def test_speeches_field_by_field(content):
     article = _article(content)
@@ -56,8 +38,8 @@ def test_speeches_field_by_field(content):
             "speaker_org": s["speaker_org"],
             "role": s["role"],
             "title": normalize_text(s["title"]),
-            "paragraphs": _expected_text(s, paragraphs)[0],
-            "speaker_label": _expected_text(s, paragraphs)[1],
+            "paragraphs": expected_speech(s, paragraphs)[0],
+            "speaker_label": expected_speech(s, paragraphs)[1],
         }
         for number, s in enumerate(content["speeches"])
     ]
