@@ -155,7 +155,8 @@ def decode_html(raw: bytes, http_charset: str | None = None) -> tuple[str, str]:
     if raw.isascii():
         return raw.decode("ascii"), "ascii"
     if is_utf8(raw):
-        return raw.decode("utf-8"), "utf-8"
+        text = raw.decode("utf-8")
+        return repair_double_encoding(text) or (text, "utf-8")
     if _cut_inside_a_character(raw):
         return raw.decode("utf-8", errors="replace"), "utf-8"
     seen: set[str] = {"utf-8"}
@@ -168,13 +169,52 @@ def decode_html(raw: bytes, http_charset: str | None = None) -> tuple[str, str]:
     return _detect(raw)
 
 
+# Runs of Latin-1 letters as a Chinese page double-encoded comes out: GBK or Big5 bytes read as
+# ISO-8859-15 or Windows-1252 and saved as UTF-8 ("Ž¬³€±»ÓÎÂÖ" for 船长被游轮).
+_MOJIBAKE = re.compile(r"[\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u20ac]{8,}")  # not NBSP: indentation
+# The same, as UTF-8 bytes: two-byte sequences of Latin-1 letters, or the € of ISO-8859-15.
+_MOJIBAKE_BYTES = re.compile(rb"(?:\xc2[\xa1-\xbf]|\xc3[\x80-\xbf]|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xe2\x82\xac){8,}")
+# A mangled page is mangled from its head on: its first bytes tell (and the check stays cheap).
+_MOJIBAKE_SAMPLE = 16384
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _may_be_double_encoded(raw: bytes) -> bool:
+    """A cheap look at UTF-8 bytes: GBK read as a single-byte codec puts its many lead bytes
+    0xC0–0xFF into UTF-8 as 0xC3 0x80–0xBF (counted in C first; the pattern only then)."""
+    return raw.count(b"\xc3", 0, _MOJIBAKE_SAMPLE) >= 8 and _MOJIBAKE_BYTES.search(raw, 0, _MOJIBAKE_SAMPLE) is not None
+
+
+def repair_double_encoding(text: str) -> tuple[str, str] | None:
+    """(repaired text, codec chain) when `text` is a Chinese page whose GBK bytes were once
+    decoded with a single-byte codec and saved as UTF-8: it has runs of Latin-1 letters and
+    hardly any Chinese, and it goes back to bytes through that codec and decodes cleanly as
+    GB18030 into mostly Chinese. None otherwise (most pages: one regex search). Big5 pages
+    mangled alike are not recognised yet: their second bytes are often ASCII letters, which
+    break the runs this looks for."""
+    if not _MOJIBAKE.search(text, 0, _MOJIBAKE_SAMPLE) or len(_HAN.findall(text)) > len(text) // 50:
+        return None
+    for single_byte in ("iso8859_15", "cp1252", "latin-1"):
+        try:
+            raw = text.encode(single_byte)
+        except UnicodeEncodeError:
+            continue
+        try:
+            repaired = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            continue
+        if len(_HAN.findall(repaired)) > len(repaired) // 20:
+            return repaired, f"gb18030 (double-encoded as {single_byte})"
+    return None
+
+
 def utf8_page(raw: bytes, http_charset: str | None = None) -> tuple[bytes, str]:
     """The page as UTF-8 bytes for the parser, and the codec it was in: what decode_html
     gives, encoded, but without a Python str in between for clean UTF-8 and GBK pages."""
     if raw.isascii():
         return raw, "ascii"
     if not raw.startswith(_BOM_PREFIXES):
-        if is_utf8(raw):
+        if is_utf8(raw) and not _may_be_double_encoded(raw):
             return raw, "utf-8"
         if _cut_inside_a_character(raw):
             return raw.decode("utf-8", errors="replace").encode("utf-8"), "utf-8"

@@ -133,3 +133,15 @@ def test_a_page_with_a_byte_order_mark_is_still_read_as_utf16():
     raw = page(TEXT, '<meta charset="utf-16">').encode("utf-16")
     text, codec = decode_html(raw)
     assert codec == "utf-16" and TEXT in text
+
+
+def test_a_chinese_page_double_encoded_through_a_single_byte_codec_is_repaired():
+    from pipeline.text.extract.encoding import decode_html, repair_double_encoding
+
+    page = ("<html><head><title>船长被游轮公司认定责任</title></head>"
+            "<body><p>意大利游轮运营商首席执行官表示，船长负有责任。</p></body></html>")
+    for single_byte in ("iso8859_15", "latin-1"):
+        text, used = decode_html(page.encode("gbk").decode(single_byte).encode("utf-8"))
+        assert page in text and used.startswith("gb18030"), (single_byte, used)
+    assert repair_double_encoding(page) is None  # a clean page is left as it is
+    assert repair_double_encoding("Café déjà vu, naïve façade — ordinary European text.") is None
