@@ -284,10 +284,11 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     """(speaker, kind, via) for the subject of a cue, or None when it is no speaker."""
     if not subject or _NOT_A_SUBJECT.search(subject):
         return None
-    office = _OFFICE.match(subject)  # "上海汇达丰律师事务所有关律师", "耐克香港发言人": a named body's people
+    office = _OFFICE.match(subject)  # "上海汇达丰律师事务所有关律师", "耐克香港发言人", "HTC一位发言人": a named body's people
     if office and subject.endswith("人士") and len(office.group("org")) < 4:
         office = None  # "旅行社人士": a kind of body, not one named
-    if office and (_ORG_SUFFIX.search(office.group("org")) or subject.endswith(("发言人", "负责人"))) \
+    if office and (_ORG_SUFFIX.search(office.group("org")) or _LATIN_ORG.match(office.group("org"))
+                   or subject.endswith(("发言人", "负责人"))) \
             and not _VAGUE_ORG.search(office.group("org")) and not _NO_SPEAKER.search(office.group("org")):
         return Speaker(subject, subject, "", office.group("org")), "office", "name"
     if _NO_SPEAKER.search(subject) and not _names_someone(subject, context.text):
@@ -323,10 +324,6 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
         return Speaker(named, named, found.position if found else "", found.org if found else ""), "person", "name"
     if _LATIN_NAME.match(subject) or is_transliterated_name(subject):  # "Parker", "亚里斯多德"
         return Speaker(subject, subject), "person", "name"
-    office = _OFFICE.match(subject)
-    if (office and (_ORG_SUFFIX.search(office.group("org")) or _LATIN_ORG.match(office.group("org")))
-            and not _VAGUE_ORG.search(office.group("org"))):
-        return Speaker(subject, subject, "", office.group("org")), "office", "name"
     side = _SIDE.match(subject)
     if side and not _VAGUE_ORG.search(side.group("org")):
         return Speaker(side.group("org"), subject, "", side.group("org")), "organisation", "name"
