@@ -22,12 +22,14 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import itertools
 import re
 
 from pipeline.records import Article, Quote
 from pipeline.text.names import (
     COMPOUND_SURNAMES,
     SURNAMES,
+    is_frequent_word,
     is_name,
     is_proper_noun,
     is_surname,
@@ -49,12 +51,19 @@ from pipeline.text.textlines import line_starts
 # Cue verbs, longest first so "告诉记者" wins over "告诉" and "表示" over "示".
 CUES = tuple(sorted(set("""
     告诉记者 告诉本报记者 告诉他 告诉她 告诉我们 告诉大家 对记者说 向记者介绍 对记者表示 接受采访时说
-    报告说 报告称 发表声明称 回应是 解释是 回答是 看法是 说法是 说过 表示 指出 强调 认为 透露 介绍 坦言 直言 解释 建议 呼吁 回应
+    报告说 报告称 发表声明称 回应是 解释是 回答是 看法是 说法是 说过 宣称 表示 指出 强调 认为 透露 介绍 坦言 直言 解释 建议 呼吁 回应
     回答 提醒 预计 估计 相信 承认 宣布 谈到 分析 补充 说道 表态 坦承 重申 披露 证实 否认 说明 称 说 问道 提出 介绍说 补充说
     告诉 警告 感慨 感叹 笑称 直说 坦承 认定 判断 表明 自称 声称 坚称 指责 质疑 回忆 写道 讲述 抱怨 告诫 答复 辟谣 反问 预测 要求 评价 评论
     释疑 担心 希望 描述 举例 解答 称赞 批评 直言不讳 提到 说起 谈及 坦陈
 """.split()), key=lambda cue: (-len(cue), cue)))
 _CUE = "|".join(CUES)
+# Words that end in a one-character cue but say nothing of a speaker ("小说", "据说", "职称"):
+# the cue inside them is no cue ("人称" and "并称" are left out: "负责人称", "并称" = "and said").
+_WORDS_ENDING_IN_A_CUE = frozenset("""
+    来说 听说 小说 传说 所说 再说 据说 学说 要说 别说 虽说 胡说 劝说 演说 诉说 解说 按说 假说 述说 瞎说 评说 难说 乱说
+    游说 细说 叙说 推说 论说 图说
+    名称 简称 改称 号称 俗称 通称 堪称 著称 对称 统称 全称 职称 总称 古称 合称 据称 相称 匀称 尊称 别称 素称 美称 泛称 代称 见称 指称 报称
+""".split())
 _CUE_AT = re.compile(_CUE)
 # A clause ends at these; a subject never spans one.
 _BOUNDARY = "，。！？；：,!?;:\n“”「」"
@@ -68,10 +77,11 @@ _CUE_AFTER = re.compile(
 )
 # Connectives and "according to" before a subject, "的" after it ("而根据…袁绍宏的介绍").
 # A manner before the cue ("乐观地", "一脸幸福地", "很认真地"), honorifics after a name aside.
-_MANNER = re.compile(r"(?<!先生|女士|小姐)[^，。\s]{1,6}地(?:先生|女士|小姐)?$")
+_MANNER_CHARS = 6
 # One-character adverbs that may also end a given name ("张纪正", "王志强"... "正" as in 正在).
 _ADVERB_CHARS = frozenset("正便再仍即却只才就已也还则又更都均亦")
-_TITLE_AFTER_NAME = re.compile(r"(?:教授|博士|医生|医师|老师|律师|院士|研究员|工程师|先生|女士|小姐|同志)$")
+_TITLE_IN_SUBJECT = re.compile(r"教授|博士|医生|医师|老师|律师|院士|研究员|工程师|先生|女士|小姐|同志")
+_TITLE_AFTER_NAME = re.compile(f"(?:{_TITLE_IN_SUBJECT.pattern})$")
 _LATIN_BEFORE_TITLE = re.compile(r"[A-Za-z.\-]$")
 _LEADING = re.compile(r"^(?:而|但|但是|并|并且|另外|此外|同时|对此|其中|不过|然而|因为|因此|所以|如果|虽然|可是|于是|随后|后来|当时)?"
                       r"(?:次日|当晚|昨晚|今晚|近期|目前|开始|(?:昨晚|今晨)?\d{1,2}点(?:\d{1,2}分)?)*"
@@ -116,6 +126,7 @@ _DESCRIBES = re.compile(r"(?:[员长家师工者生士官手任席理事授总�
 _ADDRESSED = re.compile(r"(?P<name>[\u3400-\u9fff](?:先生|女士|小姐|老师|师傅|阿姨|大爷))$")
 _LATIN_NAME_AT_END = re.compile(r"\s?[A-Z][a-z][A-Za-z.\-]*(?: [A-Z][A-Za-z.\-]+){0,3}$")
 _POST_END = re.compile(r"[员长家师官任席理事授总监裁董宾人]")
+_DOTTED_NAME = re.compile(r"(?<![\u3400-\u9fff·])[\u3400-\u9fff]{1,6}·[\u3400-\u9fff]{1,8}")
 _DOTTED_NAME_AT_END = re.compile(r"[\u3400-\u9fff]{1,8}·[\u3400-\u9fff]{1,8}$")
 # A speaker written in Latin letters ("Parker", "Antonio Perez").
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.\-]*(?: [A-Z][A-Za-z.\-]*){0,3}$")
@@ -147,6 +158,7 @@ _ZERO_SUBJECT = frozenset(("并", "还", "也", "又", "同时", "随后", "并�
 _ZERO_SUBJECT_CUES = frozenset(("称", "表示", "强调", "指出", "说", "认为", "透露", "坦言", "直言"))
 _NOT_CONTENT = re.compile(r"为|得|过|着|明|出|起|到|法|的|了(?:歉意|感谢|谢意|祝贺|欢迎|慰问|支持|同情|关注|关切|哀悼|遗憾)")
 # Where a clause starts: a name there is its subject ("孙启勤坦言", "。李某承认", "张梅英仍旧…").
+_AFTER_DESCRIPTION = re.compile(r"(?<=[员长家师者士官手任席授监裁董警医星宾剧])(?=[\u3400-\u9fff])")
 _CLAUSE_START = re.compile(r"(?:^|[，。！？；：\n“”])(?=[\u3400-\u9fff])")
 
 
@@ -158,7 +170,8 @@ def _subject(text: str, article: str = "") -> str:
         if article and text[-1:] in _ADVERB_CHARS and is_name(text[-3:]) and _recurs(text[-3:], article):
             return text  # "张纪正": a name the article repeats, whose last character only looks like an adverb
         stripped = _TRAILING_OF.sub("", _TRAILING_ADVERBIALS.sub("", text)).strip()
-        stripped = stripped.rstrip()
+        if not stripped and text:  # "胡先生看完这则报道后": an adverbial ate the subject; keep the name it opened with
+            return _opening_name(text, article)
         title = _TITLE_AFTER_NAME.search(stripped)
         if title and (_LATIN_BEFORE_TITLE.search(stripped[: title.start()].rstrip()) or any(
                 is_name(name := stripped[: title.start()].rstrip()[-size:]) and not _ORG_SUFFIX.search(name) for size in (3, 2))):
@@ -168,23 +181,35 @@ def _subject(text: str, article: str = "") -> str:
         text = stripped
 
 
+def _opening_name(text: str, article: str) -> str:
+    """The name a clause opens with, with how it addresses the person ("胡先生", "王强"), or ""."""
+    addressed = _ADDRESSED.match(text[:3])
+    if addressed and is_surname(text[0]):
+        return addressed.group()
+    return next((text[:size] for size in (3, 2) if len(text) > size and is_name(text[:size]) and _recurs(text[:size], article)), "")
+
+
 def _without_manner(subject: str, article: str) -> str:
-    """"姚明一脸幸福地" → 姚明, "苹果CEO乔布斯乐观地" → 苹果CEO乔布斯, "他很认真地" → 他: the
-    speaker before a manner ending in 地. Where the name ends is not written; the article tells
-    by repeating the name ("姚明" recurs, "姚明一" does not)."""
-    match = _MANNER.search(subject)
-    if not match:
+    """"姚明一脸幸福地" → 姚明, "刘先生困惑地" → 刘先生, "苹果CEO乔布斯乐观地" → 苹果CEO乔布斯,
+    "他很认真地" → 他: the speaker before a manner ending in 地. Where the name ends is not
+    written; the article tells by repeating the name ("姚明" recurs, "姚明一" does not)."""
+    if len(subject) < 3 or not subject.endswith("地"):
         return subject
-    body = subject[: match.start()]
-    if body[:1] in ("他", "她"):
-        return body[:1]
-    names = [(start, body[start : start + size]) for start in range(len(body)) for size in (3, 2)
-             if len(body) >= start + size and is_name(body[start : start + size])]
+    before = subject[:-1]
+    if before[:1] in ("他", "她"):
+        return before[:1]
+    shortest = len(before) - _MANNER_CHARS  # the manner is one to six characters
+    names = [(start, before[start : start + size]) for start in range(max(0, shortest - 3), len(before)) for size in (3, 2)
+             if shortest <= start + size < len(before) and is_name(before[start : start + size])]
     if names:
         start, name = max(names, key=lambda found: (_occurrences(found[1], article), len(found[1]), -found[0]))
-        return body[: start + len(name)]
-    organisation = list(_ORG_SUFFIX_ANYWHERE.finditer(body))
-    return body[: organisation[-1].end()] if organisation else body
+        return before[: start + len(name)]
+    ends = [match.end() for pattern in (_TITLE_IN_SUBJECT, _ORG_SUFFIX_ANYWHERE) for match in pattern.finditer(before)
+            if shortest <= match.end() < len(before) and len(match.group()) >= 2]
+    if ends:  # "梁星人博士自豪地", "英特尔公司乐观地"
+        return before[: max(ends)]
+    # Most manners are two characters ("乐观", "坦然"); "严格地说", "简单地说" have no subject.
+    return before[:-2] if len(before) > 4 else ""
 
 
 def _occurrences(name: str, article: str) -> int:
@@ -214,14 +239,17 @@ class _Context:
         bisect.insort(self.mentions, (at, speaker.name))
 
     def read_clauses(self) -> None:
-        """Mention every name that opens a clause ("孙启勤坦言…", "。李某承认…", "张梅英仍旧…")."""
+        """Mention every name that opens a clause ("孙启勤坦言…", "。李某承认…") or follows a post
+        or occupation ("编剧朱耀廷一直…", "画家田庆华，特地…")."""
         if self.clauses_read:
             return
         self.clauses_read = True
-        for match in _CLAUSE_START.finditer(self.text):
-            name = _name_at(self.text, match.end(), self.people)
+        text = self.text
+        for at in itertools.chain((match.end() for match in _CLAUSE_START.finditer(text)),
+                                  (match.end() for match in _AFTER_DESCRIPTION.finditer(text))):
+            name = _name_at(text, at, self.people)
             if name:
-                self.mention(match.end(), self.people.get(name) or Speaker(name, name))
+                self.mention(at, self.people.get(name) or Speaker(name, name))
 
     def person_before(self, at: int) -> Speaker | None:
         """The person named last before `at` as a subject: whom a "他" or "她" there means —
@@ -275,7 +303,8 @@ def _name_at(text: str, at: int, known: dict[str, Speaker]) -> str | None:
         name = text[at : at + size]
         if size == 3 and _CUE_AT.match(text, at + 2):
             continue
-        if name in known or (is_name(name) and _recurs(name, text)):  # a name recurs; a chance trigram rarely does
+        # A name recurs; a chance trigram rarely does.
+        if name in known or (is_name(name) and not is_frequent_word(name) and _recurs(name, text)):
             return name
     return None
 
@@ -444,7 +473,7 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         clause = bisect.bisect_right(boundaries, match.start()) - 1
         clause_start = boundaries[clause] if clause >= 0 else 0
         words = text[clause_start : match.start()]
-        if len(words) > _SUBJECT_CHARS:
+        if len(words) > _SUBJECT_CHARS or text[match.start() - 1 : match.start() + 1] in _WORDS_ENDING_IN_A_CUE:
             continue
         handle = _HANDLE_BEFORE.search(text, 0, clause_start) if clause_start and text[clause_start - 1] in "”」" else None
         subject = handle.group("handle") if handle else _subject(words, context.text)

@@ -76,3 +76,26 @@ def test_traditional_script_and_a_latin_name():
 @given(st.lists(st.text(alphabet="王强说表示称“”，。：他据悉国家局长申长雨认为", max_size=60), max_size=8))
 def test_any_text_gives_quotes_whose_offsets_slice_the_body(paragraphs):
     quotes_of(paragraphs)
+
+
+def test_a_manner_before_the_cue_leaves_the_speaker_and_a_bare_manner_is_no_speaker():
+    found = quotes_of(["刘先生困惑地说：“不是说可以保护脚踝的吗？”", "材料学博士梁星人自豪地称，他的发明推翻了定律。",
+                       "严格地说，这不是一次成功的试验。"])
+    assert [(name, kind) for name, _, _, kind, _, _ in found] == [("刘先生", "direct"), ("梁星人", "indirect")]
+
+
+def test_an_adverbial_that_would_swallow_the_subject_leaves_the_name_it_opens_with():
+    found = quotes_of(["记者走访了设计专家胡继忠先生，胡继忠从事飞机设计多年。",
+                       "胡先生看完这则报道后当即肯定地说，制造出这样的飞机是不可能的。"])
+    assert [(name, via) for name, _, _, _, via, _ in found] == [("胡继忠", "coref")]
+
+
+def test_a_cue_character_inside_a_word_is_no_cue():
+    found = quotes_of(["这部小说描写了一个家庭。据说，作者花了十年写成。", "共产党宣称，它代表人民的利益。"])
+    assert [(name, cue) for name, _, cue, _, _, _ in found] == [("共产党", "宣称")]
+
+
+def test_a_pronoun_means_a_person_named_after_an_occupation_not_a_word_tagged_as_a_name():
+    found = quotes_of(["成都的熊猫很可爱，熊猫每天吃竹子，游客都来看熊猫。",
+                       "电视剧的编剧朱耀廷一直关注考古消息，他认为，考古已经违反了草原祭祀文化。朱耀廷是北京人。"])
+    assert [(name, via) for name, _, _, _, via, _ in found] == [("朱耀廷", "coref")]
