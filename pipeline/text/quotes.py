@@ -56,6 +56,10 @@ CUES = tuple(sorted(set("""
     告诉 警告 感慨 感叹 笑称 直说 坦承 认定 判断 表明 自称 声称 坚称 指责 质疑 回忆 写道 讲述 抱怨 告诫 答复 辟谣 反问 预测 要求 评价 评论
     释疑 担心 希望 描述 举例 解答 称赞 批评 直言不讳 提到 说起 谈及 坦陈
 """.split()), key=lambda cue: (-len(cue), cue)))
+# Verbs that report speech only when a comma or colon opens what was said ("微软声明，…",
+# "他觉得，…"); otherwise they take an object ("公布了名单", "发现问题").
+_CUES_BEFORE_PUNCTUATION = frozenset("觉得 公布 声明 号召 怀疑 指示 期望 揭示 讲述 描述 表明 证实 提出 要求 希望 担心 评价 回忆".split())
+CUES = tuple(sorted(set(CUES) | _CUES_BEFORE_PUNCTUATION, key=lambda cue: (-len(cue), cue)))
 _CUE = "|".join(CUES)
 # Words that end in a one-character cue but say nothing of a speaker ("小说", "据说", "职称"):
 # the cue inside them is no cue ("人称" and "并称" are left out: "负责人称", "并称" = "and said").
@@ -487,7 +491,7 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
             subject = "他"
         if match.group("open"):
             end, kind = _closing_quote(text, start), "direct"
-        elif match.group("punct") or not _NOT_CONTENT.match(text, start):
+        elif match.group("punct") or (not _NOT_CONTENT.match(text, start) and match.group("cue") not in _CUES_BEFORE_PUNCTUATION):
             end, kind = _indirect_content(text, start), "indirect"
         else:
             continue

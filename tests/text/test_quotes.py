@@ -99,3 +99,9 @@ def test_a_pronoun_means_a_person_named_after_an_occupation_not_a_word_tagged_as
     found = quotes_of(["成都的熊猫很可爱，熊猫每天吃竹子，游客都来看熊猫。",
                        "电视剧的编剧朱耀廷一直关注考古消息，他认为，考古已经违反了草原祭祀文化。朱耀廷是北京人。"])
     assert [(name, via) for name, _, _, _, via, _ in found] == [("朱耀廷", "coref")]
+
+
+def test_verbs_that_take_an_object_report_speech_only_before_a_comma_or_colon():
+    found = quotes_of(["英特尔声明，厂商将可帮助消费者关闭安全启动。", "国家统计局公布了去年的经济数据。",
+                       "王强觉得，这次改革来得正是时候。王强是本地人。"])
+    assert [(name, cue) for name, _, cue, _, _, _ in found] == [("英特尔", "声明"), ("王强", "觉得")]
