@@ -44,18 +44,21 @@ _CJK_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
 @functools.cache
 def _t2s_table() -> dict[int, str]:
-    """Every character OpenCC's t2s folds to another single character, as a str.translate
-    table: building it costs ~0.1 s once, and folding a page is then a C loop instead of a
+    """Every character OpenCC folds to another single character, as a str.translate table:
+    its t2s conversion, and its Hong Kong one for the variants t2s keeps ("衞" → 卫, "綫" →
+    线). Building it costs ~0.2 s once, and folding a page is then a C loop instead of a
     converter call per character (~2 µs each)."""
     import opencc  # pure-Python converter; loaded only when Traditional text needs folding
 
-    convert = opencc.OpenCC("t2s").convert
+    converters = [opencc.OpenCC("t2s").convert, opencc.OpenCC("hk2s").convert]
     table = {}
     for start, end in _CJK_BLOCKS:
         for code in range(start, end):
-            folded = convert(chr(code))
-            if len(folded) == 1 and folded != chr(code):
-                table[code] = folded
+            for convert in converters:
+                folded = convert(chr(code))
+                if len(folded) == 1 and folded != chr(code):
+                    table[code] = folded
+                    break
     return table
 
 
@@ -89,12 +92,30 @@ def is_cjk(char: str) -> bool:
 
 def join_spaced_names(text: str) -> str:
     """"北京市副市长 殷 勇" → "北京市副市长 殷勇", "張 文 華" → "張文華"; other spaced characters
-    stay as they are."""
+    stay as they are, unless the whole line is letter-spaced (join_letter_spacing)."""
     if " " not in text:
         return text
+    text = join_letter_spacing(text)
     return _SPACED_PAIR.sub(
         lambda m: m.group(1) + m.group(2) + (m.group(3) or "") if is_surname(m.group(1)) else m.group(0), text
     )
+
+
+# A CJK character or CJK punctuation, then one space: how a letter-spaced line is typeset.
+_SPACED_CJK = re.compile(rf"(?<=[{_CJK}\u3000-\u303f\uff00-\uffef]) (?=[^ ])|(?<=[^ ]) (?=[{_CJK}\u3000-\u303f\uff00-\uffef])")
+_LETTER_SPACED_SHARE = 0.5
+_LETTER_SPACED_MIN = 6
+
+
+def join_letter_spacing(text: str) -> str:
+    """"衞 生 署 表 示 ， 一 名 男 子" → "衞生署表示，一名男子": some sites space every character
+    of a line; where at least half the CJK characters of a line stand apart, the spaces next to
+    CJK characters go (those between Latin words stay: "Windows 8")."""
+    spaced = len(_SPACED_CJK.findall(text))
+    if spaced < _LETTER_SPACED_MIN:
+        return text
+    cjk = sum(1 for char in text if is_cjk(char))
+    return _SPACED_CJK.sub("", text) if spaced >= _LETTER_SPACED_SHARE * cjk else text
 
 
 _MIDDLE_DOTS = re.compile(r"[·•]")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.text.names import join_spaced_names, looks_like_name
+from pipeline.text.names import join_spaced_names, looks_like_name, simplified
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,13 @@ def test_traditional_surnames_are_recognised_by_folding_not_by_a_second_list():
     assert join_spaced_names("國家知識產權局局長 申 長雨") == "國家知識產權局局長 申 長雨"  # not a lone pair
     assert looks_like_name("宮鳴") and looks_like_name("歐陽修") and looks_like_name("鄧小平")
     assert not looks_like_name("會議")
+
+
+def test_a_letter_spaced_line_is_joined_but_latin_words_keep_their_spaces():
+    assert join_spaced_names("衞 生 署 表 示 ， 一 名 患 有 糖 尿 病 的 男 子 入 院 。") == "衞生署表示，一名患有糖尿病的男子入院。"
+    assert join_spaced_names("微软 Windows 8 系统今天发布") == "微软 Windows 8 系统今天发布"
+    assert join_spaced_names("他说 好 的 吧") == "他说 好 的 吧"  # a few spaces in a line are the author's
+
+
+def test_hong_kong_variants_fold_to_simplified():
+    assert simplified("衞生署表示") == "卫生署表示"
