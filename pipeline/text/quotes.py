@@ -131,6 +131,7 @@ _ADDRESSED = re.compile(r"(?P<name>[\u3400-\u9fff](?:先生|女士|小姐|老师
 _LATIN_NAME_AT_END = re.compile(r"\s?[A-Z][a-z][A-Za-z.\-]*(?: [A-Z][A-Za-z.\-]+){0,3}$")
 _POST_END = re.compile(r"[员长家师官任席理事授总监裁董宾人]")
 _DOTTED_NAME = re.compile(r"(?<![\u3400-\u9fff·])[\u3400-\u9fff]{1,6}·[\u3400-\u9fff]{1,8}")
+_DOTTED = re.compile(r"(?P<given>[\u3400-\u9fff]{2,12})·(?P<family>[\u3400-\u9fff]{2,12})")
 _DOTTED_NAME_AT_END = re.compile(r"[\u3400-\u9fff]{1,8}·[\u3400-\u9fff]{1,8}$")
 # A speaker written in Latin letters ("Parker", "Antonio Perez").
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.\-]*(?: [A-Z][A-Za-z.\-]*){0,3}$")
@@ -231,12 +232,27 @@ class _Context:
     clauses_read: bool = False  # names opening clauses are looked for only when a 他 or 申局长 needs them
     descriptions: dict[str, Speaker | None] = dataclasses.field(default_factory=dict)
     pending: Quote | None = None  # a statement whose cue ends its paragraph: its words open the next
+    dotted_names: dict[str, set[str]] | None = None  # a part of a foreign name → the full names it is part of
 
     def describe(self, name: str) -> Speaker | None:
         """What the article says of `name` (describe_in_text), once per name."""
         if name not in self.descriptions:
             self.descriptions[name] = describe_in_text(name, self.text)
         return self.descriptions[name]
+
+    def full_name(self, part: str) -> str | None:
+        """The one foreign name written in full in the article ("劳伦斯·洛克菲勒") of which `part`
+        is the given or family name, or None."""
+        if self.dotted_names is None:
+            self.dotted_names = {}
+            for match in _DOTTED.finditer(self.text):
+                given = _transliterated_end(match.group("given"))
+                family = _transliterated_start(match.group("family"))
+                if given and family:
+                    for name_part in (given, family):
+                        self.dotted_names.setdefault(name_part, set()).add(f"{given}·{family}")
+        found = self.dotted_names.get(part, ())
+        return next(iter(found)) if len(found) == 1 else None
 
     def mention(self, at: int, speaker: Speaker) -> None:
         self.people.setdefault(speaker.name, speaker)
@@ -264,6 +280,21 @@ class _Context:
             if offset <= 0 or self.text[offset - 1] not in _OBJECT_MARKERS:
                 return self.people[name]
         return None
+
+
+def _transliterated_end(text: str) -> str:
+    """The part of `text` after its last character not used to spell foreign names ("时任总统乔治" → 乔治)."""
+    start = len(text)
+    while start and is_transliterated_name(text[start - 1] * 3):
+        start -= 1
+    return text[start:] if len(text) - start >= 2 else ""
+
+
+def _transliterated_start(text: str) -> str:
+    end = 0
+    while end < len(text) and is_transliterated_name(text[end] * 3):
+        end += 1
+    return text[:end] if end >= 2 else ""
 
 
 def _context(text: str, title: str = "") -> _Context:
@@ -515,6 +546,8 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         if resolved is None:
             continue
         speaker, speaker_kind, via = resolved
+        if speaker_kind == "person" and "·" not in speaker.name and (full := context.full_name(speaker.name)):
+            speaker, via = dataclasses.replace(speaker, name=full), "coref"  # "劳伦斯" for 劳伦斯·洛克菲勒
         if speaker_kind == "person":
             context.mention(offset + subject_start, speaker)
         elif speaker_kind == "office":

@@ -105,3 +105,9 @@ def test_verbs_that_take_an_object_report_speech_only_before_a_comma_or_colon():
     found = quotes_of(["英特尔声明，厂商将可帮助消费者关闭安全启动。", "国家统计局公布了去年的经济数据。",
                        "王强觉得，这次改革来得正是时候。王强是本地人。"])
     assert [(name, cue) for name, _, cue, _, _, _ in found] == [("英特尔", "声明"), ("王强", "觉得")]
+
+
+def test_a_foreign_name_shortened_to_one_part_is_the_full_name():
+    found = quotes_of(["时任总统乔治·布什出席仪式，劳伦斯·洛克菲勒获得奖章。", "劳伦斯在仪式上表示，保护自然最重要。",
+                       "他在文章中写道：“浪费总是可耻的。”"])
+    assert [(name, via) for name, _, _, _, via, _ in found] == [("劳伦斯·洛克菲勒", "coref"), ("劳伦斯·洛克菲勒", "coref")]
