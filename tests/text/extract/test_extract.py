@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from devkit.sample_site import SITE_DIR
-from pipeline.records import ExtractionError
+from pipeline.records import ExtractionError, article_record
 from pipeline.text.extract import SiteHints, extract
 
 SEED_PAGE = (SITE_DIR / "zscqb/2022/04/27/gclt-zzyj.html").read_bytes()
@@ -23,6 +23,15 @@ def test_traceability_fields():
     assert len(article.article_id) == 16
     same = extract(SEED_PAGE, url="http://www.cipnews.example/zscqb/2022/04/27/gclt-zzyj.html")
     assert same.article_id == article.article_id
+
+
+def test_a_copy_keeps_its_own_url_beside_the_canonical_url_it_declares():
+    copy = (f'<html><head><link rel="canonical" href="http://origin.example/news/1.html"></head>'
+            f"<body><h1>标题</h1><p>{PROSE * 3}</p></body></html>").encode()
+    record = article_record(extract(copy, url="http://copier.example/a/9.html"))
+    assert (record["url"], record["canonical_url"]) == ("http://copier.example/a/9.html", "http://origin.example/news/1.html")
+    plain = article_record(extract(copy.replace(b"canonical", b"stylesheet"), url="http://copier.example/a/9.html"))
+    assert plain["url"] == plain["canonical_url"] == "http://copier.example/a/9.html"
 
 
 @pytest.mark.parametrize(("raw", "reason"), [(b"", "empty page"), (b"   \n", "empty page"),
