@@ -133,4 +133,4 @@ def archive(warehouse: Warehouse) -> dict[str, Hostile]:
 
 
 def published_urls(warehouse: Warehouse) -> set[str]:
-    return set(read_table(warehouse, "articles").column("url").to_pylist())
+    return set(read_table(warehouse, "articles").column("canonical_url").to_pylist())

@@ -9,21 +9,18 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import __version__
-from pipeline.acquire.config import ConfigError, Politeness
-from pipeline.acquire.crawl import CrawlSummary, crawl
-from pipeline.acquire.fetch import FetchError, fetch_page
-from pipeline.load.publish import new_run_id, publish
-from pipeline.load.transform import archived_articles, write_extract_errors
 from pipeline.records import Article, PageFailure, article_record, page_outcome
-from pipeline.serve.catalog import build_catalog, query
-from pipeline.serve.report import build_report
-from pipeline.settings import Settings, SettingsError, parse_hours, resolve_settings
-from pipeline.text import article_from_page, clean_and_split
+from pipeline.settings import DEFAULT_RETENTION, Settings, SettingsError, parse_hours, resolve_settings
 from pipeline.urls import redact
-from pipeline.warehouse.manifest import DEFAULT_RETENTION, CommitConflict, vacuum
-from pipeline.warehouse.storage import Warehouse
+
+# Each command imports the stages it runs (the crawler, pyarrow, lxml, DuckDB cost ~0.7 s
+# of CPU together), so that --help, --version and a mistyped flag answer at once.
+if TYPE_CHECKING:
+    from pipeline.acquire.crawl import CrawlSummary
+    from pipeline.warehouse.storage import Warehouse
 
 
 def _is_url(text: str) -> bool:
@@ -33,6 +30,9 @@ def _is_url(text: str) -> bool:
 def _read(source: str) -> tuple[bytes, str, str | None]:
     """(bytes, URL, HTTP charset) of a path or an http(s) URL. A file is held to the same
     size cap as a fetched page, and only that much of it is read."""
+    from pipeline.acquire.config import Politeness
+    from pipeline.acquire.fetch import FetchError, fetch_page
+
     if _is_url(source):
         page = fetch_page(source)
         return page.content, page.final_url, page.charset
@@ -48,6 +48,9 @@ def _read(source: str) -> tuple[bytes, str, str | None]:
 def _records(sources: list[str]) -> Iterator[dict[str, object] | None]:
     """One record per source; None (after a one-line error on stderr) for a failed one.
     Credentials in a URL are used for the request but never printed."""
+    from pipeline.acquire.fetch import FetchError
+    from pipeline.text import article_from_page
+
     for source in sources:
         shown = redact(source)
         try:
@@ -96,6 +99,8 @@ def _extract_command(args: argparse.Namespace) -> int:
 
 def _split_command(args: argparse.Namespace) -> int:
     """Split plain-text articles (first line the headline, a paragraph per line)."""
+    from pipeline.text import clean_and_split
+
     failed = 0
     records = []
     for source in args.inputs:
@@ -158,6 +163,8 @@ def _date(text: str) -> date:
 
 
 def _crawl_command(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.acquire.crawl import crawl
+
     if settings.crawl_config is None:
         print("forum-etl: crawl needs a configuration: --config FILE or FORUM_ETL_CONFIG", file=sys.stderr)
         return 2
@@ -172,6 +179,8 @@ def _crawl_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _reprocess_command(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.load.transform import archived_articles
+
     warehouse = settings.open_warehouse()
     failed = 0
     records = []
@@ -191,6 +200,11 @@ def _reprocess_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _publish_command(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.load.publish import new_run_id, publish
+    from pipeline.load.transform import archived_articles, write_extract_errors
+    from pipeline.serve.catalog import build_catalog
+    from pipeline.warehouse.manifest import CommitConflict
+
     warehouse = settings.open_warehouse()
     articles, failed = [], []
     for processed in archived_articles(warehouse, since=args.since, until=args.until):
@@ -224,6 +238,7 @@ def _publish_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _vacuum(warehouse: Warehouse, retention: timedelta) -> None:
+    from pipeline.warehouse.manifest import vacuum
     from pipeline.warehouse.schemas import MANIFEST_TABLES
 
     removed = vacuum(warehouse, list(MANIFEST_TABLES), retention)
@@ -246,6 +261,8 @@ def _hours(text: str) -> float:
 
 def _query_command(args: argparse.Namespace, settings: Settings) -> int:
     import duckdb
+
+    from pipeline.serve.catalog import query
 
     try:
         table = query(settings.open_warehouse(), args.sql, settings.catalog_file)
@@ -305,6 +322,8 @@ def _print_rows(table, output) -> None:
 
 
 def _report_command(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.serve.report import build_report
+
     index = build_report(settings.open_warehouse(), settings.report_dir, settings.catalog_file)
     print(f"report: {index.resolve().as_uri()}", file=sys.stderr)
     return 0
@@ -383,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not getattr(args, "with_settings", False):
         return args.run(args)
+    from pipeline.acquire.config import ConfigError  # a configuration is read: the crawler's own checks
+
     try:  # the one place the command line's settings are resolved
         settings = resolve_settings({name: getattr(args, name, None) for name in _SETTING_FLAGS})
     except (ConfigError, SettingsError) as error:

@@ -103,9 +103,9 @@ class Quote:
 class Article:
     """One article page, from raw bytes to cleaned paragraphs and speeches."""
 
-    url: str
+    url: str  # the page fetched
     article_id: str
-    canonical_url: str
+    canonical_url: str  # the URL the page declares its own (often on the site it was copied from), else `url`
     raw_sha256: str
     encoding: str
     title: str = ""
@@ -138,7 +138,8 @@ def article_fields(article: Article) -> dict[str, object]:
     """The article's fields by name, its speeches as dicts: the one mapping of an `Article` to
     named fields, from which the CLI's records and the published tables' rows are both made."""
     return {
-        "url": article.canonical_url or article.url,
+        "url": article.url,
+        "canonical_url": article.canonical_url or article.url,
         "article_id": article.article_id,
         "raw_sha256": article.raw_sha256,
         "encoding": article.encoding,

@@ -79,6 +79,9 @@ class _Source:
     parse: Callable[[str], object] = _text
 
 
+# A superseded version stays readable this long after its successor's commit (vacuum's default).
+DEFAULT_RETENTION = timedelta(hours=1)
+
 _SOURCES = {
     "config": _Source("FORUM_ETL_CONFIG"),
     "warehouse": _Source("FORUM_ETL_WAREHOUSE", config_key=True),
@@ -116,8 +119,6 @@ class Settings:
 
     @property
     def retention(self) -> timedelta:
-        from pipeline.warehouse.manifest import DEFAULT_RETENTION
-
         return DEFAULT_RETENTION if self.retention_hours is None else timedelta(hours=self.retention_hours)
 
     def open_warehouse(self) -> Warehouse:

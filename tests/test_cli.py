@@ -69,6 +69,20 @@ def test_console_script_is_installed():
     assert result.returncode == 0 and result.stdout.startswith("forum-etl ")
 
 
+# What the commands that read or write data import; answering --help or --version needs none.
+HEAVY_LIBRARIES = {"pyarrow", "bs4", "httpx", "duckdb", "lxml"}
+
+
+def test_help_and_version_import_no_heavy_library():
+    for flag in ("--help", "--version"):
+        result = subprocess.run([sys.executable, "-X", "importtime", "-m", "pipeline.cli", flag], capture_output=True,
+                                text=True, cwd=Path(pipeline.cli.__file__).parents[1])
+        imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in result.stderr.splitlines()
+                    if line.startswith("import time:")}
+        assert result.returncode == 0 and "pipeline" in imported
+        assert imported.isdisjoint(HEAVY_LIBRARIES), imported & HEAVY_LIBRARIES
+
+
 SEED_TEXT = SITE_DIR.parents[3].parent / "shared" / "seed" / "000_efff464407f2de7a.txt"
 
 

@@ -15,14 +15,23 @@ _OPEN, _CLOSE = "(（[【", ")）]】"
 # A person's name as credited: CJK (possibly spaced, possibly with ·) or Latin letters.
 _NAME_CHARS = re.compile(r"[\u3400-\u9fff·•]+|[A-Za-z][A-Za-z.\- ]*[A-Za-z]")
 
+# A label that inline markup glues onto the name before it ("责任编辑：黄敏标签：郭德纲").
+_GLUED_LABEL = r"(?:标签|標籤|关键[字词]|關鍵[字詞]|来源|來源|作者|发布|發佈|时间|時間|日期|tags?)\s*[:：]"
 _EDITOR = re.compile(rf"(?:责任编辑|责编|编辑|編輯|責任編輯|责任校对|值班编辑|审核|审校){_COLON}?"
-                     r"([^\s()（）\[\]【】|,，;；]+(?: [^\s()（）\[\]【】|,，;；:：]{1,2})?)")
+                     rf"((?:(?!{_GLUED_LABEL})[^\s()（）\[\]【】|,，;；])+(?: [^\s()（）\[\]【】|,，;；:：]{{1,2}})?)",
+                     re.IGNORECASE)
 # The source runs up to the next label, which inline markup often glues on without a space
-# ("来源：中国知识产权报发布时间：…").
+# ("来源：中国知识产权报发布时间：…"), or up to the page furniture set beside it: a comment
+# counter or link ("网友评论 0 条", "参与互动(0)", "我来说两句"), "read on your phone", keywords.
 _SOURCE = re.compile(
     rf"(?:文章来源|稿件来源|新闻来源|来源|來源|出处|转自|摘自){_COLON}(.+?)"
-    r"(?=\s*(?:发布|發佈|发表|發表|时间|時間|日期|作者|编辑|編輯|责任|責任|点击|浏览|瀏覽|阅读|閱讀|字号|字體|字体|【|\||\d{4}[-/年])|\s{2,}|\s*$)"
+    r"(?=\s*(?:发布|發佈|发表|發表|时间|時間|日期|作者|编辑|編輯|责任|責任|点击|浏览|瀏覽|阅读|閱讀|字号|字體|字体|【|\||\d{4}[-/年]"
+    r"|网友评论|網友評論|我来说两句|我要评论|参与互动|有\d+人参与|手机看|手機看|关键[字词]|關鍵[字詞]|标签|標籤|tags?\s*[:：]"
+    r"|[(（]\d+[)）])|\s+(?:评论|評論|参与|參與)|\s{2,}|\s*$)",
+    re.IGNORECASE,
 )
+# Icon-font glyphs (Unicode private use) that pages put beside a field.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _UNBALANCED_CLOSE = re.compile(r"[)）\]】]$")
 _OPENING_OF = {")": "(", "）": "（", "]": "[", "】": "【"}
 # Between the names of one credit ("杨柳、薛佩雯", "杨柳 和 薛佩雯").
@@ -34,6 +43,13 @@ _AUTHOR_ROLES = re.compile(
     r"|实习生|首席记者|新华社记者|中新网记者|中新社记者|记者|記者|通讯员|通訊員|撰稿人|撰文|作者|作者[:：]|文/|文／"
 )
 _AUTHOR_LABEL = re.compile(r"(?:作者|撰文|撰稿|文)\s*[:：/／]\s*")
+# A page's domain given as its author ("www.yunnan.cn"): domains are written in lower case.
+_DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")
+# Lower-case words a Latin personal name may hold ("Ludwig van Beethoven"); any other makes a
+# phrase of it ("Designer by Netsourcer").
+_NAME_PARTICLES = frozenset(("van", "von", "de", "der", "den", "da", "di", "du", "del", "la", "le", "bin", "al"))
+# Words that make a Latin name an organisation's ("Comsenz UI Team").
+_ORGANISATION_WORDS = frozenset(("team", "inc", "ltd", "co", "corp", "group", "studio", "network", "media", "online"))
 _TRAILING_VERBS = re.compile(r"(?:整理|报道|報道|采写|采访|撰写|编译|发自\S*|综合报道|联合报道|讯|摄|攝)$")
 _FURNITURE_LINE = re.compile(
     r"^(?:当前位置|您的位置|您现在的位置|你现在的位置|你的位置|所在位置|现在位置|(?:网站)?首页\s*(?:>|›|»|＞|→)"
@@ -82,16 +98,30 @@ class Credits:
 
 
 def _names(fragment: str) -> list[str]:
-    """Names in a fragment of a credit ("杨 柳 薛佩雯" → ["杨柳", "薛佩雯"])."""
+    """Names in a fragment of a credit ("杨 柳 薛佩雯" → ["杨柳", "薛佩雯"]; a Latin name
+    stays whole: "周思博 (Joel Spolsky)" → ["周思博", "Joel Spolsky"])."""
     fragment = join_spaced_names(_TRAILING_VERBS.sub("", fragment.strip()).strip())
-    names = []
+    tokens = []
     for token in _NAME_SEPARATORS.split(fragment):
         token = _TRAILING_VERBS.sub("", token.strip(_OPEN + _CLOSE + " "))
-        if not (2 <= len(token) <= 20 and _NAME_CHARS.fullmatch(token)):
-            continue
-        if token.isascii() or looks_like_name(token):
-            names.append(token)
-    return names
+        if token.lower() == "and":
+            tokens.append("")  # names apart, as 和 keeps them
+        elif tokens and token.isascii() and token.isalpha() and tokens[-1].isascii() and tokens[-1][-1:].isalpha():
+            tokens[-1] += " " + token
+        else:
+            tokens.append(token)
+    return [token for token in tokens if _is_credited_name(token)]
+
+
+def _is_credited_name(token: str) -> bool:
+    if not (2 <= len(token) <= 20 and _NAME_CHARS.fullmatch(token)):
+        return False
+    if not token.isascii():
+        return looks_like_name(token)
+    words = token.split()
+    if _DOMAIN.fullmatch(token) or any(word.lower() in _ORGANISATION_WORDS for word in words):
+        return False
+    return len(words) == 1 or all(word[0].isupper() or word in _NAME_PARTICLES for word in words)
 
 
 def _balanced(text: str) -> str:
@@ -118,9 +148,10 @@ def parse_credits(line: str) -> Credits:
     text = _strip_brackets(line)
     source = _SOURCE.search(text)
     if source:
-        credits.source = _balanced(source.group(1).strip())
+        credits.source = _strip_brackets(_balanced(_PRIVATE_USE.sub("", source.group(1)).strip()))
     editor = _EDITOR.search(text)
-    if editor:
+    # An editor named by a CMS account ("AP0015") is no name.
+    if editor and not any(char.isdecimal() for char in editor.group(1)):
         credits.editor = join_spaced_names(editor.group(1)).replace(" ", "")
     for clause in _CLAUSE_BREAK.split(text):
         clause = clause.strip(" " + _OPEN + _CLOSE)

@@ -19,13 +19,12 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from pipeline.settings import DEFAULT_RETENTION
 from pipeline.warehouse.layout import STAGING
 from pipeline.warehouse.storage import Warehouse
 
 LOG = "_log"
 LEGACY_MANIFEST = "_manifest.json"  # the single manifest of warehouses made before the log
-# A superseded version stays readable this long after its successor's commit.
-DEFAULT_RETENTION = timedelta(hours=1)
 # Staged rows of a run that never published are kept longer: a DAG run may be retried later.
 STAGING_RETENTION = timedelta(days=2)
 _VERSION_DIGITS = 20

@@ -70,7 +70,9 @@ CRAWL_STATE_SCHEMA = pa.schema([
 # The published tables (silver).
 ARTICLES = pa.schema([
     documented("article_id", pa.string(), "16 hex digits of the SHA-256 of the canonical URL", nullable=False),
-    documented("url", pa.string(), "canonical URL", nullable=False),
+    documented("url", pa.string(), "URL the article was fetched from (its first page, after redirects)", nullable=False),
+    documented("canonical_url", pa.string(), "URL the page declares canonical (<link rel=canonical>, og:url), which may be "
+               "on the site it was copied from; `url` when it declares none", nullable=False),
     documented("title", pa.string(), "headline", nullable=False),
     documented("source", pa.string(), "publication named as 来源"),
     documented("published_at", TIMESTAMP, "publish time (UTC instant; the page's zone is Asia/Shanghai unless stated)"),

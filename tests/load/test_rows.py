@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 from devkit.publish_helpers import sample_articles
@@ -31,6 +32,13 @@ def test_rows_of_the_seed():
     for speech in speeches:
         assert body[speech["start_offset"]:speech["end_offset"]] == speech["text"]
     assert tables["speech_terms"].num_rows > 100
+
+
+def test_an_article_row_keeps_the_fetched_url_and_the_declared_canonical_one():
+    seed = next(a for a in sample_articles() if a.title.startswith("【高层论坛】2022") and a.encoding == "utf-8")
+    copy = dataclasses.replace(seed, url="http://copier.example/a/9.html", canonical_url="http://origin.example/news/1.html")
+    article = rows([copy], NOW)["articles"].to_pylist()[0]
+    assert (article["url"], article["canonical_url"]) == ("http://copier.example/a/9.html", "http://origin.example/news/1.html")
 
 
 def test_speakers_merge_spellings_and_posts():

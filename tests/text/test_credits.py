@@ -31,6 +31,25 @@ from pipeline.text.credits import (
         ("来源：香港知識產權資訊（合作媒體） 時間：2021-12-08", [], [], "", "香港知識產權資訊（合作媒體）"),
         ("（来源：新华社）", [], [], "", "新华社"),
         ("图为启动仪式现场。本报记者 钱锋 摄", [], ["钱锋"], "", ""),
+        # Page furniture after the source: comment counters and links, "read on your phone", keywords.
+        ("来源: 第一财经日报 网友评论 0 条", [], [], "", "第一财经日报"),
+        ("来源：海口晚报 参与互动(0)", [], [], "", "海口晚报"),
+        ("来源: 网易财经 有0人参与 手机看新闻", [], [], "", "网易财经"),
+        ("来源：搜狐娱乐 我来说两句", [], [], "", "搜狐娱乐"),
+        ("来源：燕赵晚报 关键字：住宅租赁;年薪", [], [], "", "燕赵晚报"),
+        ("来源：新京报评论", [], [], "", "新京报评论"),
+        ("来源：[ 人民网 ]\ue5c2", [], [], "", "人民网"),
+        # A label glued on after the editor's name; a CMS account is no editor's name.
+        ("责任编辑：黄敏标签：郭德纲", [], [], "黄敏", ""),
+        ("责任编辑：AP0015", [], [], "", ""),
+        ("责任编辑：ritafan", [], [], "ritafan", ""),
+        # A domain, an organisation or a phrase is no author; a Latin name stays whole.
+        ("作者：www.yunnan.cn,云南日报报业集团", [], [], "", ""),
+        ("作者：Discuz! Team and Comsenz UI Team", [], [], "", ""),
+        ("作者：Designer by Netsourcer", [], [], "", ""),
+        ("作者： 周思博 (Joel Spolsky)", ["周思博", "Joel Spolsky"], [], "", ""),
+        ("作者：Ludwig van Beethoven", ["Ludwig van Beethoven"], [], "", ""),
+        ("作者:zboygirl", ["zboygirl"], [], "", ""),
         ("党的十八大以来，知识产权工作取得显著成效。", [], [], "", ""),
     ],
 )

@@ -26,6 +26,7 @@ from pipeline.text.extract.metadata import (
     element_text,
     language,
     meta_tags,
+    names_the_site,
     title,
 )
 from pipeline.urls import article_id
@@ -116,6 +117,7 @@ def extract(raw: bytes, url: str = "", http_charset: str | None = None,
     if meta.get("author") and not credits.authors:
         credits.merge(parse_credits("作者：" + meta["author"]))
     credits.source = credits.source or meta.get("source", "") or meta.get("og:site_name", "")
+    credits.authors = [name for name in credits.authors if not names_the_site(name, meta, credits.source)]
 
     published, precision = published_time(meta, lines.texts, anchor, canonical)
     if published is None:

@@ -19,6 +19,15 @@ _DATE_TIME = re.compile(
 )
 # Without a lookbehind the scan for it runs at C speed; the digit before is checked after.
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# Year last, as English-language software prints dates ("9/17/2004 5:54:13 AM"): the month
+# first when the clock has AM/PM (the US form) or the second number cannot be a month, the
+# day first otherwise ("17/09/2004", as in Hong Kong and Britain).
+_YEAR_LAST = re.compile(
+    r"(?<!\d)(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?!\d)"
+    r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?)?"
+)
+# How far before a year its "M/D/" can start.
+_YEAR_LAST_LEAD = 6
 # "1998年3月号", "2003年5月": a month with no day, as magazines and archives date articles.
 _YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])")
 _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)")
@@ -39,6 +48,9 @@ def parse_date(text: str) -> datetime | None:
     match = _DATE_TIME.search(text)
     if match:
         return _from_match(match)
+    match = _YEAR_LAST.search(text)
+    if match:
+        return _from_year_last(match)
     match = _COMPACT_DATE.search(text)
     if match:
         return _build(match.group(1), match.group(2), match.group(3))
@@ -69,6 +81,33 @@ def _from_match(match: re.Match[str]) -> datetime | None:
     if hour_value > 23 or (minute and int(minute) > 59) or (second and int(second) > 59):
         hour_value, minute, second = 0, None, None
     return _build(year, month, day, hour_value, int(minute or 0), int(second or 0), zone)
+
+
+def _from_year_last(match: re.Match[str]) -> datetime | None:
+    first, second, year, hour, minute, second_of_minute, am_pm = match.groups()
+    month, day = (first, second) if am_pm or int(second) > 12 else (second, first)
+    hour_value = int(hour or 0)
+    if am_pm:
+        hour_value = hour_value % 12 + (12 if am_pm.lower() == "pm" else 0)
+    if hour_value > 23 or int(minute or 0) > 59 or int(second_of_minute or 0) > 59:
+        hour_value, minute, second_of_minute = 0, None, None
+    return _build(year, month, day, hour_value, int(minute or 0), int(second_of_minute or 0))
+
+
+def _date_at(text: str, position: int) -> tuple[datetime, int, bool] | None:
+    """(date, where it starts, whether it gives a time of day) for a date whose year is at
+    `position`, written year first or year last; None when the year begins no date."""
+    match = _DATE_TIME.match(text, position)
+    if match is not None:
+        moment = _from_match(match)
+        return (moment, position, match.group(5) is not None) if moment else None
+    if text[position - 1 : position] != "/":
+        return None
+    match = _YEAR_LAST.search(text, max(0, position - _YEAR_LAST_LEAD), position + 40)
+    if match is None or match.start(3) != position:
+        return None
+    moment = _from_year_last(match)
+    return (moment, match.start(), match.group(4) is not None) if moment else None
 
 
 def date_from_meta(meta: dict[str, str]) -> datetime | None:
@@ -145,16 +184,14 @@ def _best_dated_line(lines: list[str], first: int, stop: int, anchor: int) -> tu
         line = lines[index]
         if len(line) > 200:
             continue
-        match = _DATE_TIME.match(text, position)
-        if match is None:
+        found = _date_at(text, position)
+        if found is None:
             continue
-        moment = _from_match(match)
-        if moment is None:
-            continue
-        offset = position - starts[index - first]
+        moment, start, timed = found
+        offset = start - starts[index - first]
         prose = len(line) > 60 or "。" in line or "，" in line
         labelled = bool(_LABEL.search(line[max(0, offset - 12) : offset]))
-        score = distance + 3 * (not labelled) + 2 * (match.group(5) is None) + 10 * prose
+        score = distance + 3 * (not labelled) + 2 * (not timed) + 10 * prose
         if best is None or (score, index, offset) < best[:3]:
             best = (score, index, offset, moment)
     return best

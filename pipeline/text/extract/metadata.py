@@ -125,6 +125,17 @@ def title(document_title: str, elements: MetadataElements, meta: dict[str, str],
     return max(parts, key=len) if parts else document_title
 
 
+# Meta tags in which a page names its site or owner.
+_SITE_META_KEYS = ("og:site_name", "application-name", "copyright", "dc.publisher", "publisher")
+
+
+def names_the_site(name: str, meta: dict[str, str], source: str) -> bool:
+    """Whether a credited "author" is the site itself: the meta author of many portals is the
+    site's name ("南方网", "chinanews"), or an author line repeats the source ("PConline")."""
+    folded = name.casefold()
+    return folded == source.casefold() or any(folded in meta.get(key, "").casefold() for key in _SITE_META_KEYS)
+
+
 def canonical_url(elements: MetadataElements, meta: dict[str, str], url: str) -> str:
     for link in elements.links:
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):

@@ -33,6 +33,11 @@ def beijing(*parts: int) -> datetime:
         ("2005-04-03 05:19PM", beijing(2005, 4, 3, 17, 19)),
         ("2004年12月11日 下午3:05", beijing(2004, 12, 11, 15, 5)),
         ("20050311", beijing(2005, 3, 11)),
+        ("9/17/2004 5:54:13 AM", beijing(2004, 9, 17, 5, 54, 13)),
+        ("7/5/2005 9:23:57 PM", beijing(2005, 7, 5, 21, 23, 57)),
+        ("12/3/2005 12:10 AM", beijing(2005, 12, 3, 0, 10)),
+        ("17/09/2004", beijing(2004, 9, 17)),
+        ("05/07/2005 14:20", beijing(2005, 7, 5, 14, 20)),
         ("2022-04-27T10:40:00Z", datetime(2022, 4, 27, 10, 40, tzinfo=UTC)),
         ("2022-04-27T18:40:00+08:00", datetime(2022, 4, 27, 18, 40, tzinfo=timezone(timedelta(hours=8)))),
         ("2022-02-30", None),
@@ -68,6 +73,12 @@ def test_labelled_line_near_the_article_wins_over_dates_in_prose():
     assert date_from_lines(lines, anchor=2) == beijing(2022, 2, 13, 23, 37)
 
 
+def test_a_date_written_year_last_is_read_on_the_page():
+    lines = ["茉莉：我是怎样卷入八九民运的", "发布日期：", "7/5/2005 9:23:57 PM",
+             "【看中国2005年07月03日报道】一九八九年四月，我在湖南开一个会议。"]
+    assert date_from_lines(lines, anchor=0) == beijing(2005, 7, 5, 21, 23, 57)
+
+
 def test_nearest_date_before_the_article_beats_a_labelled_one_far_below():
     lines = ["2004-12-10 阅读10544次", "正文第一段。"] + ["……"] * 300 + ["发表时间：2004-12-11 9:51:00"]
     assert date_from_lines(lines, anchor=1) == beijing(2004, 12, 10)
@@ -91,7 +102,7 @@ def test_unknown_date():
 DATED_LINES = st.sampled_from([
     "首页 > 新闻", "发布时间：2022-04-27 18:40", "2021年3月5日", "来源：新华社 2020/01/02",
     "这是一段正文，提到了2019年5月6日召开的会议。", "18:40", "2023-07-08", "编辑：晏如", "",
-    "相关新闻 2018-02-03 10:00", "正文第二段，没有日期。",
+    "相关新闻 2018-02-03 10:00", "正文第二段，没有日期。", "9/17/2004 5:54:13 AM",
 ])
 
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from devkit.sample_site import SITE_DIR
-from pipeline.records import ExtractionError
+from pipeline.records import ExtractionError, article_record
 from pipeline.text.extract import SiteHints, extract
 
 SEED_PAGE = (SITE_DIR / "zscqb/2022/04/27/gclt-zzyj.html").read_bytes()
@@ -23,6 +23,43 @@ def test_traceability_fields():
     assert len(article.article_id) == 16
     same = extract(SEED_PAGE, url="http://www.cipnews.example/zscqb/2022/04/27/gclt-zzyj.html")
     assert same.article_id == article.article_id
+
+
+def test_a_copy_keeps_its_own_url_beside_the_canonical_url_it_declares():
+    copy = (f'<html><head><link rel="canonical" href="http://origin.example/news/1.html"></head>'
+            f"<body><h1>标题</h1><p>{PROSE * 3}</p></body></html>").encode()
+    record = article_record(extract(copy, url="http://copier.example/a/9.html"))
+    assert (record["url"], record["canonical_url"]) == ("http://copier.example/a/9.html", "http://origin.example/news/1.html")
+    plain = article_record(extract(copy.replace(b"canonical", b"stylesheet"), url="http://copier.example/a/9.html"))
+    assert plain["url"] == plain["canonical_url"] == "http://copier.example/a/9.html"
+
+
+def page(head: str, header: str) -> bytes:
+    return f"<html><head>{head}</head><body><h1>标题</h1><p>{header}</p><p>{PROSE * 3}</p></body></html>".encode()
+
+
+@pytest.mark.parametrize(
+    ("head", "header"),
+    [
+        ('<meta name="author" content="南方网"><meta name="copyright" content="南方网版权所有">', "2012-01-17 20:05"),
+        ('<meta name="author" content="chinanews"><meta name="copyright" content="www.chinanews.com,版权所有">', "2012-01-12"),
+        ('<meta property="og:site_name" content="太平洋电脑网PConline">', "作者：PConline"),
+        ("", "出处：pconline</p><p>作者：PConline"),
+    ],
+)
+def test_the_site_credited_as_author_is_no_author(head, header):
+    assert extract(page(head, header)).authors == []
+
+
+def test_a_person_credited_beside_the_site_name_stays():
+    article = extract(page('<meta name="author" content="李楠"><meta name="copyright" content="央广网版权所有">', "来源：央广网"))
+    assert (article.authors, article.source) == (["李楠"], "央广网")
+
+
+def test_furniture_beside_the_source_and_the_editor_is_left_out():
+    header = "来源：人民网-社会频道 <a>手机看新闻</a></p><p><span>责任编辑：黄敏</span><span>标签：</span><a>郭德纲</a>"
+    article = extract(page("", header))
+    assert (article.source, article.editor) == ("人民网-社会频道", "黄敏")
 
 
 @pytest.mark.parametrize(("raw", "reason"), [(b"", "empty page"), (b"   \n", "empty page"),
