@@ -283,14 +283,14 @@ cdef class Substrings:
     cdef unsigned char triples[8192]
     cdef unsigned char short_pairs[8192]
     cdef int starts[257]  # entries whose first byte is b: [starts[b], starts[b + 1])
-    cdef const unsigned char* names[64]
-    cdef int lengths[64]
-    cdef int groups[64]
+    cdef const unsigned char* names[128]
+    cdef int lengths[128]
+    cdef int groups[128]
 
     def __cinit__(self, groups):
         entries = sorted((text.encode().lower(), group) for group, texts in enumerate(groups) for text in texts)
-        if len(entries) > 64 or len(groups) > 32 or any(len(name) < 2 for name, _ in entries):
-            raise ValueError("at most 32 groups and 64 substrings of two bytes or more")
+        if len(entries) > 128 or len(groups) > 32 or any(len(name) < 2 for name, _ in entries):
+            raise ValueError("at most 32 groups and 128 substrings of two bytes or more")
         self.group_count = len(groups)
         self._keep_alive = entries
         memset(self.pairs, 0, sizeof(self.pairs))
@@ -565,9 +565,10 @@ def main_content(list texts, list owners, list link_chars, list parents, list en
     """Indexes of the lines that are the main content, ascending (see pipeline.text.extract.body).
 
     Each line gets two values: one for choosing the region, one for trimming its ends. Prose
-    counts its non-link characters; link lists, furniture and site notices (`notices`) count
-    against; short plain lines count against a region (menus are made of them) but are
-    neutral when trimming, so a speaker line or sub-heading at the edge of the article stays.
+    counts its non-link characters; link lists, furniture and lines that are never the article
+    (`notices`: site notices, contact boxes, teasers) count against; short plain lines count
+    against a region (menus are made of them) but are neutral when trimming, so a speaker line
+    or sub-heading at the edge of the article stays.
     The region is the block whose subtree has the largest total, climbing to a parent that
     adds only a few labels; it is trimmed to the run from its first to its last paragraph,
     ending at the first stop line (`stops`) once a sentence has been read. The thresholds and
