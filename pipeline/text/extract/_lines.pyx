@@ -366,6 +366,7 @@ cdef class _Cut:
     cdef Py_ssize_t finished      # bytes of finished lines in `page`
     cdef Py_ssize_t length        # bytes of the current line, at page + finished
     cdef Py_ssize_t capacity, linked, line_count
+    cdef Py_ssize_t linked_lines  # lines so far that hold link text
     cdef bint pending_space       # blanks seen since the last character of the line
     cdef list owners, link_chars, parents, ends, furniture, found
     cdef Substrings substrings
@@ -455,6 +456,7 @@ cdef class _Cut:
             self.line_count += 1
             self.owners.append(owner)
             self.link_chars.append(self.linked)
+            self.linked_lines += self.linked > 0
         self.length = self.linked = 0
         self.pending_space = False
         return 0
@@ -485,9 +487,18 @@ cdef class _Cut:
         self.ends[index] = len(self.parents)
         return 0
 
+    cdef int _unlink(self, Py_ssize_t first_line) except -1:
+        """No link text in the lines from `first_line` on, the current one included."""
+        cdef Py_ssize_t line
+        for line in range(first_line, self.line_count):
+            self.link_chars[line] = 0
+        self.linked = 0
+        return 0
+
     cdef int _walk(self, tree.xmlNode* node, int owner, bint in_link, bint furniture, int depth) except -1:
         cdef tree.xmlNode* child = node.children
         cdef int kind
+        cdef Py_ssize_t first_line, linked_lines
         if depth > MAX_DEPTH:
             raise ValueError(f"elements nested deeper than {MAX_DEPTH}")
         while child is not NULL:
@@ -501,7 +512,12 @@ cdef class _Cut:
                 elif kind == INLINE:
                     self._walk(child, owner, in_link, furniture, depth + 1)
                 elif kind == LINK:
+                    first_line, linked_lines = self.line_count, self.linked_lines
                     self._walk(child, owner, True, furniture, depth + 1)
+                    if self.linked_lines - linked_lines + (self.linked > 0) > 1:
+                        # Link text on several lines wraps prose (a whole article linked to its
+                        # full page), not a link list: it is plain text.
+                        self._unlink(first_line)
                 elif kind == BREAK:
                     self._end_line(owner)
                 elif kind != UNWANTED:

@@ -134,4 +134,8 @@ def page_lines(root: etree._Element, line_rules: Rules = RULES) -> PageLines:
         if len(texts[index]) <= _STAMP_LINE_CHARS and "。" not in texts[index] and _POST_STAMP.search(texts[index])
     )
     content = main_content(texts, owners, link_chars, parents, ends, furniture, notices, stops, line_rules)
+    if not content:
+        # Class names are only hints: when nothing outside "furniture" is content, a name was
+        # wrong (a layout column "twosidebarL" around the article), so the text alone decides.
+        content = main_content(texts, owners, link_chars, parents, ends, [False] * len(furniture), notices, stops, line_rules)
     return PageLines(texts=texts, content=content)

@@ -127,3 +127,15 @@ def test_teasers_cut_short_with_a_link_to_the_rest_are_not_the_article():
                       for i in range(3))
     html = f"""<html><body><div><h1>标题</h1><p>{PROSE}</p></div><div><ul>{teasers}</ul></div></body></html>"""
     assert lines_of(html) == ["标题", PROSE]
+
+
+def test_an_article_wrapped_in_one_link_is_found():
+    html = f"""<html><body><ul>{RELATED}</ul>
+      <div><a href="/full-text">{PROSE}<br><br>{PROSE}<br><br>{PROSE}</a></div></body></html>"""
+    assert lines_of(html) == [PROSE, PROSE, PROSE]
+
+
+def test_an_article_inside_a_layout_column_named_like_furniture_is_found():
+    html = f"""<html><body><ul>{NAV}</ul><div class="twosidebarL"><div class="newsbody">
+      <h1>标题</h1><p>{PROSE}</p><p>{PROSE}</p></div><ul>{RELATED}</ul></div></body></html>"""
+    assert lines_of(html) == ["标题", PROSE, PROSE]
