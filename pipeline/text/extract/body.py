@@ -53,10 +53,9 @@ _NOTICE = re.compile(
     r"|不[构構]成(?:任何)?投[资資]建[议議]|[风風][险險]自[担擔负負]"
     r"|(?:不得|禁止|[请請]勿|[严嚴]禁)[^。]{0,12}?(?:[转轉][载載]|[复複]制|摘[编編]|[镜鏡]像|下[载載]使用)"
     r"|[侵违違][权權]必究|[违違]者(?:必究|依法)|文[责責]自[负負]|[转轉][载載][请請须須]注明"
-    r"|ICP[备備证證]|ICP[经經]营|copyright *(?:©|\(c\)|\d{4})|all rights? reserved|©",
-    re.IGNORECASE,
+    r"|(?i:icp)[备備证證经經]|(?i:copyright *(?:©|\(c\)|\d{4})|all rights? reserved)|©"
 )
-# Substrings every notice holds (matched ignoring ASCII case, as _NOTICE is).
+# Substrings every notice holds (matched ignoring ASCII case, as _NOTICE's Latin words are).
 _NOTICE_HINTS = (
     "版权", "版權", "著作权", "著作權", "声明", "聲明", "不代表", "不表明", "代表作者", "投资建议", "投資建議",
     "风险自", "風險自", "不得", "禁止", "请勿", "請勿", "严禁", "嚴禁", "必究", "违者", "違者", "文责", "文責",
