@@ -34,6 +34,15 @@ _STOP_LINE = re.compile(
     r"(?:[声聲]明|公告|条款|條款)\W{0,3}$"
     r"|^\W{0,3}[声聲]明 *[:：]$"
 )
+# The editor's credit ("责任编辑：某某", "（编辑 某某）") closes an article: blocks after it, still
+# in the article's container (editor's picks, most read), are not the article.
+_CLOSING_CREDIT = re.compile(
+    r"^[（(\[【]? *[^\s，。：:]{0,8}?(?:责任编辑|責任編輯|责编|責編|编辑|編輯) *[:：]? *[^，。]{1,20}?[）)\]】]?$"
+)
+_CLOSING_CREDIT_CHARS = 30
+_CLOSING_CREDIT_HINTS = ("编辑", "編輯", "责编", "責編")
+# Only once the article has begun: an editor may be named above it too.
+_SENTENCE_END = re.compile(f"[{rules.SENTENCE_ENDS}]")
 # A short line stamped with a date and time, after the article has begun, heads the next
 # post of a thread or the next comment ("〓 留言板 发布时间 2005/05/18 13:45:40 by 某某 〓").
 # Lines are whitespace-normal (single spaces), so " *" is every run of blanks.
@@ -91,7 +100,9 @@ class PageLines:
 
 
 # What the pattern rules look for, found by the cut (lines without any are never searched).
-_SUBSTRINGS = Substrings((_NOTICE_HINTS, _CONTACT_HINTS, _TEASER_HINTS, _STOP_LINE_HINTS, _POST_STAMP_HINTS))
+_SUBSTRINGS = Substrings(
+    (_NOTICE_HINTS, _CONTACT_HINTS, _TEASER_HINTS, _STOP_LINE_HINTS, _POST_STAMP_HINTS, _CLOSING_CREDIT_HINTS)
+)
 
 
 def compiled_rules(**changes: object) -> Rules:
@@ -119,7 +130,7 @@ def page_lines(root: etree._Element, line_rules: Rules = RULES) -> PageLines:
     texts, owners, link_chars, parents, ends, furniture, found = cut_lines(root, line_rules, _SUBSTRINGS)
     if not texts:
         return PageLines(texts=[], content=[])
-    might_be_notices, might_be_contacts, might_be_teasers, might_be_headings, might_be_stamps = found
+    might_be_notices, might_be_contacts, might_be_teasers, might_be_headings, might_be_stamps, might_be_credits = found
     # Lines that are never the article: site notices, contact boxes, teasers.
     notices = {index for index in might_be_notices
                if len(texts[index]) <= _NOTICE_MAX_CHARS and _NOTICE.search(texts[index])}
@@ -132,9 +143,25 @@ def page_lines(root: etree._Element, line_rules: Rules = RULES) -> PageLines:
         index for index in might_be_stamps
         if len(texts[index]) <= _STAMP_LINE_CHARS and "。" not in texts[index] and _POST_STAMP.search(texts[index])
     )
+    closing_credits = {
+        index for index in might_be_credits
+        if len(texts[index]) <= _CLOSING_CREDIT_CHARS and _CLOSING_CREDIT.match(texts[index])
+    }
     content = main_content(texts, owners, link_chars, parents, ends, furniture, notices, stops, line_rules)
     if not content:
         # Class names are only hints: when nothing outside "furniture" is content, a name was
         # wrong (a layout column "twosidebarL" around the article), so the text alone decides.
         content = main_content(texts, owners, link_chars, parents, ends, [False] * len(furniture), notices, stops, line_rules)
+    if closing_credits:
+        content = _closed_at_the_credit(texts, content, closing_credits)
     return PageLines(texts=texts, content=content)
+
+
+def _closed_at_the_credit(texts: list[str], content: list[int], closing_credits: set[int]) -> list[int]:
+    """`content` up to its first closing credit after a sentence of the article."""
+    read_a_sentence = False
+    for position, index in enumerate(content):
+        if read_a_sentence and index in closing_credits:
+            return content[: position + 1]
+        read_a_sentence = read_a_sentence or _SENTENCE_END.search(texts[index]) is not None
+    return content

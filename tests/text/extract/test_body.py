@@ -139,3 +139,15 @@ def test_an_article_inside_a_layout_column_named_like_furniture_is_found():
     html = f"""<html><body><ul>{NAV}</ul><div class="twosidebarL"><div class="newsbody">
       <h1>标题</h1><p>{PROSE}</p><p>{PROSE}</p></div><ul>{RELATED}</ul></div></body></html>"""
     assert lines_of(html) == ["标题", PROSE, PROSE]
+
+
+def test_the_editors_credit_closes_the_article():
+    pick = "一季度国内生产总值同比增长，市场分析人士认为经济运行总体平稳，物价涨幅有所回落。"
+    picks = "".join(f"<div><h4>编辑推荐</h4><p>第{i}则：{pick}</p></div>" for i in range(2))
+    html = f"""<html><body><div><h1>标题</h1><p>{PROSE}</p><p>{PROSE}</p><p>（责任编辑：某某）</p>{picks}</div></body></html>"""
+    assert lines_of(html) == ["标题", PROSE, PROSE, "（责任编辑：某某）"]
+
+
+def test_an_editor_named_above_the_article_does_not_close_it():
+    html = f"""<html><body><div><h1>标题</h1><p>编辑：某某</p><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"""
+    assert lines_of(html)[-2:] == [PROSE, PROSE]
