@@ -283,14 +283,14 @@ cdef class Substrings:
     cdef unsigned char triples[8192]
     cdef unsigned char short_pairs[8192]
     cdef int starts[257]  # entries whose first byte is b: [starts[b], starts[b + 1])
-    cdef const unsigned char* names[64]
-    cdef int lengths[64]
-    cdef int groups[64]
+    cdef const unsigned char* names[128]
+    cdef int lengths[128]
+    cdef int groups[128]
 
     def __cinit__(self, groups):
         entries = sorted((text.encode().lower(), group) for group, texts in enumerate(groups) for text in texts)
-        if len(entries) > 64 or len(groups) > 32 or any(len(name) < 2 for name, _ in entries):
-            raise ValueError("at most 32 groups and 64 substrings of two bytes or more")
+        if len(entries) > 128 or len(groups) > 32 or any(len(name) < 2 for name, _ in entries):
+            raise ValueError("at most 32 groups and 128 substrings of two bytes or more")
         self.group_count = len(groups)
         self._keep_alive = entries
         memset(self.pairs, 0, sizeof(self.pairs))
@@ -366,6 +366,7 @@ cdef class _Cut:
     cdef Py_ssize_t finished      # bytes of finished lines in `page`
     cdef Py_ssize_t length        # bytes of the current line, at page + finished
     cdef Py_ssize_t capacity, linked, line_count
+    cdef Py_ssize_t linked_lines  # lines so far that hold link text
     cdef bint pending_space       # blanks seen since the last character of the line
     cdef list owners, link_chars, parents, ends, furniture, found
     cdef Substrings substrings
@@ -455,6 +456,7 @@ cdef class _Cut:
             self.line_count += 1
             self.owners.append(owner)
             self.link_chars.append(self.linked)
+            self.linked_lines += self.linked > 0
         self.length = self.linked = 0
         self.pending_space = False
         return 0
@@ -485,9 +487,18 @@ cdef class _Cut:
         self.ends[index] = len(self.parents)
         return 0
 
+    cdef int _unlink(self, Py_ssize_t first_line) except -1:
+        """No link text in the lines from `first_line` on, the current one included."""
+        cdef Py_ssize_t line
+        for line in range(first_line, self.line_count):
+            self.link_chars[line] = 0
+        self.linked = 0
+        return 0
+
     cdef int _walk(self, tree.xmlNode* node, int owner, bint in_link, bint furniture, int depth) except -1:
         cdef tree.xmlNode* child = node.children
         cdef int kind
+        cdef Py_ssize_t first_line, linked_lines
         if depth > MAX_DEPTH:
             raise ValueError(f"elements nested deeper than {MAX_DEPTH}")
         while child is not NULL:
@@ -501,7 +512,12 @@ cdef class _Cut:
                 elif kind == INLINE:
                     self._walk(child, owner, in_link, furniture, depth + 1)
                 elif kind == LINK:
+                    first_line, linked_lines = self.line_count, self.linked_lines
                     self._walk(child, owner, True, furniture, depth + 1)
+                    if self.linked_lines - linked_lines + (self.linked > 0) > 1:
+                        # Link text on several lines wraps prose (a whole article linked to its
+                        # full page), not a link list: it is plain text.
+                        self._unlink(first_line)
                 elif kind == BREAK:
                     self._end_line(owner)
                 elif kind != UNWANTED:
@@ -565,9 +581,10 @@ def main_content(list texts, list owners, list link_chars, list parents, list en
     """Indexes of the lines that are the main content, ascending (see pipeline.text.extract.body).
 
     Each line gets two values: one for choosing the region, one for trimming its ends. Prose
-    counts its non-link characters; link lists, furniture and site notices (`notices`) count
-    against; short plain lines count against a region (menus are made of them) but are
-    neutral when trimming, so a speaker line or sub-heading at the edge of the article stays.
+    counts its non-link characters; link lists, furniture and lines that are never the article
+    (`notices`: site notices, contact boxes, teasers) count against; short plain lines count
+    against a region (menus are made of them) but are neutral when trimming, so a speaker line
+    or sub-heading at the edge of the article stays.
     The region is the block whose subtree has the largest total, climbing to a parent that
     adds only a few labels; it is trimmed to the run from its first to its last paragraph,
     ending at the first stop line (`stops`) once a sentence has been read. The thresholds and

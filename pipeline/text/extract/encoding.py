@@ -133,6 +133,43 @@ def _declared_codecs(raw: bytes, http_charset: str | None) -> list[str]:
     return candidates
 
 
+# Bad bytes a page in some encoding may still hold (a truncated character, a stray byte in an
+# ad snippet) when the question is which of two encodings it is in: GBK bytes read as Big5
+# fail every few hundred bytes.
+_STRAY_BYTES = 2
+
+
+def _without_stray_bytes(raw: bytes, codec: str) -> bytes | None:
+    """`raw` without the few bytes `codec` cannot decode, or None when there are more than
+    _STRAY_BYTES. Strict decodes, each resumed past the bad byte: bytes in another encoding
+    fail fast instead of being decoded whole."""
+    view, clean = memoryview(raw), []
+    while True:
+        try:
+            str(view, codec)
+        except UnicodeDecodeError as error:
+            if len(clean) == _STRAY_BYTES:
+                return None
+            clean.append(view[: error.start])
+            view = view[error.end :]
+        else:
+            return b"".join([*clean, view]) if clean else raw
+
+
+def _undeclared_chinese_codec(raw: bytes) -> str:
+    """GB18030 or Big5 for double-byte bytes that declare neither. Most Big5 text is also valid
+    GB18030 (as rare characters: mojibake), so when the bytes decode as Big5, which of the two
+    reads as text is charset_normalizer's measure of decoding quality to decide (a few ms, for
+    these pages only; a stray byte left out, as it fails every candidate)."""
+    big5 = _without_stray_bytes(raw, "big5hkscs")
+    if big5 is None:
+        return "gb18030"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(big5[:65536], cp_isolation=["big5hkscs", "gb18030"]).best()
+    return "big5hkscs" if best is not None and best.encoding == "big5hkscs" else "gb18030"
+
+
 def _cut_inside_a_character(raw: bytes) -> bool:
     """Valid UTF-8 but for a character cut off at the very end (a truncated download)."""
     try:
@@ -147,7 +184,8 @@ def decode_html(raw: bytes, http_charset: str | None = None) -> tuple[str, str]:
 
     Order: byte-order mark; strict UTF-8 when the bytes hold multi-byte sequences (GBK text
     is almost never valid UTF-8, while pages that say gb2312 but are UTF-8 are common);
-    the HTTP charset; the page's own declarations; GB18030; statistical detection.
+    the HTTP charset; the page's own declarations; GB18030 (Big5 when nothing but UTF-8 is
+    declared and the bytes read better so); statistical detection.
     """
     for bom, codec in _BOMS:
         if raw.startswith(bom):
@@ -160,7 +198,9 @@ def decode_html(raw: bytes, http_charset: str | None = None) -> tuple[str, str]:
     if _cut_inside_a_character(raw):
         return raw.decode("utf-8", errors="replace"), "utf-8"
     seen: set[str] = {"utf-8"}
-    for codec in [*_declared_codecs(raw, http_charset), "gb18030"]:
+    declared = _declared_codecs(raw, http_charset)
+    chinese = "gb18030" if any(c != "utf-8" for c in declared) else _undeclared_chinese_codec(raw)
+    for codec in [*declared, chinese]:
         if codec not in seen:
             seen.add(codec)
             text = _decode_if_clean(raw, codec)
@@ -219,7 +259,7 @@ def utf8_page(raw: bytes, http_charset: str | None = None) -> tuple[bytes, str]:
         if _cut_inside_a_character(raw):
             return raw.decode("utf-8", errors="replace").encode("utf-8"), "utf-8"
         codecs_said = [c for c in _declared_codecs(raw, http_charset) if c != "utf-8"]
-        if (codecs_said[:1] or ["gb18030"]) == ["gb18030"]:
+        if (codecs_said[:1] or [_undeclared_chinese_codec(raw)]) == ["gb18030"]:
             converted = gb18030_to_utf8(raw)
             if converted is not None:
                 return converted, "gb18030"

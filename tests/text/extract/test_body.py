@@ -88,3 +88,66 @@ def test_rules_passed_in_from_python_decide_the_content():
     assert page_lines(root).content_texts == [PROSE, PROSE]
     changed = compiled_rules(furniture_words=rules.FURNITURE_WORDS + ("byline",))
     assert page_lines(root, changed).content_texts == [PROSE]
+
+
+def test_prose_about_copyright_law_at_the_end_of_an_article_stays():
+    law = "根据著作权法的规定，作品的版权所有者享有复制权和信息网络传播权，平台应当建立侵权投诉处理机制。"
+    html = f"<html><body><div><p>{PROSE}</p><p>{PROSE}</p><p>{law}</p></div></body></html>"
+    assert lines_of(html) == [PROSE, PROSE, law]
+
+
+def test_a_disclaimer_after_the_article_is_left_out():
+    article = [PROSE + PROSE] * 3
+    disclaimer = "某网声明：某网转载上述内容出于传递更多信息之目的，不表明证实其描述或赞同其观点，不构成投资建议。"
+    html = f"""<html><body><div><p>{"</p><p>".join(article)}</p><p>{disclaimer}</p></div></body></html>"""
+    assert lines_of(html) == article
+
+
+def test_the_sites_contact_box_after_the_article_is_left_out():
+    article = [PROSE + PROSE] * 3
+    contacts = ["新闻热线：010-12345678，欢迎读者提供新闻线索。", "电话：010-12345678 传真：010-87654321 地址：某市某区某路一号"]
+    html = f"""<html><body><div><p>{"</p><p>".join(article + contacts)}</p></div></body></html>"""
+    assert lines_of(html) == article
+
+
+def test_one_phone_number_at_the_end_of_an_article_is_not_a_contact_box():
+    article = [PROSE + PROSE, "活动免费参加，名额有限，报名请拨打咨询电话：010-12345678，先到先得。"]
+    assert lines_of(f"<html><body><div><p>{'</p><p>'.join(article)}</p></div></body></html>") == article
+
+
+def test_a_notice_heading_ends_the_article():
+    terms = "本站刊登的所有内容均由合作方提供，相关责任由合作方承担，读者使用时请自行判断其真实性与准确性。"
+    html = f"""<html><body><div><p>{PROSE}</p><p>{PROSE}</p>
+      <p>版权与免责声明</p><p>{terms}</p><p>{terms}</p></div></body></html>"""
+    assert lines_of(html) == [PROSE, PROSE]
+
+
+def test_teasers_cut_short_with_a_link_to_the_rest_are_not_the_article():
+    teasers = "".join(f"<li>【嘉宾做客本网第{i}期】主持人与嘉宾就市民关心的出行问题展开交流 ...... <a href='/t{i}'>[详情]</a></li>"
+                      for i in range(3))
+    html = f"""<html><body><div><h1>标题</h1><p>{PROSE}</p></div><div><ul>{teasers}</ul></div></body></html>"""
+    assert lines_of(html) == ["标题", PROSE]
+
+
+def test_an_article_wrapped_in_one_link_is_found():
+    html = f"""<html><body><ul>{RELATED}</ul>
+      <div><a href="/full-text">{PROSE}<br><br>{PROSE}<br><br>{PROSE}</a></div></body></html>"""
+    assert lines_of(html) == [PROSE, PROSE, PROSE]
+
+
+def test_an_article_inside_a_layout_column_named_like_furniture_is_found():
+    html = f"""<html><body><ul>{NAV}</ul><div class="twosidebarL"><div class="newsbody">
+      <h1>标题</h1><p>{PROSE}</p><p>{PROSE}</p></div><ul>{RELATED}</ul></div></body></html>"""
+    assert lines_of(html) == ["标题", PROSE, PROSE]
+
+
+def test_the_editors_credit_closes_the_article():
+    pick = "一季度国内生产总值同比增长，市场分析人士认为经济运行总体平稳，物价涨幅有所回落。"
+    picks = "".join(f"<div><h4>编辑推荐</h4><p>第{i}则：{pick}</p></div>" for i in range(2))
+    html = f"""<html><body><div><h1>标题</h1><p>{PROSE}</p><p>{PROSE}</p><p>（责任编辑：某某）</p>{picks}</div></body></html>"""
+    assert lines_of(html) == ["标题", PROSE, PROSE, "（责任编辑：某某）"]
+
+
+def test_an_editor_named_above_the_article_does_not_close_it():
+    html = f"""<html><body><div><h1>标题</h1><p>编辑：某某</p><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"""
+    assert lines_of(html)[-2:] == [PROSE, PROSE]

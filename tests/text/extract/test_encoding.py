@@ -145,3 +145,27 @@ def test_a_chinese_page_double_encoded_through_a_single_byte_codec_is_repaired()
         assert page in text and used.startswith("gb18030"), (single_byte, used)
     assert repair_double_encoding(page) is None  # a clean page is left as it is
     assert repair_double_encoding("Café déjà vu, naïve façade — ordinary European text.") is None
+
+
+TRADITIONAL = "立法院今日三讀通過著作權法修正案，網路平台須建立侵權通知與移除機制，違者將處以罰鍰。"
+
+
+def test_big5_page_without_a_declaration_is_not_read_as_gb18030():
+    raw = page(TRADITIONAL * 3).encode("big5")
+    raw.decode("gb18030")  # the trap: Big5 bytes are valid GB18030 too, as other characters
+    text, codec = decode_html(raw)
+    assert codec == "big5hkscs" and TRADITIONAL in text
+    utf8, codec = utf8_page(raw)
+    assert codec == "big5hkscs" and TRADITIONAL in utf8.decode("utf-8")
+
+
+def test_big5_page_with_a_stray_byte_is_still_big5():
+    raw = page(TRADITIONAL * 3).encode("big5").replace(b"<p>", b"<p>\xff", 1)
+    assert utf8_page(raw)[1] == "big5hkscs"
+
+
+def test_gbk_page_without_a_declaration_stays_gb18030():
+    for text in (TEXT, "國際知識產權論壇在臺北舉行，與會代表討論網絡著作權保護。"):  # also GBK in Traditional script
+        raw = page(text * 3).encode("gbk")
+        assert decode_html(raw) == (page(text * 3), "gb18030")
+        assert utf8_page(raw)[1] == "gb18030"

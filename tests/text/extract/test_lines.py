@@ -52,6 +52,14 @@ def test_text_of_a_block_inside_a_link_is_not_link_text():
     assert result["link_chars"] == [2, 0]
 
 
+
+def test_link_text_over_several_lines_is_plain_text():
+    result = cut('<html><body><p><a href="/full">第一段。<br>第二段。<br>第三段。</a></p>'
+                 '<p>· <a href="/x">\n栏目\n</a></p></body></html>')
+    assert result["texts"] == ["第一段。", "第二段。", "第三段。", "·", "栏目"]
+    # The wrapped paragraphs are not link text; a link on one line stays one, however its source is laid out.
+    assert result["link_chars"] == [0, 0, 0, 0, 2]
+
 @pytest.mark.parametrize(
     "attributes, furniture",
     [
