@@ -73,6 +73,8 @@ _CUE_AT = re.compile(_CUE)
 _BOUNDARY = "，。！？；：,!?;:\n“”「」"
 # subject + cue, then a comma or colon (or an opening quotation mark) before the content.
 _CUE_THEN = re.compile(rf"(?P<cue>{_CUE})(?![师员家者])(?:道|说|称)?\s*(?P<punct>[，,：:]?)\s*(?:自己(?=[“「]))?(?P<open>[“「]?)")
+# A paragraph that opens with who speaks and a colon, then their words in quotation marks.
+_LABELLED_QUOTATION = re.compile(rf"(?P<subject>[^{_BOUNDARY}]{{2,30}})[：:]\s*[“「]")
 _CLAUSE_BOUNDARY = re.compile(rf"[{_BOUNDARY}]")
 _SUBJECT_CHARS = 80
 # “content”，subject + cue — the cue after the quotation.
@@ -536,6 +538,12 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
             if rest:
                 end = _closing_quote(text, rest.end())
             candidates.append((match.start("content"), end, match.start("subject"), subject, match.group("cue"), "direct"))
+    labelled = _LABELLED_QUOTATION.match(text)  # "醫學美容中心主任楊麗珍：「…」", a soundbite in a report
+    if labelled:
+        subject = _subject(labelled.group("subject"), context.text)
+        if subject:
+            start = labelled.end()
+            candidates.append((start, _closing_quote(text, start), labelled.start("subject"), subject, "：", "direct"))
     quotes_found: list[Quote] = []
     taken_until = -1
     for start, end, subject_start, subject, cue, kind in sorted(candidates):

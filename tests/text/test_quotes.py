@@ -111,3 +111,9 @@ def test_a_foreign_name_shortened_to_one_part_is_the_full_name():
     found = quotes_of(["时任总统乔治·布什出席仪式，劳伦斯·洛克菲勒获得奖章。", "劳伦斯在仪式上表示，保护自然最重要。",
                        "他在文章中写道：“浪费总是可耻的。”"])
     assert [(name, via) for name, _, _, _, via, _ in found] == [("劳伦斯·洛克菲勒", "coref"), ("劳伦斯·洛克菲勒", "coref")]
+
+
+def test_soundbites_under_a_label_in_a_report_are_quotes_not_a_transcript():
+    found = quotes_of(["寒流一波接着一波，洗脸时的水温是关键。", "医学美容中心主任杨丽珍：“用热水洗脸，皮脂会被破坏。”",
+                       "除了避免用热水，选择护肤产品也很重要。", "医学美容中心主任杨丽珍：“干燥的皮肤要使用无皂性的洗面乳。”"])
+    assert [(name, cue, kind) for name, _, cue, kind, _, _ in found] == [("杨丽珍", "：", "direct")] * 2
