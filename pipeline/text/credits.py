@@ -171,6 +171,11 @@ def parse_credits(line: str) -> Credits:
     return credits
 
 
+def is_photo_credit(line: str) -> bool:
+    """A line that ends by crediting a photographer ("新华社记者廖宇杰摄", "（张三 摄影）")."""
+    return bool(_CAPTION_END.search(line.strip()))
+
+
 def is_credit_line(line: str) -> bool:
     """A short line that only carries credits (not a sentence that mentions a reporter)."""
     text = _strip_brackets(line)

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.records import Article, Speech
-from pipeline.text.credits import is_credit_line
+from pipeline.text.credits import is_credit_line, is_photo_credit
 from pipeline.text.names import join_spaced_names, looks_like_name, simplified
 from pipeline.text.speakers import (
     ROLE_WORDS,
@@ -139,7 +139,7 @@ def speaker_line(text: str) -> Speaker | None:
     """The speaker a keynote's speaker line names ("北京市副市长 殷 勇"), or None."""
     if len(text) > _SPEAKER_LINE_CHARS or _SENTENCE_MARKS.search(text) or "：" in text or ":" in text:
         return None
-    if is_credit_line(text):  # "本报记者 某某" credits the reporter: no one gives a keynote as a reporter
+    if is_credit_line(text) or is_photo_credit(text):  # "本报记者 某某", "新华社记者廖宇杰摄": no one gives a keynote as a reporter
         return None
     speaker = parse_description(text)
     return speaker if speaker and speaker.position else None

@@ -74,6 +74,7 @@ def test_speaker_line_needs_a_post_and_a_name():
     assert speaker_line("国家知识产权局局长 申长雨").name == "申长雨"
     assert speaker_line("全面加强知识产权保护 推动经济社会高质量发展") is None
     assert speaker_line("国家知识产权局局长申长雨表示，要加强保护。") is None
+    assert speaker_line("新华社记者廖宇杰摄") is None  # a photo credit names the photographer
 
 
 paragraph_text = st.one_of(
