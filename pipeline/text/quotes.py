@@ -29,6 +29,7 @@ from pipeline.records import Article, Quote
 from pipeline.text.names import (
     COMPOUND_SURNAMES,
     SURNAMES,
+    is_cjk,
     is_frequent_word,
     is_name,
     is_proper_noun,
@@ -133,6 +134,9 @@ _ADDRESSED = re.compile(r"(?P<name>[\u3400-\u9fff](?:先生|女士|小姐|老师
 _LATIN_NAME_AT_END = re.compile(r"\s?[A-Z][a-z][A-Za-z.\-]*(?: [A-Z][A-Za-z.\-]+){0,3}$")
 _POST_END = re.compile(r"[员长家师官任席理事授总监裁董宾人]")
 _DOTTED_NAME = re.compile(r"(?<![\u3400-\u9fff·])[\u3400-\u9fff]{1,6}·[\u3400-\u9fff]{1,8}")
+_NAME_OF_A_BODY = re.compile(r"[\u3400-\u9fff]+")
+# How far an abbreviation's characters may spread in the full name, per character.
+_ABBREVIATED_SPAN = 3
 _DOTTED = re.compile(r"(?P<given>[\u3400-\u9fff]{2,12})·(?P<family>[\u3400-\u9fff]{2,12})")
 _DOTTED_NAME_AT_END = re.compile(r"[\u3400-\u9fff]{1,8}·[\u3400-\u9fff]{1,8}$")
 # A speaker written in Latin letters ("Parker", "Antonio Perez").
@@ -253,8 +257,32 @@ class _Context:
                 if given and family:
                     for name_part in (given, family):
                         self.dotted_names.setdefault(name_part, set()).add(f"{given}·{family}")
-        found = self.dotted_names.get(part, ())
+        found = self.dotted_names.get(part, set())
+        if _LATIN_NAME.fullmatch(part) and " " not in part:  # "Parker" for Edward Parker
+            written_in_full = re.finditer(rf"(?:[A-Z][a-z]+ ){{1,2}}{re.escape(part)}(?![A-Za-z])", self.text)
+            found = found | {match.group().strip() for match in written_in_full}
         return next(iter(found)) if len(found) == 1 else None
+
+    def full_body(self, short: str) -> str | None:
+        """The body the article names in full of which `short` is the usual abbreviation — its
+        characters in order, same first and last ("疾管局" for 疾病管制局, "劳委会" for
+        劳工委员会, "发改委" for 发展和改革委员会) — or None."""
+        if not 2 <= len(short) <= 5 or not all(is_cjk(char) for char in short) or not _ORG_SUFFIX.search(short[-1]):
+            return None  # an abbreviation keeps the full name's last character, the kind of body ("局", "会")
+        for match in re.finditer(re.escape(short[0]), self.text):
+            window = self.text[match.start() : match.start() + _ABBREVIATED_SPAN * len(short)]
+            at, spans = 0, []
+            for char in short:
+                at = window.find(char, at)
+                if at < 0:
+                    break
+                spans.append(at)
+                at += 1
+            else:
+                full = window[: spans[-1] + 1]
+                if len(full) > len(short) and short not in full and _NAME_OF_A_BODY.fullmatch(full):
+                    return full
+        return None
 
     def mention(self, at: int, speaker: Speaker) -> None:
         self.people.setdefault(speaker.name, speaker)
@@ -556,6 +584,8 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         speaker, speaker_kind, via = resolved
         if speaker_kind == "person" and "·" not in speaker.name and (full := context.full_name(speaker.name)):
             speaker, via = dataclasses.replace(speaker, name=full), "coref"  # "劳伦斯" for 劳伦斯·洛克菲勒
+        if speaker_kind == "organisation" and (full := context.full_body(speaker.name)):
+            speaker = Speaker(full, speaker.name_raw, "", full)  # "疾管局" for 疾病管制局
         if speaker_kind == "person":
             context.mention(offset + subject_start, speaker)
         elif speaker_kind == "office":

@@ -117,3 +117,9 @@ def test_soundbites_under_a_label_in_a_report_are_quotes_not_a_transcript():
     found = quotes_of(["寒流一波接着一波，洗脸时的水温是关键。", "医学美容中心主任杨丽珍：“用热水洗脸，皮脂会被破坏。”",
                        "除了避免用热水，选择护肤产品也很重要。", "医学美容中心主任杨丽珍：“干燥的皮肤要使用无皂性的洗面乳。”"])
     assert [(name, cue, kind) for name, _, cue, kind, _, _ in found] == [("杨丽珍", "：", "direct")] * 2
+
+
+def test_an_abbreviated_body_and_a_latin_surname_are_the_full_names_the_article_gives():
+    found = quotes_of(["依疾病管制局监测资料，流感病毒仍在流行。疾管局呼吁，民众应勤洗手。",
+                       "惠誉分析师Edward Parker表示，希腊债务违约即将发生。Parker称，违约难以避免。"])
+    assert [name for name, *_ in found] == ["疾病管制局", "Edward Parker", "Edward Parker"]
