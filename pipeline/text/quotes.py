@@ -38,6 +38,7 @@ from pipeline.text.names import (
     simplified,
 )
 from pipeline.text.speakers import (
+    AFTER_A_NAME,
     ORG_SUFFIXES,
     Speaker,
     describe_in_text,
@@ -169,7 +170,13 @@ _ZERO_SUBJECT = frozenset(("并", "还", "也", "又", "同时", "随后", "并�
 _ZERO_SUBJECT_CUES = frozenset(("称", "表示", "强调", "指出", "说", "认为", "透露", "坦言", "直言"))
 _NOT_CONTENT = re.compile(r"为|得|过|着|明|出|起|到|法|的|了(?:歉意|感谢|谢意|祝贺|欢迎|慰问|支持|同情|关注|关切|哀悼|遗憾)")
 # Where a clause starts: a name there is its subject ("孙启勤坦言", "。李某承认", "张梅英仍旧…").
-_AFTER_DESCRIPTION = re.compile(r"(?<=[员长家师者士官手任席授监裁董警医星宾剧])(?=[\u3400-\u9fff])")
+# Posts and occupations a name follows ("画家田庆华", "导演彭浩翔", "编剧朱耀廷").
+_AFTER_DESCRIPTION = re.compile(
+    r"(?:记者|主任|经理|局长|部长|厅长|处长|科长|市长|省长|县长|镇长|村长|厂长|校长|院长|所长|会长|队长|社长|行长|董事长|秘书长"
+    r"|主席|总裁|总监|书记|委员|代表|发言人|负责人|创始人|主持人|导演|编剧|作家|画家|艺术家|科学家|企业家|专家|学者|教授|讲师"
+    r"|人士|医生|医师|护士|律师|法官|警官|民警|工程师|研究员|分析师|设计师|演员|歌手|教练|球员|选手|运动员|官员|大使|总统|总理|首相|博士)"
+    r"(?=[\u3400-\u9fff])"
+)
 _CLAUSE_START = re.compile(r"(?:^|[，。！？；：\n“”])(?=[\u3400-\u9fff])")
 
 
@@ -295,9 +302,9 @@ class _Context:
             return
         self.clauses_read = True
         text = self.text
-        for at in itertools.chain((match.end() for match in _CLAUSE_START.finditer(text)),
-                                  (match.end() for match in _AFTER_DESCRIPTION.finditer(text))):
-            name = _name_at(text, at, self.people)
+        for at, described in itertools.chain(((match.end(), False) for match in _CLAUSE_START.finditer(text)),
+                                             ((match.end(), True) for match in _AFTER_DESCRIPTION.finditer(text))):
+            name = _name_at(text, at, self.people, described)
             if name:
                 self.mention(at, self.people.get(name) or Speaker(name, name))
 
@@ -359,17 +366,21 @@ def _recurs(name: str, text: str) -> bool:
     return count >= 2 and len(followers) >= 2
 
 
-def _name_at(text: str, at: int, known: dict[str, Speaker]) -> str | None:
+def _name_at(text: str, at: int, known: dict[str, Speaker], described: bool = False) -> str | None:
     """The name starting at `at`: three characters unless the third starts a cue ("王强表示"
-    is 王强, "王志强表示" is 王志强)."""
+    is 王强, "王志强表示" is 王志强). A name recurs, a chance trigram rarely does; after a post
+    or occupation (`described`: "画家田庆华，") a name said once counts where what follows it
+    is what follows names."""
     if text[at : at + 1] not in SURNAMES and text[at : at + 2] not in COMPOUND_SURNAMES and text[at : at + 2] not in known:
         return None  # most clauses do not start with a surname: no need to look further
     for size in (3, 2):
         name = text[at : at + size]
         if size == 3 and _CUE_AT.match(text, at + 2):
             continue
-        # A name recurs; a chance trigram rarely does.
-        if name in known or (is_name(name) and not is_frequent_word(name) and _recurs(name, text)):
+        if name in known:
+            return name
+        if is_name(name) and not is_frequent_word(name) and (
+                _recurs(name, text) or (described and text[at + size : at + size + 1] in AFTER_A_NAME)):
             return name
     return None
 

@@ -370,7 +370,7 @@ def person_by_short_form(short: str, known: dict[str, Speaker], text: str) -> Sp
 _TITLE_THEN_NAME = re.compile("(?:%s)(?=[\u3400-\u9fff])" % "|".join(CORE_TITLES))
 _DOTTED_NAME = re.compile(r"[\u3400-\u9fff]{1,8}[·•][\u3400-\u9fff]{1,8}")
 # What comes right after a name in running text: a cue, a preposition, punctuation.
-_AFTER_A_NAME = frozenset("表指在说认介强透称告等和与及也还则对向的率带出会一是就将已曾同今昨日近接坦直解建呼回提预估相承宣谈分补重披证否为"
+AFTER_A_NAME = frozenset("表指在说认介强透称告等和与及也还则对向的率带出会一是就将已曾同今昨日近接坦直解建呼回提预估相承宣谈分补重披证否为"
                           "连主作受发参致讲答问进访"
                           "，。、；：！？“”（() \n")
 
@@ -384,13 +384,13 @@ def described_people(text: str) -> list[Speaker]:
         dotted = _DOTTED_NAME.match(text, start)
         if dotted:  # the name's last part runs up to what usually follows a name ("哈桑·拉巴尼接受…")
             given, _, family = dotted.group().partition("·" if "·" in dotted.group() else "•")
-            family = family[: next((i for i, char in enumerate(family) if i and char in _AFTER_A_NAME), len(family))]
+            family = family[: next((i for i, char in enumerate(family) if i and char in AFTER_A_NAME), len(family))]
             candidates = [f"{given}·{family}"]
         else:
             candidates = [text[start : start + size] for size in (3, 2)]
         for name in candidates:
             following = text[start + len(name) : start + len(name) + 1]
-            if looks_like_name(name) and (dotted or not following or following in _AFTER_A_NAME):
+            if looks_like_name(name) and (dotted or not following or following in AFTER_A_NAME):
                 if name not in people and (described := describe_in_text(name, text)):
                     people[name] = described
                 break

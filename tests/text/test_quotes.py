@@ -123,3 +123,9 @@ def test_an_abbreviated_body_and_a_latin_surname_are_the_full_names_the_article_
     found = quotes_of(["依疾病管制局监测资料，流感病毒仍在流行。疾管局呼吁，民众应勤洗手。",
                        "惠誉分析师Edward Parker表示，希腊债务违约即将发生。Parker称，违约难以避免。"])
     assert [name for name, *_ in found] == ["疾病管制局", "Edward Parker", "Edward Parker"]
+
+
+def test_a_pronoun_means_a_person_named_once_after_a_post_not_the_object_of_the_sentence():
+    found = quotes_of(["香港著名导演彭浩翔也在微博中力挺韩寒，他说：“韩寒兄，我能肯定你没有代笔。”韩寒是作家。",
+                       "成为家喻户晓的人物后，他表示，自己没有变。"])
+    assert [(name, via) for name, _, _, _, via, _ in found] == [("彭浩翔", "coref"), ("彭浩翔", "coref")]
