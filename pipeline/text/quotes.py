@@ -573,8 +573,10 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         subject = _subject(match.group("subject"), context.text)
         if subject:
             end = match.end("content")
-            rest = _SPLIT_QUOTE.match(text, match.end() - 1)  # "“…，”他说，“…”": one statement, split around its cue
-            if rest:
+            # "“…，”他说，“…”": one sentence split around its cue, one statement; after a whole
+            # sentence ("“…。”韩寒说：“…”") the next quotation is a statement of its own.
+            rest = _SPLIT_QUOTE.match(text, match.end() - 1)
+            if rest and not _SENTENCE_MARK.search(match.group("content").rstrip()[-1:]):
                 end = _closing_quote(text, rest.end())
             candidates.append((match.start("content"), end, match.start("subject"), subject, match.group("cue"), "direct"))
     labelled = _LABELLED_QUOTATION.match(text)  # "醫學美容中心主任楊麗珍：「…」", a soundbite in a report

@@ -129,3 +129,9 @@ def test_a_pronoun_means_a_person_named_once_after_a_post_not_the_object_of_the_
     found = quotes_of(["香港著名导演彭浩翔也在微博中力挺韩寒，他说：“韩寒兄，我能肯定你没有代笔。”韩寒是作家。",
                        "韩寒成为作家后，家喻户晓，他表示，自己没有变。"])
     assert [(name, via) for name, _, _, _, via, _ in found] == [("彭浩翔", "coref"), ("韩寒", "coref")]
+
+
+def test_a_quotation_after_a_whole_quoted_sentence_and_its_cue_is_a_statement_of_its_own():
+    found = quotes_of(["“我没有写作团队。”韩寒说：“至于文中所说的路金波，他只是我的朋友。”",
+                       "“这是第一次，”王强说，“但不会是最后一次。”王强是本市居民。"])
+    assert [text[:6] for *_, text in found] == ["我没有写作团", "至于文中所说", "这是第一次，"]
