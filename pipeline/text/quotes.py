@@ -557,10 +557,17 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
             context.mention(offset + handle.start("handle"), Speaker(subject, subject))
         start = match.end()
         if not subject:  # "…，并称…": the subject of the clause before speaks on
-            if not ((words in _ZERO_SUBJECT or (not words and match.group("open"))) and match.group("cue") in _ZERO_SUBJECT_CUES
-                    and clause_start and text[clause_start - 1] in "，,"):
+            if not (words in _ZERO_SUBJECT or not words) or match.group("cue") not in _ZERO_SUBJECT_CUES \
+                    or not clause_start or text[clause_start - 1] not in "，,":
                 continue
-            subject = "他"
+            if words or match.group("open"):
+                subject = "他"
+            else:  # "郭德纲大吐苦水，称…": the name that opened the clause before
+                before = boundaries[clause - 1] if clause >= 1 else 0
+                opening = _name_at(text, before, context.people)
+                if not opening or text[before + len(opening) : before + len(opening) + 1] == "的":
+                    continue
+                subject, clause_start, words = opening, before, opening
         if match.group("open"):
             end, kind = _closing_quote(text, start), "direct"
         elif match.group("punct") or (not _NOT_CONTENT.match(text, start) and match.group("cue") not in _CUES_BEFORE_PUNCTUATION):

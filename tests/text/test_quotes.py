@@ -135,3 +135,9 @@ def test_a_quotation_after_a_whole_quoted_sentence_and_its_cue_is_a_statement_of
     found = quotes_of(["“我没有写作团队。”韩寒说：“至于文中所说的路金波，他只是我的朋友。”",
                        "“这是第一次，”王强说，“但不会是最后一次。”王强是本市居民。"])
     assert [text[:6] for *_, text in found] == ["我没有写作团", "至于文中所说", "这是第一次，"]
+
+
+def test_a_cue_after_a_comma_speaks_for_the_name_that_opened_the_clause_before():
+    found = quotes_of(["在谈到被偷拍的经历时，郭德纲大吐苦水，称自己被跟踪偷拍长达6年之久。郭德纲是相声演员。",
+                       "陆娟的律师已经提出管辖异议，认为双方并没有约定管辖。陆娟是原告。"])
+    assert [(name, text[:4]) for name, *_, text in found] == [("郭德纲", "自己被跟")]
