@@ -42,3 +42,10 @@ def test_a_vague_source_taken_for_a_speaker_is_counted():
     score = tally()
     score_page(score, PAGE, [found("业内人士", "政策利好市场。", "indirect")], key(BODY))
     assert score.vague_taken == 1 and score.right["all"] == 0
+
+
+def test_a_quote_on_text_beyond_the_reference_the_annotators_read_is_not_scored():
+    score = tally()
+    beyond = Found(key("王强"), "王强", key("这一段在参考文本之外。"), "indirect", len(key(BODY)))
+    score_page(score, PAGE, [found("申长雨", "要加强保护。", "indirect"), beyond], key(BODY + "这一段在参考文本之外。"), key(BODY))
+    assert (score.predicted["all"], score.right["all"], score.outside) == (1, 1, 1)
