@@ -91,12 +91,15 @@ _ADVERB_CHARS = frozenset("正便再仍即却只才就已也还则又更都均�
 _TITLE_IN_SUBJECT = re.compile(r"教授|博士|医生|医师|老师|律师|院士|研究员|工程师|先生|女士|小姐|同志")
 _TITLE_AFTER_NAME = re.compile(f"(?:{_TITLE_IN_SUBJECT.pattern})$")
 _LATIN_BEFORE_TITLE = re.compile(r"[A-Za-z.\-]$")
-_LEADING = re.compile(r"^(?:而|但|但是|并|并且|另外|此外|同时|对此|其中|不过|然而|因为|因此|所以|如果|虽然|可是|于是|随后|后来|当时)?"
+# A news lead's dateline before the subject ("人民网北京1月12日电 （记者 刘军涛）").
+_DATELINE = r"(?:[^，。（(]{0,24}(?:电|讯)\s*[（(][^）)]{0,30}[）)]\s*)?"
+_LEADING = re.compile(r"^" + _DATELINE
+                      + r"(?:而|但|但是|并|并且|另外|此外|同时|对此|其中|不过|然而|因为|因此|所以|如果|虽然|可是|于是|随后|后来|当时)?"
                       r"(?:次日|当晚|昨晚|今晚|近期|目前|开始|(?:昨晚|今晨)?\d{1,2}点(?:\d{1,2}分)?)*"
                       r"(?:根据|据|按照|依照|照|正如|经|其后|之后|此后)?(?:一位|一名)?(?:其所在的|所在的)?(?:\d{1,2}月\d{1,2}日)?(?:在[^，。]{1,16}中)?")
 # Modal verbs and "的" after the subject ("普通人可能会说", "袁绍宏的介绍"), and "X地" manners ("感慨万千地说").
 _TRAILING_OF = re.compile(
-    r"(?:的话|的|可能会|也许会|就会|将会|不会|(?<![协学商工总分委议国大全社事员合金究进])会|将|要|应该|可以|一直|总是|自嘲|[^，。]{2,12}后|(?:用[^，。]{0,16})?发(?:微博|博文|声明|文章)"
+    r"(?:的话|的|可能会|也许会|就会|将会|不会|(?<![协学商工总分委议国大全社事员合金究进])会|将|要|应该|可以|一直|总是|自嘲|[^，。]{2,12}后|(?:用[^，。]{0,16})?发(?:微博|博文|声明|文章)|发出警告|发表(?:研究)?(?:报告|文章|声明|评论|讲话)|撰文|发文"
     r"|在(?:微博|网上|博客)上?|[（(]\s*微博\s*[）)]|在|[（(][A-Za-z .\-]+[）)]"
     r"|(?:本|上|这)?(?:星期|周)[一二三四五六日天]|(?:本|上)?(?:星期|周|月)早些时候|早些时候"
     r"|在[^，。]{0,12}(?:讲话|发言|致辞|报告|采访|会议|会|访问|座谈)(?:中|时|上)|(?:讲话|发言|致辞)(?:中|时)|(?:向|对|跟|给|通过|为)[^，。]{1,24}"
@@ -160,6 +163,7 @@ _VAGUE_ORG = re.compile(
 _ORG_SUFFIX_ANYWHERE = re.compile("(?:%s)" % "|".join(map(re.escape, sorted(ORG_SUFFIXES, key=len, reverse=True))))
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|第)")
 _MIN_CONTENT = 4
+_TERM_CHARS = 12
 _SENTENCE_MARK = re.compile(r"[。！？!?]")
 # A quotation long enough to be someone's statement, not a quoted term ("“雪鹰”号").
 _QUOTATION = re.compile(r"[“「]([^”」]{12,})[”」]")
@@ -492,6 +496,14 @@ def _indirect_content(paragraph: str, start: int) -> int:
     return len(paragraph)
 
 
+def _opens_a_term(paragraph: str, start: int) -> bool:
+    """The quotation starting at `start` is a short quoted term inside a sentence that goes on
+    ("“红顶奖”的评审…"), not someone's words."""
+    close = _closing_quote(paragraph, start)
+    return (close - start < _TERM_CHARS and close + 1 < len(paragraph) and paragraph[close + 1] not in _BOUNDARY + "。！？!?"
+            and paragraph[close - 1 : close] not in "。！？!?…")
+
+
 def _closing_quote(paragraph: str, start: int) -> int:
     close = min((i for i in (paragraph.find("”", start), paragraph.find("」", start)) if i >= 0), default=-1)
     return close if close >= 0 else len(paragraph)
@@ -568,7 +580,10 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
                 if not opening or text[before + len(opening) : before + len(opening) + 1] == "的":
                     continue
                 subject, clause_start, words = opening, before, opening
-        if match.group("open"):
+        if match.group("open") and _opens_a_term(text, start):  # "称，“红顶奖”的评审…": a quoted term opens indirect speech
+            start = match.start("open")
+            end, kind = _indirect_content(text, start), "indirect"
+        elif match.group("open"):
             end, kind = _closing_quote(text, start), "direct"
         elif match.group("punct") or (not _NOT_CONTENT.match(text, start) and match.group("cue") not in _CUES_BEFORE_PUNCTUATION):
             end, kind = _indirect_content(text, start), "indirect"

@@ -141,3 +141,10 @@ def test_a_cue_after_a_comma_speaks_for_the_name_that_opened_the_clause_before()
     found = quotes_of(["在谈到被偷拍的经历时，郭德纲大吐苦水，称自己被跟踪偷拍长达6年之久。郭德纲是相声演员。",
                        "陆娟的律师已经提出管辖异议，认为双方并没有约定管辖。陆娟是原告。"])
     assert [(name, text[:4]) for name, *_, text in found] == [("郭德纲", "自己被跟")]
+
+
+def test_a_quoted_term_opening_the_content_starts_indirect_speech_and_a_dateline_is_no_subject():
+    found = quotes_of(["中国家用电器协会理事长姜风称，“红顶奖”的评审对促进家电业发展有重要意义。",
+                       "人民网北京1月12日电 （记者 刘军涛）中央气象台预计，今天夜间我国北方有降雪。"])
+    assert [(name, kind, text[:5]) for name, _, _, kind, _, text in found] == [
+        ("姜风", "indirect", "“红顶奖”"), ("中央气象台", "indirect", "今天夜间我")]
