@@ -60,7 +60,9 @@ CUES = tuple(sorted(set("""
 """.split()), key=lambda cue: (-len(cue), cue)))
 # Verbs that report speech only when a comma or colon opens what was said ("微软声明，…",
 # "他觉得，…"); otherwise they take an object ("公布了名单", "发现问题").
-_CUES_BEFORE_PUNCTUATION = frozenset("觉得 公布 声明 号召 怀疑 指示 期望 揭示 讲述 描述 表明 证实 提出 要求 希望 担心 评价 回忆".split())
+_CUES_BEFORE_PUNCTUATION = frozenset("""
+    分析 觉得 公布 声明 号召 怀疑 指示 期望 揭示 讲述 描述 表明 证实 提出 要求 希望 担心 评价 回忆
+""".split())
 CUES = tuple(sorted(set(CUES) | _CUES_BEFORE_PUNCTUATION, key=lambda cue: (-len(cue), cue)))
 _CUE = "|".join(CUES)
 # Words that end in a one-character cue but say nothing of a speaker ("小说", "据说", "职称"):
@@ -149,6 +151,7 @@ _OFFICE = re.compile(
     r"^(?P<org>.{2,30}?)(?:的)?(?:一位|一名|有关|相关)?(?:高层)?(?:新闻发言人|发言人|负责人|主要负责人|负责同志|官员|人员|工作人员|员工|律师|民警"
     r"|警察|职员|代表|人士)$"
 )
+_OF_THE_BODY = re.compile(r"有关|相关|高层")
 # "广汽方面": the organisation's side.
 _SIDE = re.compile(r"^(?P<org>.{2,20}?)方面$")
 _OFFICE_COREF = re.compile(r"^(?:该|这位|此位)(?:负责人|官员|发言人|负责同志|人士|工作人员)$")
@@ -208,7 +211,8 @@ def _opening_name(text: str, article: str) -> str:
     addressed = _ADDRESSED.match(text[:3])
     if addressed and is_surname(text[0]):
         return addressed.group()
-    return next((text[:size] for size in (3, 2) if len(text) > size and is_name(text[:size]) and _recurs(text[:size], article)), "")
+    return next((text[:size] for size in (3, 2) if len(text) > size and is_name(text[:size])
+                 and (_recurs(text[:size], article) or _TITLE_IN_SUBJECT.match(text, size))), "")  # "宋国青教授…"
 
 
 def _without_manner(subject: str, article: str) -> str:
@@ -394,10 +398,10 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     if not subject or _NOT_A_SUBJECT.search(subject):
         return None
     office = _OFFICE.match(subject)  # "上海汇达丰律师事务所有关律师", "耐克香港发言人", "HTC一位发言人": a named body's people
-    if office and subject.endswith("人士") and len(office.group("org")) < 4:
-        office = None  # "旅行社人士": a kind of body, not one named
+    if office and subject.endswith("人士") and len(office.group("org")) < 4 and not _OF_THE_BODY.search(subject):
+        office = None  # "旅行社人士": a kind of body, not one named ("广汽有关人士" is one's)
     if office and (_ORG_SUFFIX.search(office.group("org")) or _LATIN_ORG.match(office.group("org"))
-                   or subject.endswith(("发言人", "负责人"))) \
+                   or subject.endswith(("发言人", "负责人")) or _OF_THE_BODY.search(subject)) \
             and not _VAGUE_ORG.search(office.group("org")) and not _NO_SPEAKER.search(office.group("org")):
         return Speaker(subject, subject, "", office.group("org")), "office", "name"
     if _NO_SPEAKER.search(subject) and not _names_someone(subject, context.text):
@@ -535,8 +539,9 @@ def attribute_quotes(article: Article) -> Article:
 
 def _continued(quoted: list[Quote], text: str, index: int, offset: int, raw: str, last: Quote | None) -> list[Quote]:
     """`quoted` and the quotations that go on without a cue: a quotation after a statement in
-    the same paragraph ("黎永芬说，…。“企业本来…”"), or a paragraph that is one quotation after a
-    paragraph ending with a statement — the same speaker's words, direct."""
+    the same paragraph ("黎永芬说，…。“企业本来…”"), a paragraph that opens with a quotation after a
+    paragraph ending with a statement — the same speaker's words, direct — or, with no statement
+    before, one whose speaker the paragraph names next in a direct statement ("“…。”…宋国青表示，“…”")."""
     statements = sorted(quoted, key=lambda quote: quote.start_offset)
     spans = [(quote.start_offset - offset, quote.end_offset - offset) for quote in statements]
     more = []
@@ -545,7 +550,14 @@ def _continued(quoted: list[Quote], text: str, index: int, offset: int, raw: str
         if any(a <= start < b for a, b in spans):
             continue
         before = [quote for quote in statements if quote.end_offset - offset <= start]
-        speaker = before[-1] if before else (last if match.start() == 0 else None)
+        after = [quote for quote in statements if quote.start_offset - offset >= end and quote.kind == "direct"]
+        opening = match.start() == 0
+        if before:
+            speaker = before[-1]
+        elif opening:
+            speaker = last or (after[0] if after else None)
+        else:
+            speaker = None
         if speaker is not None:
             more.append(dataclasses.replace(speaker, kind="direct", text=raw[start:end].strip(), paragraph=index,
                                             start_offset=offset + start, end_offset=offset + end))

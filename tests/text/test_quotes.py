@@ -148,3 +148,11 @@ def test_a_quoted_term_opening_the_content_starts_indirect_speech_and_a_dateline
                        "人民网北京1月12日电 （记者 刘军涛）中央气象台预计，今天夜间我国北方有降雪。"])
     assert [(name, kind, text[:5]) for name, _, _, kind, _, text in found] == [
         ("姜风", "indirect", "“红顶奖”"), ("中央气象台", "indirect", "今天夜间我")]
+
+
+def test_a_paragraph_opening_with_a_quotation_is_the_next_direct_speakers_and_a_named_bodys_people_speak():
+    found = quotes_of(["“一季度工业生产偏热的情况较严重。”经济偏热的程度为实际水平与趋势的偏差，"
+                       "宋国青教授分析数据后表示，“正常增长率不高于15％。”",
+                       "“广汽一直都有商用车崛起的战略想法。”广汽有关高层人士介绍说，双方的思路都很吻合。"])
+    assert [(name, text[:4]) for name, *_, text in found] == [
+        ("宋国青", "一季度工"), ("宋国青", "正常增长"), ("广汽有关高层人士", "广汽一直"), ("广汽有关高层人士", "双方的思")]
