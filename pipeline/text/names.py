@@ -169,7 +169,7 @@ _FUNCTION_TAGS = frozenset("dmpcurqft")
 # Places, organisations and other proper nouns ("美国", "联合国", "英特尔", "华尔街").
 _PROPER_NOUN_TAGS = frozenset(("ns", "nt", "nz"))
 _NEVER_IN_A_NAME = re.compile(
-    r"[他她它我你们的了着过吗呢吧啊是]|[被将不也还就在对向把让给从和与及都又再只已自局院部委厅署司处所庭站社馆会团组队系科]$|^[那这哪和与及但而或且]"
+    r"[他她它我你们的了着过吗呢吧啊是]|[被将不也还就在对向把让给从和与及都又再只已自仍亦却局院部委厅署司处所庭站社馆会团组队系科]$|^[那这哪和与及但而或且]"
 )
 
 

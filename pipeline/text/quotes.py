@@ -350,7 +350,7 @@ def _context(text: str, title: str = "") -> _Context:
     for person in described_people(title):
         context.mention(-1, person)
     for name in {title[at : at + size] for at in range(len(title)) for size in (3, 2)}:
-        if name not in context.people and is_name(name) and _recurs(name, text):
+        if name not in context.people and is_name(name) and not is_frequent_word(name) and _recurs(name, text):
             context.mention(-1, Speaker(name, name))
     for person in described_people(text):
         start = text.find(person.name)
@@ -430,6 +430,8 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
             found = context.describe(described.name)
             if found:
                 described = Speaker(described.name, described.name_raw, found.position, found.org)
+        if not described.position and described.name == subject and is_frequent_word(subject):
+            return Speaker(subject, subject, "", subject), "organisation", "name"  # "柯达宣布": a brand, not a 柯 named 达
         return described, "person", "name"
     named = _trailing_name(subject, context.text)
     if named:  # "在珠三角打工多年的农民工黎永芬"
@@ -444,7 +446,7 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
         return Speaker(subject, subject, "", subject), "organisation", "name"
     body = subject.rpartition("的")[2]  # "长期从事鞋与健康研究的北京正之本人体力学研究所"
     if (3 <= len(body) <= 20 and _ORG_SUFFIX.search(body) and not _MEDIA.search(body) and not _ENUMERATION.match(body)
-            and not body.startswith(("该", "这", "此", "各", "一些", "有的", "本"))):
+            and "、" not in body and not body.startswith(("该", "这", "此", "各", "一些", "有的", "本", "除了", "必须"))):
         return Speaker(body, body, "", body), "organisation", "name"
     return None
 

@@ -156,3 +156,10 @@ def test_a_paragraph_opening_with_a_quotation_is_the_next_direct_speakers_and_a_
                        "“广汽一直都有商用车崛起的战略想法。”广汽有关高层人士介绍说，双方的思路都很吻合。"])
     assert [(name, text[:4]) for name, *_, text in found] == [
         ("宋国青", "一季度工"), ("宋国青", "正常增长"), ("广汽有关高层人士", "广汽一直"), ("广汽有关高层人士", "双方的思")]
+
+
+def test_a_brand_jieba_tags_as_a_name_is_an_organisation_and_no_antecedent_of_he():
+    found = quotes_of(["柯达宣布，公司已把三个业务部门重组为两个。柯达仍在亏损。",
+                       "公司行政总裁安东尼表示，重组将节省资金。他还表示，公司会继续寻找机会。"])
+    assert [(name, kind) for name, kind, *_ in found] == [
+        ("柯达", "organisation"), ("安东尼", "person"), ("安东尼", "person")]
