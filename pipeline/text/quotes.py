@@ -29,6 +29,7 @@ from pipeline.records import Article, Quote
 from pipeline.text.names import (
     COMPOUND_SURNAMES,
     SURNAMES,
+    TRANSLITERATION_CHARS,
     is_cjk,
     is_frequent_word,
     is_name,
@@ -141,6 +142,8 @@ _LATIN_NAME_AT_END = re.compile(r"\s?[A-Z][a-z][A-Za-z.\-]*(?: [A-Z][A-Za-z.\-]+
 _POST_END = re.compile(r"[员长家师官任席理事授总监裁董宾人]")
 _DOTTED_NAME = re.compile(r"(?<![\u3400-\u9fff·])[\u3400-\u9fff]{1,6}·[\u3400-\u9fff]{1,8}")
 _NAME_OF_A_BODY = re.compile(r"[\u3400-\u9fff]+")
+_TRANSLITERATION_RUN = "[%s]" % "".join(sorted(TRANSLITERATION_CHARS))
+_SPACED_FOREIGN_NAME = re.compile(rf"(?<={_TRANSLITERATION_RUN}) (?={_TRANSLITERATION_RUN}{{2}})")
 # How far an abbreviation's characters may spread in the full name, per character.
 _ABBREVIATED_SPAN = 3
 _DOTTED = re.compile(r"(?P<given>[\u3400-\u9fff]{2,12})·(?P<family>[\u3400-\u9fff]{2,12})")
@@ -151,6 +154,8 @@ _OFFICE = re.compile(
     r"^(?P<org>.{2,30}?)(?:的)?(?:一位|一名|有关|相关)?(?:高层)?(?:新闻发言人|发言人|负责人|主要负责人|负责同志|官员|人员|工作人员|员工|律师|民警"
     r"|警察|职员|代表|人士)$"
 )
+_NEGATED = re.compile(r"(?:没有|没|未|不|并未|从未|拒绝|不愿|无法)$")
+_COUNTED = re.compile(r"(?<=.)(?:一位|一名)(?=.)")
 _OF_THE_BODY = re.compile(r"有关|相关|高层")
 # "广汽方面": the organisation's side.
 _SIDE = re.compile(r"^(?P<org>.{2,20}?)方面$")
@@ -403,7 +408,8 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     if office and (_ORG_SUFFIX.search(office.group("org")) or _LATIN_ORG.match(office.group("org"))
                    or subject.endswith(("发言人", "负责人")) or _OF_THE_BODY.search(subject)) \
             and not _VAGUE_ORG.search(office.group("org")) and not _NO_SPEAKER.search(office.group("org")):
-        return Speaker(subject, subject, "", office.group("org")), "office", "name"
+        # "HTC一位发言人" is HTC's spokesperson: the count is no part of the office.
+        return Speaker(_COUNTED.sub("", subject), subject, "", office.group("org")), "office", "name"
     if _NO_SPEAKER.search(subject) and not _names_someone(subject, context.text):
         return None
     if _PRONOUN.match(subject) or _DEMONSTRATIVE_PERSON.match(subject):  # 他, 这位…农民工
@@ -523,7 +529,8 @@ def attribute_quotes(article: Article) -> Article:
     offsets = line_starts(paragraphs)
     in_speech = {index for speech in article.speeches for index, start in enumerate(offsets)
                  if start < speech.end_offset and start + len(paragraphs[index]) > speech.start_offset}
-    folded = [simplified(text).replace("・", "·") for text in paragraphs]  # one middle dot for foreign names
+    # One middle dot for foreign names, also where a space stands for it ("安东尼 彼里茨").
+    folded = [_SPACED_FOREIGN_NAME.sub("·", simplified(text).replace("・", "·")) for text in paragraphs]
     context = _context("\n".join(folded), simplified(article.title))
     found: list[Quote] = []
     for index, text in enumerate(folded):
@@ -575,8 +582,9 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         clause = bisect.bisect_right(boundaries, match.start()) - 1
         clause_start = boundaries[clause] if clause >= 0 else 0
         words = text[clause_start : match.start()]
-        if len(words) > _SUBJECT_CHARS or text[match.start() - 1 : match.start() + 1] in _WORDS_ENDING_IN_A_CUE:
-            continue
+        if (len(words) > _SUBJECT_CHARS or text[match.start() - 1 : match.start() + 1] in _WORDS_ENDING_IN_A_CUE
+                or _NEGATED.search(words)):
+            continue  # "维罗达没有说明…": what someone did not say is no statement
         handle = _HANDLE_BEFORE.search(text, 0, clause_start) if clause_start and text[clause_start - 1] in "”」" else None
         subject = handle.group("handle") if handle else _subject(words, context.text)
         if handle:  # the handle names the speaker: treat it as a name the text gives

@@ -163,3 +163,9 @@ def test_a_brand_jieba_tags_as_a_name_is_an_organisation_and_no_antecedent_of_he
                        "公司行政总裁安东尼表示，重组将节省资金。他还表示，公司会继续寻找机会。"])
     assert [(name, kind) for name, kind, *_ in found] == [
         ("柯达", "organisation"), ("安东尼", "person"), ("安东尼", "person")]
+
+
+def test_offices_drop_the_count_foreign_names_spaced_apart_are_one_and_what_was_not_said_is_no_statement():
+    found = quotes_of(["HTC一位发言人表示，公司要先审查起诉理由。", "公司行政总裁安东尼 彼里茨表示，重组将节省资金。",
+                       "发言人克里斯托弗 维罗达没有说明重组是否会导致裁员。"])
+    assert [name for name, *_ in found] == ["HTC发言人", "安东尼·彼里茨"]
