@@ -1,5 +1,5 @@
 """The extractors forum-etl is measured against, each as a function of page bytes; imported
-only when a benchmark runs them (trafilatura and readability-lxml are benchmark-only)."""
+only when a benchmark runs them (trafilatura, readability-lxml and resiliparse are benchmark-only)."""
 
 from __future__ import annotations
 
@@ -36,12 +36,27 @@ def readability() -> Callable[[bytes], object]:
     return run
 
 
-def output_text(output: object) -> str:
-    """The body text a tool's output holds, for scoring."""
+def resiliparse() -> Callable[[bytes], object]:
+    """resiliparse's main-content plain text, the bytes decoded as its documentation shows: its
+    own encoding detection, then its parser (Lexbor) decoding with that encoding."""
+    from resiliparse.extract.html2text import extract_plain_text
+    from resiliparse.parse.encoding import detect_encoding
+    from resiliparse.parse.html import HTMLTree
+
+    def run(raw: bytes) -> object:
+        return extract_plain_text(HTMLTree.parse_from_bytes(raw, detect_encoding(raw)), main_content=True)
+
+    return run
+
+
+def output_text(output: object, with_title: bool = False) -> str:
+    """The body text a tool's output holds, for scoring; with the headline first for a forum-etl
+    `Article` when `with_title` (daniel-dev's reference text starts with the headline; the other
+    tools' text holds it where they keep it)."""
     if output is None:
         return ""
     if hasattr(output, "body_text"):
-        return output.body_text
+        return f"{output.title}\n{output.body_text}" if with_title else output.body_text
     if isinstance(output, str) and output.lstrip().startswith("<"):
         import lxml.html
 

@@ -6,6 +6,7 @@ from pipeline.text.extract.metadata import (
     MetadataElements,
     canonical_url,
     document_title,
+    element_text,
     language,
     meta_tags,
     title,
@@ -26,6 +27,13 @@ def test_elements_are_gathered_in_document_order():
     assert [e.tag for e in gathered.headings] == ["h2", "h1", "h3"]
     assert [e.get("content") for e in gathered.metas] == ["1", "2"]
     assert len(gathered.titles) == 1 and gathered.links == [] and gathered.scripts == []
+
+
+def test_element_text_is_the_joined_text_of_the_subtree_without_its_tail():
+    heading = parse("<body><h1> 标题<span>一\n二</span><a href=x>三</a>&amp;<br>四 <i>五</i> </h1>尾</body>").find(".//h1")
+    assert element_text(heading) == "标题一 二三&四 五"
+    assert element_text(heading) == " ".join("".join(heading.itertext()).split())
+    assert element_text(parse("<body><h2></h2></body>").find(".//h2")) == ""
 
 
 def test_meta_tags_and_json_ld():
