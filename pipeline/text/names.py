@@ -103,6 +103,9 @@ def join_spaced_names(text: str) -> str:
 
 # A CJK character or CJK punctuation, then one space: how a letter-spaced line is typeset.
 _SPACED_CJK = re.compile(rf"(?<=[{_CJK}\u3000-\u303f\uff00-\uffef]) (?=[^ ])|(?<=[^ ]) (?=[{_CJK}\u3000-\u303f\uff00-\uffef])")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+# The same, counted from the character: a pattern that opens with a class scans fast.
+_CJK_THEN_SPACE = re.compile(rf"[{_CJK}\u3000-\u303f\uff00-\uffef](?= [^ ])")
 _LETTER_SPACED_SHARE = 0.5
 _LETTER_SPACED_MIN = 6
 
@@ -111,10 +114,12 @@ def join_letter_spacing(text: str) -> str:
     """"衞 生 署 表 示 ， 一 名 男 子" → "衞生署表示，一名男子": some sites space every character
     of a line; where at least half the CJK characters of a line stand apart, the spaces next to
     CJK characters go (those between Latin words stay: "Windows 8")."""
-    spaced = len(_SPACED_CJK.findall(text))
+    if text.count(" ") < _LETTER_SPACED_MIN:
+        return text
+    spaced = len(_CJK_THEN_SPACE.findall(text))
     if spaced < _LETTER_SPACED_MIN:
         return text
-    cjk = sum(1 for char in text if is_cjk(char))
+    cjk = len(_CJK_CHAR.findall(text))
     return _SPACED_CJK.sub("", text) if spaced >= _LETTER_SPACED_SHARE * cjk else text
 
 

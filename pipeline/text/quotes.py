@@ -74,6 +74,7 @@ _WORDS_ENDING_IN_A_CUE = frozenset("""
     名称 简称 改称 号称 俗称 通称 堪称 著称 对称 统称 全称 职称 总称 古称 合称 据称 相称 匀称 尊称 别称 素称 美称 泛称 代称 见称 指称 报称
 """.split())
 _CUE_AT = re.compile(_CUE)
+_MAY_QUOTE = re.compile(f"{_CUE}|[“「：:]")
 # A clause ends at these; a subject never spans one.
 _BOUNDARY = "，。！？；：,!?;:\n“”「」"
 # subject + cue, then a comma or colon (or an opening quotation mark) before the content.
@@ -146,7 +147,7 @@ _TRANSLITERATION_RUN = "[%s]" % "".join(sorted(TRANSLITERATION_CHARS))
 _SPACED_FOREIGN_NAME = re.compile(rf"(?<={_TRANSLITERATION_RUN}) (?={_TRANSLITERATION_RUN}{{2}})")
 # How far an abbreviation's characters may spread in the full name, per character.
 _ABBREVIATED_SPAN = 3
-_DOTTED = re.compile(r"(?P<given>[\u3400-\u9fff]{2,12})·(?P<family>[\u3400-\u9fff]{2,12})")
+_NAME_PART_CHARS = 12
 _DOTTED_NAME_AT_END = re.compile(r"[\u3400-\u9fff]{1,8}·[\u3400-\u9fff]{1,8}$")
 # A speaker written in Latin letters ("Parker", "Antonio Perez").
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.\-]*(?: [A-Z][A-Za-z.\-]*){0,3}$")
@@ -259,6 +260,7 @@ class _Context:
     descriptions: dict[str, Speaker | None] = dataclasses.field(default_factory=dict)
     pending: Quote | None = None  # a statement whose cue ends its paragraph: its words open the next
     dotted_names: dict[str, set[str]] | None = None  # a part of a foreign name → the full names it is part of
+    full_names: dict[str, str | None] = dataclasses.field(default_factory=dict)  # full_name's answers
 
     def describe(self, name: str) -> Speaker | None:
         """What the article says of `name` (describe_in_text), once per name."""
@@ -271,17 +273,22 @@ class _Context:
         is the given or family name, or None."""
         if self.dotted_names is None:
             self.dotted_names = {}
-            for match in _DOTTED.finditer(self.text):
-                given = _transliterated_end(match.group("given"))
-                family = _transliterated_start(match.group("family"))
+            dot = self.text.find("·")
+            while dot >= 0:  # from each dot outwards: a regex tried at every character costs more
+                given = _transliterated_end(self.text[max(0, dot - _NAME_PART_CHARS) : dot])
+                family = _transliterated_start(self.text[dot + 1 : dot + 1 + _NAME_PART_CHARS])
+                dot = self.text.find("·", dot + 1)
                 if given and family:
                     for name_part in (given, family):
                         self.dotted_names.setdefault(name_part, set()).add(f"{given}·{family}")
+        if part in self.full_names:
+            return self.full_names[part]
         found = self.dotted_names.get(part, set())
         if _LATIN_NAME.fullmatch(part) and " " not in part:  # "Parker" for Edward Parker
             written_in_full = re.finditer(rf"(?:[A-Z][a-z]+ ){{1,2}}{re.escape(part)}(?![A-Za-z])", self.text)
             found = found | {match.group().strip() for match in written_in_full}
-        return next(iter(found)) if len(found) == 1 else None
+        self.full_names[part] = next(iter(found)) if len(found) == 1 else None
+        return self.full_names[part]
 
     def full_body(self, short: str) -> str | None:
         """The body the article names in full of which `short` is the usual abbreviation — its
@@ -392,10 +399,14 @@ def _name_at(text: str, at: int, known: dict[str, Speaker], described: bool = Fa
             continue
         if name in known:
             return name
-        if is_name(name) and not is_frequent_word(name) and (
-                _recurs(name, text) or (described and text[at + size : at + size + 1] in AFTER_A_NAME)):
+        if _may_name(name) and (_recurs(name, text) or (described and text[at + size : at + size + 1] in AFTER_A_NAME)):
             return name
     return None
+
+
+@functools.lru_cache(maxsize=4096)  # the same candidates open clause after clause
+def _may_name(text: str) -> bool:
+    return is_name(text) and not is_frequent_word(text)
 
 
 def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, str] | None:
@@ -540,6 +551,8 @@ def attribute_quotes(article: Article) -> Article:
         if last is None and context.pending and context.pending.paragraph == index - 1:
             last = context.pending  # "姚明及时表态，" ⏎ "“对不起，…”"
         context.pending = None
+        if not _MAY_QUOTE.search(text):
+            continue  # most paragraphs hold no cue and no quotation: nothing to attribute
         quoted = _paragraph_quotes(text, index, offsets[index], context, paragraphs[index])
         for quote in _continued(quoted, text, index, offsets[index], paragraphs[index], last):
             found.append(dataclasses.replace(quote, index=len(found)))
