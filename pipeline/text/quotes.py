@@ -44,6 +44,7 @@ from pipeline.text.speakers import (
     Speaker,
     describe_in_text,
     described_people,
+    is_position,
     is_short_form,
     normalize_name,
     parse_description,
@@ -160,7 +161,7 @@ _COUNTED = re.compile(r"(?<=.)(?:一位|一名)(?=.)")
 _OF_THE_BODY = re.compile(r"有关|相关|高层")
 # "广汽方面": the organisation's side.
 _SIDE = re.compile(r"^(?P<org>.{2,20}?)方面$")
-_OFFICE_COREF = re.compile(r"^(?:该|这位|此位)(?:负责人|官员|发言人|负责同志|人士|工作人员)$")
+_OFFICE_COREF = re.compile(r"^(?:(?:该|这位|此位)(?:负责人|官员|发言人|负责同志|人士|工作人员)|(?:新闻)?发言人|负责人)$")
 _ORG_SUFFIX = re.compile("(?:%s)$" % "|".join(map(re.escape, ORG_SUFFIXES)))
 # News outlets report; they are not the speaker ("法国星期天报说", "人民网称").
 _MEDIA = re.compile(r"(?:报|报纸|网|电视台|电台|通讯社|社|杂志|周刊|频道)$")
@@ -327,6 +328,26 @@ class _Context:
             name = _name_at(text, at, self.people, described)
             if name:
                 self.mention(at, self.people.get(name) or Speaker(name, name))
+        dot = text.find("·")
+        while dot >= 0:  # "劳伦斯·洛克菲勒周日去世": foreign names written in full
+            given = _transliterated_end(text[max(0, dot - _NAME_PART_CHARS) : dot])
+            family = _transliterated_start(text[dot + 1 : dot + 1 + _NAME_PART_CHARS])
+            if given and family:
+                name = f"{given}·{family}"
+                self.mention(dot - len(given), self.people.get(name) or Speaker(name, name))
+            dot = text.find("·", dot + 1)
+
+    def holder_before(self, post: str, at: int) -> Speaker | None:
+        """The person named last before `at` whom the article gives the post `post`."""
+        self.read_clauses()
+        index = bisect.bisect_left(self.mentions, (at, ""))
+        for offset, name in reversed(self.mentions[:index]):
+            if offset >= len(post) and self.text[offset - len(post) : offset] == post:  # "主任医师邱健群"
+                return self.people[name]
+            described = self.people[name] if self.people[name].position else self.describe(name)
+            if described and described.position.endswith(post):
+                return described
+        return None
 
     def person_before(self, at: int) -> Speaker | None:
         """The person named last before `at` as a subject: whom a "他" or "她" there means —
@@ -413,6 +434,12 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     """(speaker, kind, via) for the subject of a cue, or None when it is no speaker."""
     if not subject or _NOT_A_SUBJECT.search(subject):
         return None
+    if subject.startswith(("他的", "她的")) and _OFFICE.match("某某" + subject[1:]):  # "他的发言人": whose the pronoun says
+        person = context.person_before(at)
+        if person is None:
+            return None
+        whose = context.full_name(person.name) or person.name
+        return Speaker(_COUNTED.sub("", whose + subject[1:]), subject, "", whose), "office", "coref"
     office = _OFFICE.match(subject)  # "上海汇达丰律师事务所有关律师", "耐克香港发言人", "HTC一位发言人": a named body's people
     if office and subject.endswith("人士") and len(office.group("org")) < 4 and not _OF_THE_BODY.search(subject):
         office = None  # "旅行社人士": a kind of body, not one named ("广汽有关人士" is one's)
@@ -428,6 +455,9 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
         return (person, "person", "coref") if person else None
     if _OFFICE_COREF.match(subject):
         return (Speaker(context.last_office[0], subject, "", context.last_office[1]), "office", "coref") if context.last_office else None
+    if len(subject) <= 4 and is_position(subject):  # "局长表示", "医师指出": the holder named before
+        holder = context.holder_before(subject, at)
+        return (holder, "person", "coref") if holder else None
     if subject in context.people:  # named before, described there ("专家言茂松" … "言茂松认为")
         return context.people[subject], "person", "name"
     if len(subject) <= 5 and is_short_form(subject):  # "申局长", "老王"

@@ -169,3 +169,11 @@ def test_offices_drop_the_count_foreign_names_spaced_apart_are_one_and_what_was_
     found = quotes_of(["HTC一位发言人表示，公司要先审查起诉理由。", "公司行政总裁安东尼 彼里茨表示，重组将节省资金。",
                        "发言人克里斯托弗 维罗达没有说明重组是否会导致裁员。"])
     assert [name for name, *_ in found] == ["HTC发言人", "安东尼·彼里茨"]
+
+
+def test_a_bare_post_means_its_holder_and_his_spokesperson_is_the_persons():
+    found = quotes_of(["嘉义医院皮肤科主任医师邱健群表示，足部湿疹增加。", "医师指出，保暖靴子要常换。",
+                       "劳伦斯·洛克菲勒周日去世。据他的发言人透露，洛克菲勒死于肺部纤维症。", "发言人说，家人都在身边。"])
+    assert [(name, kind, via) for name, kind, _, _, via, _ in found] == [
+        ("邱健群", "person", "name"), ("邱健群", "person", "coref"),
+        ("劳伦斯·洛克菲勒的发言人", "office", "coref"), ("劳伦斯·洛克菲勒的发言人", "office", "coref")]
