@@ -75,7 +75,8 @@ _WORDS_ENDING_IN_A_CUE = frozenset("""
     名称 简称 改称 号称 俗称 通称 堪称 著称 对称 统称 全称 职称 总称 古称 合称 据称 相称 匀称 尊称 别称 素称 美称 泛称 代称 见称 指称 报称
 """.split())
 _CUE_AT = re.compile(_CUE)
-_MAY_QUOTE = re.compile(f"{_CUE}|[“「：:]")
+# A quotation mark or colon, searched apart from the cues: one pattern joining both scans several times slower.
+_QUOTE_OR_COLON = re.compile("[“「：:]")
 # A clause ends at these; a subject never spans one.
 _BOUNDARY = "，。！？；：,!?;:\n“”「」"
 # subject + cue, then a comma or colon (or an opening quotation mark) before the content.
@@ -581,7 +582,7 @@ def attribute_quotes(article: Article) -> Article:
         if last is None and context.pending and context.pending.paragraph == index - 1:
             last = context.pending  # "姚明及时表态，" ⏎ "“对不起，…”"
         context.pending = None
-        if not _MAY_QUOTE.search(text):
+        if not (_QUOTE_OR_COLON.search(text) or _CUE_AT.search(text)):
             continue  # most paragraphs hold no cue and no quotation: nothing to attribute
         quoted = _paragraph_quotes(text, index, offsets[index], context, paragraphs[index])
         for quote in _continued(quoted, text, index, offsets[index], paragraphs[index], last):
