@@ -223,7 +223,9 @@ def test_publish_and_reprocess_record_a_failed_page_and_publish_the_rest(capsys,
 
     assert main(["reprocess", "--warehouse", str(tmp_path / "wh")]) == 1
     captured = capsys.readouterr()
-    assert captured.err == "forum-etl: http://h/boom.html: UnicodeError: decoding with 'idna' codec failed\n"
+    failure, report = captured.err.splitlines()
+    assert failure == "forum-etl: http://h/boom.html: UnicodeError: decoding with 'idna' codec failed"
+    assert report.endswith(": 1 articles extracted, 1 failed")
     assert [json.loads(line)["input"] for line in captured.out.splitlines()] == ["http://h/seed.html"]
 
     assert main(["publish", "--warehouse", str(tmp_path / "wh")]) == 1

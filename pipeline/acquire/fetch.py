@@ -44,7 +44,7 @@ from protego import Protego
 from pipeline.acquire.config import Politeness
 from pipeline.urls import host_of, redact
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 _KEPT_HEADERS = ("content-type", "etag", "last-modified", "content-length", "retry-after")
 
@@ -278,12 +278,12 @@ class Fetcher:
             _, response, _ = self._follow(url, {}, self.politeness.max_retries, obey_robots=False)
         except FetchError as error:
             robots = _RobotsFile(unreachable=str(error))
-            logger.warning("robots.txt of %s unreachable (%s): no page of the host is fetched", host, error,
+            log.warning("robots.txt of %s unreachable (%s): no page of the host is fetched", host, error,
                            extra={"url": redact(url), "error_class": error.reason})
         else:
             if response.status_code >= 400:
                 robots = _RobotsFile()
-                logger.info("robots.txt of %s: HTTP %d, every path allowed", host, response.status_code,
+                log.info("robots.txt of %s: HTTP %d, every path allowed", host, response.status_code,
                             extra={"url": redact(url)})
             else:
                 robots = _RobotsFile(Protego.parse(response.text))
@@ -296,7 +296,7 @@ class Fetcher:
         gate = self._gate(host)
         if crawl_delay and crawl_delay > gate.interval:
             gate.interval = crawl_delay
-            logger.info("robots.txt of %s asks for %g s between requests", host, crawl_delay)
+            log.info("robots.txt of %s asks for %g s between requests", host, crawl_delay)
 
     def _refuse_link_local(self, url: str) -> None:
         """Raise, before any connection, when the URL's host resolves to a link-local address.
@@ -410,7 +410,7 @@ class Fetcher:
                     raise FetchError(url, retry.reason, retry.detail, attempts, retry.status) from None
                 backoff = self.politeness.backoff_seconds * 2 ** (attempts - 1)
                 wait = retry.wait if retry.wait is not None else backoff + random.uniform(0, self.politeness.backoff_seconds)
-                logger.debug("%s: %s: %s; retrying in %.1f s", redact(url), retry.reason, retry.detail, wait,
+                log.debug("%s: %s: %s; retrying in %.1f s", redact(url), retry.reason, retry.detail, wait,
                              extra={"url": redact(url), "error_class": retry.reason, "attempt": attempts})
                 time.sleep(wait)
             except FetchError as error:
