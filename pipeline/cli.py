@@ -235,7 +235,7 @@ def _crawl_command(args: argparse.Namespace, settings: Settings) -> int:
     arguments = {"config": settings.config, "warehouse": warehouse.uri, "max_pages": args.max_pages, "since": args.since,
                  "failure_threshold": settings.failure_threshold}
     with _recorded_run(args, "crawl", new_run_id(), warehouse, arguments) as run:
-        progress = _ProgressLine(enabled=args.log_format == "text" and args.verbosity >= 0)
+        progress = _ProgressLine(enabled=args.log_format == "text" and args.verbosity == 0)
         crawled = crawl(settings.crawl_config, warehouse, max_pages=args.max_pages, since=args.since, progress=progress,
                         run_id=run.run_id)
         progress.done()
