@@ -1,9 +1,17 @@
-"""forum-etl command line: a thin front over the library stages."""
+"""forum-etl command line: a thin front over the library stages.
+
+Exit status: 0 success; 1 the command ran but failed (an input or page that could not be
+read, articles held back by validation, a crawl whose failures are over the threshold, a
+failed query, a crash); 2 a usage or configuration error. Records and query results go to
+stdout; everything on stderr is a log record (-v, -q, --log-format json).
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import sys
 import time
 from collections.abc import Iterator
@@ -12,15 +20,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import __version__
+from pipeline.logs import LOG_FORMATS, command_logging
 from pipeline.records import Article, PageFailure, article_record, page_outcome
-from pipeline.settings import DEFAULT_RETENTION, Settings, SettingsError, parse_hours, resolve_settings
+from pipeline.runs import RunSummary, write_run_summary
+from pipeline.settings import (
+    DEFAULT_RETENTION,
+    Settings,
+    SettingsError,
+    parse_hours,
+    parse_share,
+    resolve_settings,
+)
 from pipeline.urls import redact
 
 # Each command imports the stages it runs (the crawler, pyarrow, lxml, DuckDB cost ~0.7 s
 # of CPU together), so that --help, --version and a mistyped flag answer at once.
 if TYPE_CHECKING:
     from pipeline.acquire.crawl import CrawlSummary
+    from pipeline.load.transform import Processed
     from pipeline.warehouse.storage import Warehouse
+
+log = logging.getLogger(__name__)
 
 
 def _is_url(text: str) -> bool:
@@ -57,12 +77,13 @@ def _records(sources: list[str]) -> Iterator[dict[str, object] | None]:
             raw, url, charset = _read(source)
         except (OSError, FetchError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-            print(f"forum-etl: {shown}: {redact(reason)}", file=sys.stderr)
+            log.error("%s: %s", shown, redact(reason), extra={"input": shown, "stage": "read"})
             yield None
             continue
         outcome = page_outcome(raw, article_from_page, raw, url=redact(url), http_charset=charset)
         if isinstance(outcome, PageFailure):
-            print(f"forum-etl: {shown}: {outcome}", file=sys.stderr)
+            log.error("%s: %s", shown, outcome, extra={"input": shown, "stage": "extract",
+                                                        "error_class": outcome.error_class})
             yield None
             continue
         yield article_record(outcome, input=shown)
@@ -107,12 +128,12 @@ def _split_command(args: argparse.Namespace) -> int:
         try:
             text = Path(source).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
-            print(f"forum-etl: {source}: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
+            log.error("%s: %s", source, getattr(error, "strerror", None) or error, extra={"input": source})
             failed += 1
             continue
         lines = [line for line in text.splitlines() if line.strip()]
         if not lines:
-            print(f"forum-etl: {source}: empty file", file=sys.stderr)
+            log.error("%s: empty file", source, extra={"input": source})
             failed += 1
             continue
         path = Path(source).resolve()
@@ -120,7 +141,7 @@ def _split_command(args: argparse.Namespace) -> int:
                           title=lines[0].strip(), paragraphs=lines, paragraphs_raw=lines)
         article = page_outcome(text.encode("utf-8"), clean_and_split, article)
         if isinstance(article, PageFailure):
-            print(f"forum-etl: {source}: {article}", file=sys.stderr)
+            log.error("%s: %s", source, article, extra={"input": source, "error_class": article.error_class})
             failed += 1
             continue
         records.append({"input": source, **{k: v for k, v in article_record(article).items()
@@ -138,10 +159,11 @@ def _emit(records: list[dict[str, object]], output_format: str) -> None:
 
 
 class _ProgressLine:
-    """One status line on stderr, redrawn in place when stderr is a terminal."""
+    """One status line on stderr, redrawn in place when stderr is a terminal and the log is
+    text for a person (in JSON, or with -q, stderr holds log records only)."""
 
-    def __init__(self) -> None:
-        self.live = sys.stderr.isatty()
+    def __init__(self, enabled: bool) -> None:
+        self.live = enabled and sys.stderr.isatty()
         self.last = 0.0
 
     def __call__(self, summary: CrawlSummary) -> None:
@@ -162,41 +184,109 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from error
 
 
+def _share(text: str) -> float:
+    try:
+        return parse_share(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{error}: {text}") from error
+
+
+@contextlib.contextmanager
+def _recorded_run(args: argparse.Namespace, command: str, run_id: str, warehouse: Warehouse,
+                  arguments: dict[str, object]) -> Iterator[RunSummary]:
+    """The summary of one run of `command`, which the block fills in and ends with its exit
+    status; it is then written into the warehouse (`runs`) and printed if --summary-json
+    asked. A run that raises is recorded as failed with the exception, then the exception
+    goes on."""
+    summary = RunSummary(run_id, command, {name: str(value) for name, value in arguments.items() if value is not None})
+    args.log_fields.fields["run_id"] = run_id
+    try:
+        yield summary
+    except Exception as error:
+        summary.end(1, f"{type(error).__name__}: {redact(str(error))}")
+        raise
+    finally:
+        if summary.exit_code is None:  # the block ended without saying how: a bug, recorded as such
+            summary.end(1, "the command did not report its outcome")
+        _publish_summary(args, warehouse, summary)
+
+
+def _publish_summary(args: argparse.Namespace, warehouse: Warehouse, summary: RunSummary) -> None:
+    try:
+        location = write_run_summary(warehouse, summary)
+    except OSError as error:  # the run's own outcome matters more than its record
+        log.error("run summary not written to the warehouse: %s", error)
+    else:
+        log.debug("run summary: %s", location, extra={"path": location})
+    document = json.dumps(summary.as_json(), ensure_ascii=False)
+    if args.summary_json == "-":
+        print(document, flush=True)
+    elif args.summary_json:
+        Path(args.summary_json).write_text(document + "\n", encoding="utf-8")
+
+
 def _crawl_command(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.acquire.crawl import crawl
+    from pipeline.acquire.crawl import crawl, new_run_id
 
     if settings.crawl_config is None:
-        print("forum-etl: crawl needs a configuration: --config FILE or FORUM_ETL_CONFIG", file=sys.stderr)
+        log.error("crawl needs a configuration: --config FILE or FORUM_ETL_CONFIG")
         return 2
     warehouse = settings.open_warehouse()
-    progress = _ProgressLine()
-    summary = crawl(settings.crawl_config, warehouse, max_pages=args.max_pages, since=args.since, progress=progress)
-    progress.done()
-    rate = (summary.fetched + summary.not_modified) / summary.seconds if summary.seconds else 0.0
-    print(f"crawl {summary.run_id}: {summary.line()} in {summary.seconds:.1f} s ({rate:.1f} pages/s); "
-          f"archive: {warehouse.uri}", file=sys.stderr)
-    return 0
+    arguments = {"config": settings.config, "warehouse": warehouse.uri, "max_pages": args.max_pages, "since": args.since,
+                 "failure_threshold": settings.failure_threshold}
+    with _recorded_run(args, "crawl", new_run_id(), warehouse, arguments) as run:
+        progress = _ProgressLine(enabled=args.log_format == "text" and args.verbosity == 0)
+        crawled = crawl(settings.crawl_config, warehouse, max_pages=args.max_pages, since=args.since, progress=progress,
+                        run_id=run.run_id)
+        progress.done()
+        run.durations.update(crawled.durations)
+        run.counts.update(discovered=crawled.discovered, attempted=crawled.attempted, fetched=crawled.fetched,
+                          not_modified=crawled.not_modified, skipped=crawled.skipped, failed=crawled.failed)
+        run.count_failures(crawled.failures)
+        rate = (crawled.fetched + crawled.not_modified) / crawled.seconds if crawled.seconds else 0.0
+        log.info("crawl %s: %s in %.1f s (%.1f pages/s); archive: %s", crawled.run_id, crawled.line(), crawled.seconds,
+                 rate, warehouse.uri, extra={"stage": "crawl", "counts": run.counts})
+        failure = crawled.failure(settings.failure_threshold)
+        if failure is not None:
+            log.error("crawl failed: %s (fetch_errors has every one)", failure, extra={"failures": crawled.failures})
+            run.end(1, failure)
+        else:
+            run.end(0)
+    return run.exit_code
 
 
 def _reprocess_command(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.load.publish import new_run_id
     from pipeline.load.transform import archived_articles
 
     warehouse = settings.open_warehouse()
-    failed = 0
-    records = []
-    for processed in archived_articles(warehouse, since=args.since, until=args.until):
-        if processed.article is None:
-            print(f"forum-etl: {processed.url}: {processed.failure}", file=sys.stderr)
-            failed += 1
-            continue
-        record = article_record(processed.article, input=processed.url)
-        if args.format == "jsonl":
-            print(json.dumps(record, ensure_ascii=False), flush=True)
-        else:
-            records.append(record)
-    if args.format == "table":
-        _print_table(records)
-    return 1 if failed else 0
+    arguments = {"warehouse": warehouse.uri, "since": args.since, "until": args.until}
+    with _recorded_run(args, "reprocess", new_run_id(datetime.now(UTC)), warehouse, arguments) as run:
+        records, failed = [], []
+        with run.timed("extract"):
+            for processed in archived_articles(warehouse, since=args.since, until=args.until):
+                if processed.article is None:  # archived_articles logged why
+                    failed.append(processed)
+                    continue
+                record = article_record(processed.article, input=processed.url)
+                if args.format == "jsonl":
+                    print(json.dumps(record, ensure_ascii=False), flush=True)
+                records.append(record)
+        if args.format == "table":
+            _print_table(records)
+        run.counts.update(articles=len(records), failed=len(failed))
+        run.count_failures(_failures_by_class(failed))
+        log.info("reprocess %s: %d articles extracted, %d failed", run.run_id, len(records), len(failed),
+                 extra={"stage": "reprocess"})
+        run.end(1 if failed else 0, f"{len(failed)} articles failed extraction" if failed else None)
+    return run.exit_code
+
+
+def _failures_by_class(failed: list[Processed]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for processed in failed:
+        counts[processed.failure.error_class] = counts.get(processed.failure.error_class, 0) + 1
+    return counts
 
 
 def _publish_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -206,35 +296,53 @@ def _publish_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.warehouse.manifest import CommitConflict
 
     warehouse = settings.open_warehouse()
-    articles, failed = [], []
-    for processed in archived_articles(warehouse, since=args.since, until=args.until):
-        if processed.article is None:
-            print(f"forum-etl: {processed.url}: {processed.failure}", file=sys.stderr)
-            failed.append(processed)
-        else:
-            articles.append(processed.article)
-    run_id = new_run_id(datetime.now(UTC))
-    write_extract_errors(warehouse, run_id, "publish", failed)  # kept even if the publish fails
-    try:
-        result = publish(warehouse, articles, run_id=run_id, docs_dir=settings.data_docs_dir,
-                         expectations_dir=settings.expectations_dir)
-    except CommitConflict as error:
-        print(f"forum-etl: {error}", file=sys.stderr)
-        return 1
-    catalog, catalog_seconds = build_catalog(warehouse, settings.catalog_file)
-    print(f"publish {result.run_id}: {result.published} articles published as version {result.version} "
-          f"({', '.join(f'{n} {t}' for t, n in result.rows_written.items())}) in {result.seconds:.1f} s; "
-          f"{len(failed)} articles failed extraction (extract_errors)", file=sys.stderr)
-    if not result.success:
-        print(f"forum-etl: validation failed: {len(result.quarantined)} articles quarantined"
-              + (f"; batch failures: {'; '.join(result.batch_failures)}" if result.batch_failures else ""), file=sys.stderr)
-        for article_id, expectations in sorted(result.quarantined.items()):
-            print(f"  {article_id}: {', '.join(sorted(expectations)) or 'held back with its batch'}", file=sys.stderr)
-    print(f"catalog: {catalog} (rebuilt in {catalog_seconds:.2f} s)", file=sys.stderr)
-    if result.docs_index:
-        print(f"data docs: {result.docs_index}", file=sys.stderr)
-    _vacuum(warehouse, settings.retention)  # after the catalog names the new files only
-    return 0 if result.success and not failed else 1
+    arguments = {"warehouse": warehouse.uri, "since": args.since, "until": args.until,
+                 "retention_hours": settings.retention.total_seconds() / 3600}
+    with _recorded_run(args, "publish", new_run_id(datetime.now(UTC)), warehouse, arguments) as run:
+        articles, failed = [], []
+        with run.timed("extract"):
+            for processed in archived_articles(warehouse, since=args.since, until=args.until):
+                if processed.article is None:  # archived_articles logged why
+                    failed.append(processed)
+                else:
+                    articles.append(processed.article)
+            write_extract_errors(warehouse, run.run_id, "publish", failed)  # kept even if the publish fails
+        run.count_failures(_failures_by_class(failed))
+        run.counts.update(articles=len(articles), extract_errors=len(failed))
+        try:
+            with run.timed("publish"):
+                result = publish(warehouse, articles, run_id=run.run_id, docs_dir=settings.data_docs_dir,
+                                 expectations_dir=settings.expectations_dir)
+        except CommitConflict as error:
+            log.error("%s", error)
+            run.end(1, str(error))
+            return run.exit_code
+        with run.timed("catalog"):
+            catalog, catalog_seconds = build_catalog(warehouse, settings.catalog_file)
+        run.counts.update(published=result.published, quarantined=len(result.quarantined), version=result.version,
+                          **{f"{table}_rows": rows for table, rows in result.rows_written.items()})
+        log.info("publish %s: %d articles published as version %d (%s) in %.1f s; %d articles failed extraction "
+                 "(extract_errors)", result.run_id, result.published, result.version,
+                 ", ".join(f"{n} {t}" for t, n in result.rows_written.items()), result.seconds, len(failed),
+                 extra={"stage": "publish", "version": result.version})
+        reasons = []
+        if failed:
+            reasons.append(f"{len(failed)} articles failed extraction")
+        if not result.success:
+            reasons.append(f"validation held back {len(result.quarantined)} articles"
+                           + (f" and the batch ({'; '.join(result.batch_failures)})" if result.batch_failures else ""))
+            held = "\n".join(f"  {article_id}: {', '.join(sorted(expectations)) or 'held back with its batch'}"
+                             for article_id, expectations in sorted(result.quarantined.items()))
+            log.error("validation failed: %d articles quarantined%s%s", len(result.quarantined),
+                      f"; batch failures: {'; '.join(result.batch_failures)}" if result.batch_failures else "",
+                      "\n" + held if held else "", extra={"stage": "validate", "quarantined": sorted(result.quarantined)})
+        log.info("catalog: %s (rebuilt in %.2f s)", catalog, catalog_seconds, extra={"path": catalog})
+        if result.docs_index:
+            log.info("data docs: %s", result.docs_index, extra={"path": result.docs_index})
+        with run.timed("vacuum"):
+            _vacuum(warehouse, settings.retention)  # after the catalog names the new files only
+        run.end(1 if reasons else 0, "; ".join(reasons) or None)
+    return run.exit_code
 
 
 def _vacuum(warehouse: Warehouse, retention: timedelta) -> None:
@@ -242,9 +350,9 @@ def _vacuum(warehouse: Warehouse, retention: timedelta) -> None:
     from pipeline.warehouse.schemas import MANIFEST_TABLES
 
     removed = vacuum(warehouse, list(MANIFEST_TABLES), retention)
-    print(f"vacuum: {removed.files} superseded files, {removed.versions} expired versions, "
-          f"{removed.staging_runs} abandoned staging folders, {removed.temporaries} temporary files removed "
-          f"(retention {retention.total_seconds() / 3600:g} h)", file=sys.stderr)
+    log.info("vacuum: %d superseded files, %d expired versions, %d abandoned staging folders, %d temporary files removed "
+             "(retention %g h)", removed.files, removed.versions, removed.staging_runs, removed.temporaries,
+             retention.total_seconds() / 3600, extra={"stage": "vacuum"})
 
 
 def _vacuum_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -267,11 +375,11 @@ def _query_command(args: argparse.Namespace, settings: Settings) -> int:
     try:
         table = query(settings.open_warehouse(), args.sql, settings.catalog_file)
     except duckdb.Error as error:
-        print(f"forum-etl: query failed: {error}", file=sys.stderr)
+        log.error("query failed: %s", error)
         return 1
     if args.format == "parquet":
         if not args.out:
-            print("forum-etl: --format parquet needs --out FILE", file=sys.stderr)
+            log.error("--format parquet needs --out FILE")
             return 2
         import pyarrow.parquet as pq
 
@@ -325,19 +433,19 @@ def _report_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.serve.report import build_report
 
     index = build_report(settings.open_warehouse(), settings.report_dir, settings.catalog_file)
-    print(f"report: {index.resolve().as_uri()}", file=sys.stderr)
+    log.info("report: %s", index.resolve().as_uri(), extra={"path": str(index.resolve())})
     return 0
 
 
 # Flags that are settings (each parser's `dest`), layered over the environment and the
 # configuration by resolve_settings.
-_SETTING_FLAGS = ("config", "warehouse", "retention_hours", "report_dir")
+_SETTING_FLAGS = ("config", "warehouse", "retention_hours", "report_dir", "failure_threshold")
 
 
 def _warehouse_command(commands, name: str, help: str, run) -> argparse.ArgumentParser:
     """A command that works on the warehouse: it takes --config and --warehouse, and runs with
     the Settings they (and the environment) resolve to."""
-    parser = commands.add_parser(name, help=help)
+    parser = commands.add_parser(name, help=help, parents=[_logging_flags()])
     parser.add_argument("--config", help="crawl configuration (TOML) naming the warehouse and other locations "
                                          "(default: $FORUM_ETL_CONFIG)")
     parser.add_argument("--warehouse", help="path or s3:// URI (default: $FORUM_ETL_WAREHOUSE, else the "
@@ -346,18 +454,39 @@ def _warehouse_command(commands, name: str, help: str, run) -> argparse.Argument
     return parser
 
 
+def _logging_flags() -> argparse.ArgumentParser:
+    """-v, -q and --log-format, taken before the command or after it (no defaults here, or a
+    command's parser would reset what was given before it; `main` fills them in)."""
+    flags = argparse.ArgumentParser(add_help=False)
+    loudness = flags.add_mutually_exclusive_group()
+    loudness.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
+                          help="say more: -v each failed page and stage counts, -vv every page fetched")
+    loudness.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="errors only")
+    flags.add_argument("--log-format", choices=LOG_FORMATS, default=argparse.SUPPRESS,
+                       help="text (default) or json: one JSON object per line on stderr, for a log shipper")
+    return flags
+
+
+def _summary_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--summary-json", nargs="?", const="-", metavar="FILE",
+                        help="print the run's summary (counts, failures by class, durations, versions) as one JSON "
+                             "object on stdout after any records, or write it to FILE; it is also written into the "
+                             "warehouse (runs)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="forum-etl", description=__doc__)
+    parser = argparse.ArgumentParser(prog="forum-etl", description=__doc__, parents=[_logging_flags()],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"forum-etl {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     extract_parser = commands.add_parser(
-        "extract", help="extract clean text and metadata from article pages (files or URLs)"
+        "extract", help="extract clean text and metadata from article pages (files or URLs)", parents=[_logging_flags()]
     )
     extract_parser.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
     extract_parser.add_argument("--format", choices=("json", "jsonl", "table"), default="json")
     extract_parser.set_defaults(run=_extract_command)
     split_parser = commands.add_parser(
-        "split", help="split plain-text articles (headline first, a paragraph per line) by speaker"
+        "split", help="split plain-text articles (headline first, a paragraph per line) by speaker", parents=[_logging_flags()]
     )
     split_parser.add_argument("inputs", nargs="+", metavar="FILE.txt")
     split_parser.add_argument("--format", choices=("json", "jsonl"), default="json")
@@ -366,12 +495,17 @@ def build_parser() -> argparse.ArgumentParser:
                                       _crawl_command)
     crawl_parser.add_argument("--max-pages", type=int, help="fetch at most this many article pages")
     crawl_parser.add_argument("--since", type=_date, help="skip articles dated before this day (YYYY-MM-DD)")
+    crawl_parser.add_argument("--failure-threshold", type=_share, metavar="SHARE",
+                              help="exit 1 when more than this share of the URLs tried failed (0 to 1, or N%%), or all "
+                                   "did (default: $FORUM_ETL_FAILURE_THRESHOLD, else 0.5)")
+    _summary_flag(crawl_parser)
     reprocess_parser = _warehouse_command(
         commands, "reprocess", "re-extract every archived article from its raw pages (no network)", _reprocess_command
     )
     reprocess_parser.add_argument("--since", type=_date, help="only articles published on or after this day")
     reprocess_parser.add_argument("--until", type=_date, help="only articles published on or before this day")
     reprocess_parser.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
+    _summary_flag(reprocess_parser)
     publish_parser = _warehouse_command(
         commands, "publish", "extract, validate and publish archived articles as Parquet; rebuild the DuckDB catalog",
         _publish_command
@@ -382,6 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
                  "help": "keep superseded files this long for readers of older versions "
                          f"(default: $FORUM_ETL_RETENTION_HOURS, else {DEFAULT_RETENTION.total_seconds() / 3600:g})"}
     publish_parser.add_argument("--retention-hours", **retention)
+    _summary_flag(publish_parser)
     vacuum_parser = _warehouse_command(
         commands, "vacuum", "delete superseded files past the retention window, abandoned staging and temporaries",
         _vacuum_command
@@ -400,16 +535,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if not getattr(args, "with_settings", False):
-        return args.run(args)
-    from pipeline.acquire.config import ConfigError  # a configuration is read: the crawler's own checks
+    args.verbosity = -1 if getattr(args, "quiet", False) else getattr(args, "verbose", 0)
+    args.log_format = getattr(args, "log_format", "text")
+    with command_logging(args.verbosity, args.log_format) as args.log_fields:  # the one place logging is set up
+        args.log_fields.fields["command"] = args.command
+        if not getattr(args, "with_settings", False):
+            return args.run(args)
+        from pipeline.acquire.config import ConfigError  # a configuration is read: the crawler's own checks
 
-    try:  # the one place the command line's settings are resolved
-        settings = resolve_settings({name: getattr(args, name, None) for name in _SETTING_FLAGS})
-    except (ConfigError, SettingsError) as error:
-        print(f"forum-etl: {error}", file=sys.stderr)
-        return 2
-    return args.run(args, settings)
+        try:  # the one place the command line's settings are resolved
+            settings = resolve_settings({name: getattr(args, name, None) for name in _SETTING_FLAGS})
+        except (ConfigError, SettingsError) as error:
+            log.error("%s", error)
+            return 2
+        return args.run(args, settings)
 
 
 if __name__ == "__main__":

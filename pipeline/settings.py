@@ -64,6 +64,18 @@ def parse_hours(value: str) -> float:
     return hours
 
 
+def parse_share(value: str) -> float:
+    """A share of a whole, 0 to 1 ("0.5"), or a percentage ("50%")."""
+    text = value.strip()
+    try:
+        share = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise ValueError("not a share (0 to 1, or a percentage)") from None
+    if not 0 <= share <= 1:
+        raise ValueError("a share must be between 0 and 1 (0 % and 100 %)")
+    return share
+
+
 def _schedule(value: str) -> str | None:
     """A cron expression or preset; "none" (or "manual", or empty) for manual runs only."""
     return None if value.strip().lower() in ("", "none", "manual") else value
@@ -93,6 +105,7 @@ _SOURCES = {
     "s3_endpoint": _Source("AWS_ENDPOINT_URL", config_key=True),
     "retention_hours": _Source("FORUM_ETL_RETENTION_HOURS", parse=parse_hours),
     "batch_size": _Source("FORUM_ETL_BATCH_SIZE", parse=_count),
+    "failure_threshold": _Source("FORUM_ETL_FAILURE_THRESHOLD", parse=parse_share),
     # The DAG's shape is fixed when Airflow parses it, before any Variable is read.
     "fetch_parallelism": _Source("FORUM_ETL_FETCH_PARALLELISM", variable=False, parse=_count),
     "schedule": _Source("FORUM_ETL_SCHEDULE", variable=False, parse=_schedule),
@@ -114,6 +127,10 @@ class Settings:
     s3_endpoint: str | None = None  # an S3-compatible store's URL; None for AWS itself
     retention_hours: float | None = None  # how long superseded files stay; None: vacuum's default
     batch_size: int = 50  # article URLs per fetch batch (DAG)
+    # A crawl fails (exit status 1) when more than this share of the URLs it tried failed, or all
+    # did: a few 404s are a normal day and stay in fetch_errors; over half is a site, a network
+    # or a configuration that is broken, which someone must look at.
+    failure_threshold: float = 0.5
     fetch_parallelism: int = 2  # fetch batches at once per DAG run, sharing each host's rate
     schedule: str | None = "@daily"  # forum_articles' schedule; None: manual runs only
 

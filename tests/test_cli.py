@@ -6,13 +6,19 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
+import pipeline.acquire.crawl
 import pipeline.cli
 import pipeline.load.transform
 import pipeline.text
+from devkit.crawl_helpers import config_file
 from devkit.sample_site import SITE_DIR
+from devkit.sample_site.server import Fault, serve
 from pipeline.acquire.config import Politeness
 from pipeline.cli import main
 from pipeline.load.transform import read_extract_errors
+from pipeline.runs import read_run_summaries
 from pipeline.warehouse.archive import RawPage, write_raw_pages
 from pipeline.warehouse.storage import Warehouse
 from pipeline.warehouse.tables import read_table
@@ -223,7 +229,9 @@ def test_publish_and_reprocess_record_a_failed_page_and_publish_the_rest(capsys,
 
     assert main(["reprocess", "--warehouse", str(tmp_path / "wh")]) == 1
     captured = capsys.readouterr()
-    assert captured.err == "forum-etl: http://h/boom.html: UnicodeError: decoding with 'idna' codec failed\n"
+    failure, report = captured.err.splitlines()
+    assert failure == "forum-etl: http://h/boom.html: UnicodeError: decoding with 'idna' codec failed"
+    assert report.endswith(": 1 articles extracted, 1 failed")
     assert [json.loads(line)["input"] for line in captured.out.splitlines()] == ["http://h/seed.html"]
 
     assert main(["publish", "--warehouse", str(tmp_path / "wh")]) == 1
@@ -240,3 +248,121 @@ def test_credentials_in_a_url_are_never_printed(capsys, sample_site_url):
     captured = capsys.readouterr()
     assert "s3cret" not in captured.out + captured.err
     assert "reader:***@" in captured.err and json.loads(captured.out)["title"]
+
+
+# -- exit statuses, logs and run summaries of crawl, publish and reprocess ---------------------
+
+def _crawl(site_url: str, tmp_path: Path, *flags: str) -> int:
+    """`forum-etl crawl` of the sample site served at `site_url`, quick on retries."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    return main(["crawl", "--config", str(config_file(site_url, tmp_path)), "--warehouse", str(tmp_path / "wh"), *flags])
+
+
+def test_crawl_exits_1_naming_an_unreachable_robots_txt(capsys, tmp_path):
+    with serve(faults={"/robots.txt": Fault("status", status=503)}) as site:
+        assert _crawl(site.url, tmp_path) == 1
+    err = capsys.readouterr().err
+    assert ("forum-etl: crawl failed: all 2 URLs it tried failed: 2 RobotsUnreachable (robots.txt unreachable "
+            "(HTTP 503: Service Unavailable), so the host is off limits)") in err
+    assert "disallows" not in err
+
+
+def test_crawl_failures_within_the_threshold_exit_0_and_over_it_1(capsys, tmp_path, monkeypatch):
+    with serve(faults={"/index.html": Fault("status", status=404)}) as site:
+        assert _crawl(site.url, tmp_path / "default", "--max-pages", "2") == 0
+        assert "crawl failed" not in capsys.readouterr().err
+        assert _crawl(site.url, tmp_path / "flag", "--max-pages", "2", "--failure-threshold", "0") == 1
+        assert "1 HTTP 404 (Not Found)" in capsys.readouterr().err
+        monkeypatch.setenv("FORUM_ETL_FAILURE_THRESHOLD", "0%")
+        assert _crawl(site.url, tmp_path / "environment", "--max-pages", "2") == 1
+        assert _crawl(site.url, tmp_path / "flag-wins", "--max-pages", "2", "--failure-threshold", "1") == 0
+
+
+def test_json_logs_are_one_object_per_line_with_the_runs_fields(capsys, tmp_path):
+    with serve(faults={"/index.html": Fault("status", status=404)}) as site:
+        assert _crawl(site.url, tmp_path, "--max-pages", "2", "-v", "--log-format", "json") == 0
+    lines = capsys.readouterr().err.splitlines()
+    records = [json.loads(line) for line in lines]  # every line of stderr parses
+    assert records and all({"time", "level", "logger", "message", "command", "run_id"} <= set(r) for r in records)
+    assert len({r["run_id"] for r in records}) == 1 and {r["command"] for r in records} == {"crawl"}
+    datetime.fromisoformat(records[0]["time"])
+    [failure] = [r for r in records if r.get("error_class") == "HTTP 404"]
+    assert failure["level"] == "INFO" and failure["logger"] == "pipeline.acquire.crawl"
+    assert failure["url"].endswith("/index.html") and failure["stage"] == "fetch"
+    assert any(r["logger"] == "pipeline.cli" and r["message"].startswith("crawl ") for r in records)
+
+
+def test_verbosity_decides_what_the_log_says(capsys, tmp_path):
+    with serve(faults={"/index.html": Fault("status", status=404)}) as site:
+        said = {}
+        for flag in ("-q", None, "-v", "-vv"):
+            assert _crawl(site.url, tmp_path / str(flag), "--max-pages", "1", *([flag] if flag else [])) == 0
+            said[flag] = capsys.readouterr().err
+    assert said["-q"] == ""
+    assert "/index.html: HTTP 404" not in said[None] and said[None].startswith("crawl ")
+    assert "/index.html: HTTP 404: Not Found" in said["-v"] and "/gclt/index.html: 200" not in said["-v"]
+    assert "/gclt/index.html: 200" in said["-vv"]
+
+
+def test_flags_of_logging_go_before_or_after_the_command(capsys, tmp_path):
+    assert main(["-q", "split", str(tmp_path / "nope.txt")]) == 1
+    assert main(["split", "--log-format", "json", str(tmp_path / "nope.txt")]) == 1
+    first, second = capsys.readouterr().err.splitlines()
+    assert first.startswith("forum-etl: ") and json.loads(second)["level"] == "ERROR"
+
+
+def test_crawl_summary_is_printed_and_written_into_the_warehouse(capsys, tmp_path, sample_site_url):
+    assert _crawl(sample_site_url, tmp_path, "--max-pages", "2", "--summary-json") == 0
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert summary["command"] == "crawl" and summary["status"] == "success" and summary["exit_code"] == 0
+    assert summary["counts"]["attempted"] == summary["counts"]["fetched"] + summary["counts"]["not_modified"] > 0
+    assert summary["failures"] == {} and summary["failed_because"] is None
+    assert set(summary["durations"]) == {"discover", "fetch"}
+    assert {"forum-etl", "python", "protego", "httpx", "pyarrow"} <= set(summary["versions"])
+    assert summary["arguments"]["max_pages"] == "2" and summary["arguments"]["failure_threshold"] == "0.5"
+    assert datetime.fromisoformat(summary["started_at"]) <= datetime.fromisoformat(summary["ended_at"])
+    [row] = read_run_summaries(Warehouse.open(str(tmp_path / "wh"))).to_pylist()
+    assert (row["run_id"], row["status"], dict(row["counts"])) == (summary["run_id"], "success", summary["counts"])
+    assert main(["query", "--warehouse", str(tmp_path / "wh"), "SELECT command, status FROM runs", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["command,status", "crawl,success"]
+
+
+def test_a_failed_crawl_summary_names_the_cause(capsys, tmp_path):
+    with serve(faults={"/robots.txt": Fault("status", status=503)}) as site:
+        assert _crawl(site.url, tmp_path, "--summary-json", str(tmp_path / "summary.json")) == 1
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["status"], summary["exit_code"], summary["failures"]) == ("failed", 1, {"RobotsUnreachable": 2})
+    assert summary["failed_because"].startswith("all 2 URLs it tried failed: 2 RobotsUnreachable")
+    assert capsys.readouterr().out == ""  # written to the file, not printed
+
+
+def test_a_run_that_crashes_is_recorded_as_failed(capsys, tmp_path, monkeypatch, sample_site_url):
+    def storage_down(*args, **kwargs):
+        raise OSError("the warehouse's disk is full")
+
+    monkeypatch.setattr(pipeline.acquire.crawl, "crawl", storage_down)
+    with pytest.raises(OSError):
+        _crawl(sample_site_url, tmp_path, "--summary-json")
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["status"], summary["failed_because"]) == ("failed", "OSError: the warehouse's disk is full")
+    assert read_run_summaries(Warehouse.open(str(tmp_path / "wh"))).column("status").to_pylist() == ["failed"]
+
+
+def test_publish_and_reprocess_summaries(capsys, tmp_path, sample_site_url, monkeypatch):
+    assert _crawl(sample_site_url, tmp_path, "--max-pages", "3") == 0
+    warehouse = str(tmp_path / "wh")
+    assert main(["publish", "--warehouse", warehouse, "--summary-json"]) == 0
+    published = json.loads(capsys.readouterr().out)
+    assert published["counts"]["published"] == published["counts"]["articles"] >= 3
+    assert published["counts"]["version"] == 1 and published["counts"]["articles_rows"] >= 3
+    assert set(published["durations"]) == {"extract", "publish", "catalog", "vacuum"}
+    monkeypatch.setattr(pipeline.load.transform, "extract",  # every page fails
+                        _blow_up_on(b"<", RecursionError("too deep"), pipeline.load.transform.extract))
+    assert main(["reprocess", "--warehouse", warehouse, "--summary-json"]) == 1
+    reprocessed = json.loads(capsys.readouterr().out.splitlines()[-1])
+    articles = published["counts"]["articles"]
+    assert reprocessed["counts"] == {"articles": 0, "failed": articles}
+    assert reprocessed["failures"] == {"RecursionError": articles}
+    assert (reprocessed["status"], reprocessed["failed_because"]) == ("failed", f"{articles} articles failed extraction")
+    commands = read_run_summaries(Warehouse.open(warehouse)).column("command").to_pylist()
+    assert sorted(commands) == ["crawl", "publish", "reprocess"]

@@ -157,3 +157,18 @@ def test_a_bad_setting_in_the_environment_exits_2(capsys, monkeypatch, tmp_path)
     monkeypatch.setenv("FORUM_ETL_RETENTION_HOURS", "soon")
     assert main(["vacuum", "--warehouse", str(tmp_path / "wh")]) == 2
     assert "FORUM_ETL_RETENTION_HOURS" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("given", "share"), [("0.25", 0.25), ("25%", 0.25), ("0", 0.0), ("1", 1.0), (" 100 % ", 1.0)])
+def test_the_failure_threshold_is_a_share_or_a_percentage(given, share):
+    assert resolve_settings(environment={"FORUM_ETL_FAILURE_THRESHOLD": given}).failure_threshold == share
+
+
+@pytest.mark.parametrize("given", ["1.5", "-0.1", "150%", "half", "nan"])
+def test_a_failure_threshold_outside_0_to_1_is_refused_with_its_source(given):
+    with pytest.raises(SettingsError, match="FORUM_ETL_FAILURE_THRESHOLD"):
+        resolve_settings(environment={"FORUM_ETL_FAILURE_THRESHOLD": given})
+
+
+def test_the_failure_threshold_defaults_to_half():
+    assert resolve_settings(environment={}).failure_threshold == 0.5

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from pipeline.acquire.config import CrawlConfig, Source
 from pipeline.acquire.discover import Link, canonical_link, feed_links, next_page, page_links, sitemap_links
 from pipeline.acquire.fetch import FetchedPage, Fetcher, FetchError
-from pipeline.urls import canonicalize_url
+from pipeline.urls import canonicalize_url, redact
 from pipeline.warehouse.archive import (
     FetchFailure,
     RawPage,
@@ -37,6 +38,8 @@ from pipeline.warehouse.archive import (
     write_state_delta,
 )
 from pipeline.warehouse.storage import Warehouse
+
+log = logging.getLogger(__name__)
 
 # Pages, errors and state are written each time this many URLs have been checked (bounded
 # memory, and a crash loses at most one part).
@@ -56,19 +59,55 @@ class CrawlSummary:
     not_modified: int = 0  # answered 304, or unchanged since the last visit
     skipped: int = 0  # not due, older than --since, over --max-pages, or off-site
     failed: int = 0  # error rows written
+    failures: dict[str, int] = field(default_factory=dict)  # error class → URLs that failed so
+    causes: dict[str, str] = field(default_factory=dict)  # error class → the first message it came with
+    durations: dict[str, float] = field(default_factory=dict)  # phase (discover, fetch) → seconds
     started: float = field(default_factory=time.monotonic)
 
     @property
     def seconds(self) -> float:
         return time.monotonic() - self.started
 
+    @property
+    def attempted(self) -> int:
+        """URLs the run tried to fetch (skipped ones were not)."""
+        return self.fetched + self.not_modified + self.failed
+
     def line(self) -> str:
         return (f"{self.discovered} discovered · {self.fetched} fetched · {self.not_modified} not modified · "
                 f"{self.skipped} skipped · {self.failed} failed")
 
+    def add_failure(self, error_class: str, message: str) -> None:
+        self.failed += 1
+        self.failures[error_class] = self.failures.get(error_class, 0) + 1
+        self.causes.setdefault(error_class, message)
+
     def add(self, other: CrawlSummary) -> None:
         for name in ("discovered", "fetched", "not_modified", "skipped", "failed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        for error_class, count in other.failures.items():
+            self.failures[error_class] = self.failures.get(error_class, 0) + count
+            self.causes.setdefault(error_class, other.causes[error_class])
+
+    def main_causes(self, limit: int = 3) -> str:
+        """The commonest error classes with a message each: "12 RobotsUnreachable (robots.txt …)"."""
+        ranked = sorted(self.failures.items(), key=lambda item: (-item[1], item[0]))
+        shown = [f"{count} {error_class} ({self.causes[error_class]})" for error_class, count in ranked[:limit]]
+        others = sum(count for _, count in ranked[limit:])
+        return "; ".join(shown + ([f"{others} other"] if others else []))
+
+    def failure(self, threshold: float) -> str | None:
+        """Why the run failed, or None: it fails when every URL it tried failed, or when the
+        share that failed is over `threshold` (0 to 1)."""
+        if not self.failed:
+            return None
+        share = self.failed / self.attempted
+        if self.failed < self.attempted and share <= threshold:
+            return None
+        if self.failed == self.attempted:
+            return f"all {self.attempted} URLs it tried failed: {self.main_causes()}"
+        return (f"{self.failed} of {self.attempted} URLs failed ({share:.0%}, more than the {threshold:.0%} allowed): "
+                f"{self.main_causes()}")
 
 
 def new_run_id() -> str:
@@ -150,7 +189,10 @@ class _Run:
                 outcome.url, outcome.kind, error.reason, error.detail or error.reason, error.attempts,
                 error.status, now, source.name, self.summary.run_id,
             ))
-            self.summary.failed += 1
+            self.summary.add_failure(error.reason, error.detail or error.reason)
+            log.info("%s: %s", redact(outcome.url), error, extra={
+                "url": redact(outcome.url), "stage": "fetch", "kind": outcome.kind, "error_class": error.reason,
+                "attempts": error.attempts, "run_id": self.summary.run_id, "source": source.name})
             if error.reason.startswith(_PERMANENT):
                 self.state[outcome.url] = UrlState(
                     outcome.url, outcome.kind, outcome.article_url, outcome.page_number, None, None, None,
@@ -161,6 +203,9 @@ class _Run:
         page = outcome.page
         assert page is not None
         body: bytes | None
+        log.debug("%s: %d", redact(outcome.url), page.status, extra={
+            "url": redact(outcome.url), "stage": "fetch", "kind": outcome.kind, "status": page.status,
+            "attempts": page.attempts, "run_id": self.summary.run_id, "source": source.name})
         if page.status == 304:
             body = self._archived_body(outcome.url, outcome.kind)
             self.summary.not_modified += 1
@@ -350,6 +395,8 @@ def plan_crawl(config: CrawlConfig, warehouse: Warehouse, *, since: date | None 
                 due[source.name].append(url)
                 if budget is not None:
                     budget -= 1
+            log.info("source %s: %d article URLs discovered, %d due", source.name, len(candidates), len(due[source.name]),
+                     extra={"stage": "discover", "source": source.name, "run_id": run.summary.run_id})
     finally:
         run.flush()
     return CrawlPlan(run.summary.run_id, due, run.summary)
@@ -375,24 +422,30 @@ def fetch_batch(config: CrawlConfig, warehouse: Warehouse, source_name: str, url
                     run.checkpoint()
     finally:
         run.flush()
+    log.info("batch %s of %s: %s", part, source_name, run.summary.line(),
+             extra={"stage": "fetch", "source": source_name, "run_id": run_id, "failures": run.summary.failures})
     return run.summary
 
 
 def crawl(config: CrawlConfig, warehouse: Warehouse, *, max_pages: int | None = None, since: date | None = None,
-          progress: Callable[[CrawlSummary], None] | None = None) -> CrawlSummary:
+          progress: Callable[[CrawlSummary], None] | None = None, run_id: str | None = None) -> CrawlSummary:
     """Crawl every configured source once, in this process; returns what the run did."""
     fetchers: dict[str, Fetcher] = {}
     try:
-        return _crawl_in_process(config, warehouse, max_pages, since, progress, fetchers)
+        return _crawl_in_process(config, warehouse, max_pages, since, progress, fetchers, run_id)
     finally:
         for fetcher in fetchers.values():
             fetcher.close()
 
 
 def _crawl_in_process(config: CrawlConfig, warehouse: Warehouse, max_pages: int | None, since: date | None,
-                      progress: Callable[[CrawlSummary], None] | None, fetchers: dict[str, Fetcher]) -> CrawlSummary:
-    plan = plan_crawl(config, warehouse, since=since, max_pages=max_pages, progress=progress, fetchers=fetchers)
+                      progress: Callable[[CrawlSummary], None] | None, fetchers: dict[str, Fetcher],
+                      run_id: str | None) -> CrawlSummary:
+    plan = plan_crawl(config, warehouse, since=since, max_pages=max_pages, run_id=run_id, progress=progress,
+                      fetchers=fetchers)
     summary = plan.summary
+    summary.durations["discover"] = round(summary.seconds, 3)
+    fetching = time.monotonic()
     for batch in plan.batches(size=10_000):
         def report(batch_summary: CrawlSummary) -> None:
             if progress:
@@ -402,6 +455,7 @@ def _crawl_in_process(config: CrawlConfig, warehouse: Warehouse, max_pages: int 
                 progress(merged)
 
         summary.add(fetch_batch(config, warehouse, batch["source"], batch["urls"], plan.run_id, batch["part"], report, fetchers))
+    summary.durations["fetch"] = round(time.monotonic() - fetching, 3)
     return summary
 
 

@@ -14,18 +14,24 @@ address unless `allow_link_local` is set; the address is checked before connecti
 again on the connected socket (a DNS answer that changes in between gains nothing).
 Every failure is a FetchError with a stable `reason`, the number of attempts made, and no
 URL credentials in its message.
+
+robots.txt is read as RFC 9309 says (by protego: `*` and `$` in paths, the longest match
+deciding, Allow winning a tie, every group naming our product token combined): a missing one
+(4xx) allows everything; one that cannot be had (5xx or 429 after the retries, a network
+error, a redirect we may not follow) keeps the whole host off limits, and each URL refused
+for it says so (`RobotsUnreachable`, not `RobotsDisallowed`).
 """
 
 from __future__ import annotations
 
 import email.utils
 import ipaddress
+import logging
 import random
 import socket
 import ssl
 import threading
 import time
-import urllib.robotparser
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,9 +39,12 @@ from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
+from protego import Protego
 
 from pipeline.acquire.config import Politeness
 from pipeline.urls import host_of, redact
+
+log = logging.getLogger(__name__)
 
 _KEPT_HEADERS = ("content-type", "etag", "last-modified", "content-length", "retry-after")
 
@@ -180,32 +189,6 @@ class _HostGate:
             return moment - now
 
 
-def _crawl_delay(robots: str, user_agent: str) -> float | None:
-    """Crawl-delay of the group that applies to us (our product token, else "*"); fractional
-    values are honoured (the standard library's parser takes whole seconds only)."""
-    token = user_agent.split("/", 1)[0].strip().lower()
-    delays: dict[str, float] = {}
-    agents: list[str] = []
-    in_rules = False
-    for line in robots.splitlines():
-        key, _, value = line.split("#", 1)[0].partition(":")
-        key, value = key.strip().lower(), value.strip()
-        if key == "user-agent":
-            if in_rules:
-                agents, in_rules = [], False
-            agents.append(value.lower())
-        elif key == "crawl-delay":
-            in_rules = True
-            try:
-                for agent in agents:
-                    delays[agent] = float(value)
-            except ValueError:
-                continue
-        elif key:
-            in_rules = True
-    return delays.get(token, delays.get("*"))
-
-
 def _retry_after(value: str | None, limit: float) -> float | None:
     if not value:
         return None
@@ -218,6 +201,14 @@ def _retry_after(value: str | None, limit: float) -> float | None:
             return None
         seconds = (moment - datetime.now(UTC)).total_seconds()
     return max(0.0, seconds) if seconds <= limit else float("inf")
+
+
+@dataclass(slots=True, frozen=True)
+class _RobotsFile:
+    """What a host's robots.txt lets us do."""
+
+    rules: Protego | None = None  # None: no rules, every path allowed (no robots.txt, a 4xx)
+    unreachable: str | None = None  # why robots.txt could not be had: then every path is refused
 
 
 class Fetcher:
@@ -239,7 +230,10 @@ class Fetcher:
             transport=transport or _GuardedTransport(self._deadline, politeness.allow_link_local),
         )
         self._gates: dict[str, _HostGate] = {}
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots: dict[str, _RobotsFile] = {}
+        # Groups are matched on the product token ("forum-etl" of "forum-etl/1.0 (+url)"), as
+        # RFC 9309 says; matched on the whole string, a comment naming another bot would count.
+        self._robots_token = politeness.user_agent.split("/", 1)[0].strip()
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -259,38 +253,50 @@ class Fetcher:
                 self._gates[host] = gate
             return gate
 
-    def robots_allows(self, url: str) -> bool:
+    def robots_refusal(self, url: str) -> tuple[str, str] | None:
+        """None when robots.txt lets us fetch `url`; else why not, as (reason, detail):
+        RobotsDisallowed, or RobotsUnreachable naming what kept robots.txt from us."""
         if not self.politeness.respect_robots:
-            return True
+            return None
         host = host_of(url)
         with self._lock:
-            known = host in self._robots
-        if not known:
-            self._load_robots(urlsplit(url).scheme, host)
-        rules = self._robots[host]
-        return rules is not None and rules.can_fetch(self.politeness.user_agent, url)
+            robots = self._robots.get(host)
+        if robots is None:
+            robots = self._load_robots(urlsplit(url).scheme, host)
+        if robots.unreachable is not None:
+            return "RobotsUnreachable", f"robots.txt unreachable ({robots.unreachable}), so the host is off limits"
+        if robots.rules is not None and not robots.rules.can_fetch(url, self._robots_token):
+            return "RobotsDisallowed", "robots.txt disallows this URL for our user agent"
+        return None
 
-    def _load_robots(self, scheme: str, host: str) -> None:
+    def _load_robots(self, scheme: str, host: str) -> _RobotsFile:
         """RFC 9309: a missing robots.txt (4xx) allows everything; one that cannot be had (5xx,
-        network errors, a redirect we may not follow) puts the whole site off limits."""
-        rules: urllib.robotparser.RobotFileParser | None = urllib.robotparser.RobotFileParser()
+        network errors, a redirect we may not follow) puts the whole site off limits. It is
+        retried like any page, so that one dropped connection does not close a site for a run."""
+        url = f"{scheme}://{host}/robots.txt"
         try:
-            _, response, _ = self._follow(f"{scheme}://{host}/robots.txt", {}, retries=0, obey_robots=False)
-            status, text = response.status_code, response.text
-        except FetchError:
-            status, text = 503, ""
-        if status >= 500:
-            rules = None
-        elif status >= 400:
-            rules.allow_all = True
+            _, response, _ = self._follow(url, {}, self.politeness.max_retries, obey_robots=False)
+        except FetchError as error:
+            robots = _RobotsFile(unreachable=str(error))
+            log.warning("robots.txt of %s unreachable (%s): no page of the host is fetched", host, error,
+                           extra={"url": redact(url), "error_class": error.reason})
         else:
-            rules.parse(text.splitlines())
-            delay = _crawl_delay(text, self.politeness.user_agent)
-            if delay:
-                gate = self._gate(host)
-                gate.interval = max(gate.interval, float(delay))
+            if response.status_code >= 400:
+                robots = _RobotsFile()
+                log.info("robots.txt of %s: HTTP %d, every path allowed", host, response.status_code,
+                            extra={"url": redact(url)})
+            else:
+                robots = _RobotsFile(Protego.parse(response.text))
+                self._slow_down_for(host, robots.rules.crawl_delay(self._robots_token))
         with self._lock:
-            self._robots[host] = rules
+            return self._robots.setdefault(host, robots)
+
+    def _slow_down_for(self, host: str, crawl_delay: float | None) -> None:
+        """robots.txt's Crawl-delay can only lengthen the interval between requests."""
+        gate = self._gate(host)
+        if crawl_delay and crawl_delay > gate.interval:
+            gate.interval = crawl_delay
+            log.info("robots.txt of %s asks for %g s between requests", host, crawl_delay)
 
     def _refuse_link_local(self, url: str) -> None:
         """Raise, before any connection, when the URL's host resolves to a link-local address.
@@ -338,8 +344,9 @@ class Fetcher:
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchedPage:
         """Fetch one URL politely; raises FetchError when it cannot be had."""
         self._refuse_link_local(url)
-        if not self.robots_allows(url):
-            raise FetchError(url, "RobotsDisallowed", "robots.txt disallows this URL for our user agent", attempts=0)
+        refusal = self.robots_refusal(url)
+        if refusal is not None:
+            raise FetchError(url, *refusal, attempts=0)
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -383,8 +390,12 @@ class Fetcher:
         if self.allowed_hosts is not None and host not in self.allowed_hosts:
             raise FetchError(requested, "RedirectOffsite", f"redirect to {target!r}, outside the allowed hosts", attempts)
         self._refuse_link_local(target)
-        if obey_robots and not self.robots_allows(target):
-            raise FetchError(requested, "RedirectDisallowed", f"redirect to {target!r}, which robots.txt disallows", attempts)
+        refusal = self.robots_refusal(target) if obey_robots else None
+        if refusal is not None:
+            reason, detail = refusal
+            if reason == "RobotsDisallowed":
+                raise FetchError(requested, "RedirectDisallowed", f"redirect to {target!r}, which robots.txt disallows", attempts)
+            raise FetchError(requested, reason, f"redirect to {target!r}: {detail}", attempts)
         return target
 
     def _send(self, url: str, headers: dict[str, str], retries: int) -> tuple[httpx.Response, int]:
@@ -398,7 +409,10 @@ class Fetcher:
                 if attempts > retries or retry.wait == float("inf"):
                     raise FetchError(url, retry.reason, retry.detail, attempts, retry.status) from None
                 backoff = self.politeness.backoff_seconds * 2 ** (attempts - 1)
-                time.sleep(retry.wait if retry.wait is not None else backoff + random.uniform(0, self.politeness.backoff_seconds))
+                wait = retry.wait if retry.wait is not None else backoff + random.uniform(0, self.politeness.backoff_seconds)
+                log.debug("%s: %s: %s; retrying in %.1f s", redact(url), retry.reason, retry.detail, wait,
+                             extra={"url": redact(url), "error_class": retry.reason, "attempt": attempts})
+                time.sleep(wait)
             except FetchError as error:
                 error.attempts = attempts
                 raise

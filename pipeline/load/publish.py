@@ -12,6 +12,7 @@ nothing but `extracted_at`.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 import uuid
@@ -34,6 +35,8 @@ from pipeline.warehouse.manifest import CommitConflict, commit, read_manifest
 from pipeline.warehouse.schemas import DEDUP_INDEX, PUBLISHED_TABLES
 from pipeline.warehouse.storage import Warehouse
 from pipeline.warehouse.tables import read_table, write_table
+
+log = logging.getLogger(__name__)
 
 # A publish that keeps losing the commit race gives up after this many merges.
 COMMIT_ATTEMPTS = 8
@@ -92,6 +95,8 @@ def publish_staged(warehouse: Warehouse, run_id: str, now: datetime | None = Non
         new_manifest, rows_written = _merge(warehouse, manifest, batch_dirs, publishing, run_id, now)
         if commit(warehouse, new_manifest):
             break
+        log.info("run %s: version %d was committed by another publish first; merging again on top of it",
+                 run_id, new_manifest["version"], extra={"stage": "publish", "run_id": run_id})
         _discard_uncommitted(warehouse, manifest, new_manifest)
         time.sleep(random.uniform(0.05, 0.2) * 2 ** attempt)  # jitter, so racers fall out of step
     else:
@@ -101,6 +106,9 @@ def publish_staged(warehouse: Warehouse, run_id: str, now: datetime | None = Non
     result.version, result.published, result.rows_written = new_manifest["version"], len(publishing), rows_written
     result.commit_attempts = attempt + 1
     result.seconds = time.monotonic() - started
+    log.info("run %s committed version %d: %d articles published, %d held back (%s)", run_id, result.version,
+             result.published, len(verdict.held), ", ".join(f"{rows} {table}" for table, rows in rows_written.items()),
+             extra={"stage": "publish", "run_id": run_id, "version": result.version, "rows_written": rows_written})
     return result
 
 

@@ -7,6 +7,7 @@ kept beside the staged rows for `pipeline.load.publish.publish_staged`.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from pipeline.warehouse.layout import DOCS, run_file, verdict_file
 from pipeline.warehouse.schemas import PUBLISHED_TABLES, QUARANTINE, VALIDATION_RESULTS
 from pipeline.warehouse.storage import Warehouse
 from pipeline.warehouse.tables import read_table, write_table
+
+log = logging.getLogger(__name__)
 
 # Staged batches are validated together up to this many articles.
 VALIDATION_GROUP_ARTICLES = 2000
@@ -75,6 +78,9 @@ def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = No
                 pa.Table.from_pylist(results, schema=VALIDATION_RESULTS))
     verdict = Verdict({article_id: failed.get(article_id, set()) for article_id in held}, batch_failures, docs_index)
     _write_verdict(warehouse, run_id, verdict)
+    log.info("run %s validated: %d expectations checked, %d failed; %d articles held back", run_id, len(results),
+             sum(not result["success"] for result in results), len(held),
+             extra={"stage": "validate", "run_id": run_id, "quarantined": len(held)})
     return verdict
 
 

@@ -7,6 +7,7 @@ extractor or splitter improvement. A page that fails, whatever the error, become
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from pipeline.warehouse.archive import latest_page_index, read_bodies
 from pipeline.warehouse.layout import run_file
 from pipeline.warehouse.schemas import EXTRACT_ERRORS
 from pipeline.warehouse.storage import Warehouse
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True, frozen=True)
@@ -78,6 +81,9 @@ def archived_articles(warehouse: Warehouse, since: date | None = None, until: da
             pages = groups.pop(url)
             source = pages[0]["source"]
             processed = process_pages(url, source, pages, (hints or {}).get(source))
+            if processed.failure is not None:
+                log.warning("%s: %s", url, processed.failure, extra={
+                    "url": url, "stage": "extract", "source": source, "error_class": processed.failure.error_class})
             article = processed.article
             published = article.published_at.date() if article and article.published_at else None
             if published and ((since and published < since) or (until and published > until)):

@@ -27,6 +27,7 @@ from pipeline.warehouse.schemas import (
     FETCH_ERRORS_SCHEMA,
     MANIFEST_TABLES,
     QUARANTINE,
+    RUNS,
     VALIDATION_RESULTS,
 )
 from pipeline.warehouse.storage import Warehouse, local_atomic_write
@@ -41,7 +42,7 @@ INFO_TABLE = "catalog_info"
 BUILD_LOCK_SECONDS = 600
 # Written once per run and never rewritten, so not in the manifest: every finished file is shown.
 RUN_RECORD_TABLES = {"validation_results": VALIDATION_RESULTS, "quarantine": QUARANTINE,
-                     "fetch_errors": FETCH_ERRORS_SCHEMA, "extract_errors": EXTRACT_ERRORS}
+                     "fetch_errors": FETCH_ERRORS_SCHEMA, "extract_errors": EXTRACT_ERRORS, "runs": RUNS}
 _SCHEMAS = {**MANIFEST_TABLES, **RUN_RECORD_TABLES}
 
 

@@ -4,6 +4,7 @@
   speakers/speakers-VERSION-ID.parquet             (derived from every published speech)
   raw_pages/ fetch_errors/ extract_errors/         run_id=RUN/part-PART.parquet
   validation_results/ quarantine/                  run_id=RUN/part-PART.parquet
+  runs/                                            run_id=RUN/part-COMMAND.parquet (one row: the run's summary)
   crawl_state/                                     see pipeline.warehouse.archive
   _staging/run_id=RUN/batch=BATCH/TABLE.parquet    rows staged for validation, not yet visible
   _staging/run_id=RUN/validation.json              validation's verdict, read when publishing

@@ -208,6 +208,25 @@ EXTRACT_ERRORS = pa.schema([
     documented("failed_at", TIMESTAMP, "when", nullable=False),
 ])
 
+# One row per run of crawl, publish or reprocess (pipeline.runs): what an on-call person asks
+# first, in one place, as dbt's run_results.json.
+RUNS = pa.schema([
+    documented("run_id", pa.string(), "the run (the run_id of its fetch_errors, extract_errors, validation rows …)",
+               nullable=False),
+    documented("command", pa.string(), "crawl | publish | reprocess", nullable=False),
+    documented("status", pa.string(), "success | failed", nullable=False),
+    documented("exit_code", pa.int8(), "the command's exit status (0 success, 1 failed, 2 usage)", nullable=False),
+    documented("failed_because", pa.string(), "why the run failed, one sentence naming the commonest causes"),
+    documented("started_at", TIMESTAMP, "when the run began", nullable=False),
+    documented("ended_at", TIMESTAMP, "when it ended", nullable=False),
+    documented("seconds", pa.float64(), "how long it took", nullable=False),
+    documented("counts", pa.map_(pa.string(), pa.int64()), "what it did: discovered, fetched, failed, published, …"),
+    documented("failures", pa.map_(pa.string(), pa.int64()), "failed URLs or pages per error class"),
+    documented("durations", pa.map_(pa.string(), pa.float64()), "seconds per stage"),
+    documented("versions", pa.map_(pa.string(), pa.string()), "versions of forum-etl, Python and the key libraries"),
+    documented("arguments", pa.map_(pa.string(), pa.string()), "the options and settings it ran with"),
+])
+
 # The near-duplicate index (pipeline.load.dedup), kept with the warehouse so that every new item
 # is matched against all earlier ones; one file per publish, rows never rewritten.
 DEDUP_INDEX = pa.schema([

@@ -26,7 +26,7 @@ from devkit.crawl_helpers import (
 from devkit.sample_site import load_content
 from devkit.sample_site.server import Fault, serve
 from pipeline.acquire.config import parse_config
-from pipeline.acquire.crawl import crawl
+from pipeline.acquire.crawl import CrawlSummary, crawl
 from pipeline.load.transform import archived_articles
 from pipeline.warehouse.archive import latest_pages, read_fetch_errors, read_raw_pages, read_state
 from pipeline.warehouse.storage import Warehouse
@@ -185,6 +185,50 @@ def test_robots_disallow_is_respected_and_recorded(tmp_path):
     assert not any(path.startswith("/zscqb/") for path in site.paths())
     errors = errors_by_path(warehouse, site.url)
     assert errors[SEED]["error_class"] == "RobotsDisallowed" and errors[SEED]["attempts"] == 0
+
+
+def test_an_unreachable_robots_txt_is_recorded_as_unreachable_and_fails_the_run(tmp_path):
+    site, warehouse, summary = crawl_with(tmp_path, {"/robots.txt": Fault("status", status=503)}, max_retries=1)
+    assert site.paths() == ["/robots.txt", "/robots.txt"]  # retried, then the host is off limits for the run
+    errors = read_fetch_errors(warehouse).to_pylist()
+    assert len(errors) == summary.failed == summary.attempted == 2  # the two start URLs
+    assert {row["error_class"] for row in errors} == {"RobotsUnreachable"}
+    assert all(row["message"].startswith("robots.txt unreachable (HTTP 503: Service Unavailable)") for row in errors)
+    assert summary.failures == {"RobotsUnreachable": 2}
+    assert summary.failure(0.5) == ("all 2 URLs it tried failed: 2 RobotsUnreachable (robots.txt unreachable "
+                                    "(HTTP 503: Service Unavailable), so the host is off limits)")
+
+
+def test_allow_opens_one_page_of_a_disallowed_folder(tmp_path):
+    robots = f"User-agent: *\nDisallow: /zscqb/\nAllow: {SEED}$\n"
+    site, warehouse, _ = crawl_with(tmp_path, {}, robots=robots)
+    fetched = fetched_paths(warehouse, site.url)
+    assert SEED in fetched and not any(path.startswith("/zscqb/") for path in fetched - {SEED})
+    assert errors_by_path(warehouse, site.url)[SEED.replace(".html", "_gb.html")]["error_class"] == "RobotsDisallowed"
+
+
+@pytest.mark.parametrize(("fetched", "failed", "threshold", "verdict"), [
+    (10, 0, 0.5, None),
+    (5, 5, 0.5, None),  # half is not more than half
+    (4, 6, 0.5, "6 of 10 URLs failed (60%, more than the 50% allowed): 6 HTTP 404 (Not Found)"),
+    (9, 1, 0.0, "1 of 10 URLs failed (10%, more than the 0% allowed): 1 HTTP 404 (Not Found)"),
+    (0, 3, 1.0, "all 3 URLs it tried failed: 3 HTTP 404 (Not Found)"),  # all failed fails whatever the threshold
+    (0, 0, 0.0, None),  # nothing tried, nothing failed
+])
+def test_a_run_fails_over_the_threshold_or_when_every_url_failed(fetched, failed, threshold, verdict):
+    summary = CrawlSummary("r", fetched=fetched)
+    for _ in range(failed):
+        summary.add_failure("HTTP 404", "Not Found")
+    assert summary.failure(threshold) == verdict
+
+
+def test_the_commonest_causes_come_first_and_the_rest_are_counted():
+    summary = CrawlSummary("r")
+    for error_class, count in (("HTTP 404", 1), ("ReadTimeout", 5), ("HTTP 503", 2), ("ConnectError", 2), ("X", 1)):
+        for number in range(count):
+            summary.add_failure(error_class, f"{error_class} #{number}")
+    assert summary.main_causes() == ("5 ReadTimeout (ReadTimeout #0); 2 ConnectError (ConnectError #0); "
+                                     "2 HTTP 503 (HTTP 503 #0); 2 other")
 
 
 def test_a_failing_revisit_loses_nothing_already_archived(tmp_path):

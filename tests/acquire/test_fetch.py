@@ -93,7 +93,121 @@ def test_a_redirect_of_robots_txt_off_site_puts_the_site_off_limits():
     with serve() as outside, serve(faults={"/robots.txt": Fault("redirect", location=outside.url + "/robots.txt")}) as site:
         with Fetcher(QUICK, allowed_hosts=[host(site.url)]) as fetcher, pytest.raises(FetchError) as error:
             fetcher.get(site.url + PAGE)
-    assert error.value.reason == "RobotsDisallowed" and outside.requests == []
+    assert error.value.reason == "RobotsUnreachable" and "RedirectOffsite" in error.value.detail
+    assert outside.requests == []
+
+
+# -- robots.txt as RFC 9309 reads it ----------------------------------------------------------
+
+# RFC 9309 section 5.1, with the standard's own paths.
+RFC_EXAMPLE = """\
+User-Agent: *
+Disallow: *.gif$
+Disallow: /example/
+Allow: /publications/
+
+User-Agent: foobot
+Disallow:/
+Allow:/example/page.html
+Allow:/example/allowed.gif
+
+User-Agent: barbot
+User-Agent: bazbot
+Disallow: /example/page.html
+
+User-Agent: quxbot
+"""
+
+
+def robots_decisions(robots: str, user_agent: str, paths: list[str]) -> dict[str, str]:
+    """Each path's fate on a site serving `robots`: "fetched" (requested: the site answers 404
+    for most of these paths, which is fine) or the reason the fetcher refused it."""
+    decided = {}
+    with serve(robots=robots) as site, Fetcher(replace(QUICK, user_agent=user_agent)) as fetcher:
+        for path in paths:
+            try:
+                fetcher.get(site.url + path)
+            except FetchError as error:
+                if error.reason.startswith("Robots"):
+                    decided[path] = error.reason
+                    continue
+            decided[path] = "fetched"
+        requested = {request.path for request in site.requests}
+    assert requested - {"/robots.txt"} == {path.split("?")[0] for path, fate in decided.items() if fate == "fetched"}
+    return decided
+
+
+@pytest.mark.parametrize(("user_agent", "expected"), [
+    # The * group: "$" ends a pattern, "*" matches anything, Allow and Disallow by folder.
+    ("forum-etl/0.1 (+https://example.org/bot)", {
+        "/foo.gif": "RobotsDisallowed", "/a/b/c.gif": "RobotsDisallowed", "/foo.gif?x=1": "fetched",
+        "/example/": "RobotsDisallowed", "/example/page.html": "RobotsDisallowed",
+        "/publications/": "fetched", "/index.html": "fetched"}),
+    # foobot's own group only (not *): everything disallowed but two pages, by the longest match.
+    ("foobot/2.1", {
+        "/example/page.html": "fetched", "/example/allowed.gif": "fetched", "/example/other.html": "RobotsDisallowed",
+        "/publications/": "RobotsDisallowed", "/": "RobotsDisallowed"}),
+    # Two user-agent lines head one group.
+    ("bazbot", {"/example/page.html": "RobotsDisallowed", "/example/": "fetched", "/foo.gif": "fetched"}),
+    # An empty group allows everything.
+    ("quxbot", {"/example/page.html": "fetched", "/foo.gif": "fetched"}),
+])
+def test_robots_txt_groups_wildcards_and_end_anchors_as_rfc_9309_example(user_agent, expected):
+    assert robots_decisions(RFC_EXAMPLE, user_agent, list(expected)) == expected
+
+
+def test_robots_txt_the_longest_match_wins_and_allow_wins_a_tie():
+    robots = ("User-Agent: *\n"
+              "Allow: /example/page/\nDisallow: /example/page/disallowed.gif\n"  # RFC 9309 5.2
+              "Disallow: /*?print=\n"  # the issue's case: a query parameter anywhere
+              "Disallow: /zscqb/\nAllow: /zscqb/2022/04/27/gclt-zzyj.html\n"  # Allow opening one page of a folder
+              "Disallow: /tie.html\nAllow: /tie.html\n")
+    paths = ["/example/page/", "/example/page/disallowed.gif", "/a/b.html?print=1", "/a/b.html",
+             PAGE, "/zscqb/2022/04/27/other.html", "/tie.html"]
+    assert robots_decisions(robots, "forum-etl-tests", paths) == {
+        "/example/page/": "fetched", "/example/page/disallowed.gif": "RobotsDisallowed",
+        "/a/b.html?print=1": "RobotsDisallowed", "/a/b.html": "fetched",
+        PAGE: "fetched", "/zscqb/2022/04/27/other.html": "RobotsDisallowed", "/tie.html": "fetched"}
+
+
+def test_robots_txt_groups_for_our_token_are_combined_and_crawl_delay_is_our_groups():
+    robots = ("User-agent: forum-etl-tests\nDisallow: /a/\n\n"
+              "User-agent: *\nDisallow: /\nCrawl-delay: 5\n\n"
+              "User-agent: forum-etl-tests\nDisallow: /b/\nCrawl-delay: 0.25\n")
+    assert robots_decisions(robots, "forum-etl-tests/1.0", ["/a/x.html", "/b/x.html", "/c/x.html"]) == {
+        "/a/x.html": "RobotsDisallowed", "/b/x.html": "RobotsDisallowed", "/c/x.html": "fetched"}
+    with serve(robots=robots) as site, Fetcher(replace(QUICK, user_agent="forum-etl-tests/1.0")) as fetcher:
+        fetcher.get(site.url + PAGE)
+        assert fetcher._gate(host(site.url)).interval == 0.25
+
+
+@pytest.mark.parametrize(("fault", "reason", "cause"), [
+    (Fault("status", status=404), None, None),  # no robots.txt: everything allowed
+    (Fault("status", status=403), None, None),  # RFC 9309: any 4xx is "unavailable", not "disallowed"
+    (Fault("status", status=503), "RobotsUnreachable", "HTTP 503"),
+    (Fault("reset"), "RobotsUnreachable", "Error"),  # ReadError, RemoteProtocolError …
+    (Fault("slow", delay=1.5), "RobotsUnreachable", "ReadTimeout"),
+])
+def test_an_unavailable_robots_txt_allows_all_and_an_unreachable_one_is_named(fault, reason, cause):
+    politeness = replace(QUICK, timeout_seconds=0.5, max_retries=1, backoff_seconds=0.01)
+    with serve(faults={"/robots.txt": fault}) as site, Fetcher(politeness) as fetcher:
+        if reason is None:
+            assert fetcher.get(site.url + PAGE).status == 200
+            return
+        with pytest.raises(FetchError) as error:
+            fetcher.get(site.url + PAGE)
+        assert site.paths() == ["/robots.txt", "/robots.txt"]  # retried once, the page never asked for
+    assert error.value.reason == reason and error.value.attempts == 0
+    assert str(error.value).startswith("RobotsUnreachable: robots.txt unreachable (") and cause in str(error.value)
+    assert "disallows" not in str(error.value)
+
+
+def test_robots_txt_that_is_refused_connection_is_unreachable():
+    with serve() as site:
+        pass  # closed: nothing listens on its port any more
+    with Fetcher(QUICK) as fetcher, pytest.raises(FetchError) as error:
+        fetcher.get(site.url + PAGE)
+    assert error.value.reason == "RobotsUnreachable" and "ConnectError" in str(error.value)
 
 
 # -- link-local and cloud metadata addresses ------------------------------------------------
