@@ -150,6 +150,12 @@ _SPACED_FOREIGN_NAME = re.compile(rf"(?<={_TRANSLITERATION_RUN}) (?={_TRANSLITER
 # How far an abbreviation's characters may spread in the full name, per character.
 _ABBREVIATED_SPAN = 3
 _NAME_PART_CHARS = 12
+_COUNTING = frozenset("一这那该每几两某")
+_ADDRESSED_ANYWHERE = re.compile(r"[\u3400-\u9fff](?:先生|女士|小姐)")
+_ADDRESSED_AS_MAN = re.compile(r"先生$")
+_ADDRESSED_AS_WOMAN = re.compile(r"(?:女士|小姐)$")
+# One-character verbs of speech that may follow a two-character name ("刘菲指", "王强称").
+_SPEECH_VERB_CHARS = frozenset("说称指道问答讲")
 _DOTTED_NAME_AT_END = re.compile(r"[\u3400-\u9fff]{1,8}·[\u3400-\u9fff]{1,8}$")
 # A speaker written in Latin letters ("Parker", "Antonio Perez").
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.\-]*(?: [A-Z][A-Za-z.\-]*){0,3}$")
@@ -329,6 +335,9 @@ class _Context:
             name = _name_at(text, at, self.people, described)
             if name:
                 self.mention(at, self.people.get(name) or Speaker(name, name))
+        for match in _ADDRESSED_ANYWHERE.finditer(text):  # "香港移民杜女士昨日…": how the article addresses someone
+            if is_surname(match.group()[0]) and text[match.start() - 1 : match.start()] not in _COUNTING:  # not "一位先生"
+                self.mention(match.start(), self.people.get(match.group()) or Speaker(match.group(), match.group()))
         dot = text.find("·")
         while dot >= 0:  # "劳伦斯·洛克菲勒周日去世": foreign names written in full
             given = _transliterated_end(text[max(0, dot - _NAME_PART_CHARS) : dot])
@@ -350,13 +359,14 @@ class _Context:
                 return described
         return None
 
-    def person_before(self, at: int) -> Speaker | None:
+    def person_before(self, at: int, pronoun: str = "") -> Speaker | None:
         """The person named last before `at` as a subject: whom a "他" or "她" there means —
-        not someone named as an object ("为郑定祥创作了…，他说")."""
+        not someone named as an object ("为郑定祥创作了…，他说"), nor "王先生" for 她 or "杜女士" for 他."""
         self.read_clauses()
         index = bisect.bisect_left(self.mentions, (at, ""))
+        other_sex = _ADDRESSED_AS_MAN if pronoun == "她" else _ADDRESSED_AS_WOMAN if pronoun == "他" else None
         for offset, name in reversed(self.mentions[:index]):
-            if offset <= 0 or self.text[offset - 1] not in _OBJECT_MARKERS:
+            if (offset <= 0 or self.text[offset - 1] not in _OBJECT_MARKERS) and not (other_sex and other_sex.search(name)):
                 return self.people[name]
         return None
 
@@ -417,7 +427,7 @@ def _name_at(text: str, at: int, known: dict[str, Speaker], described: bool = Fa
         return None  # most clauses do not start with a surname: no need to look further
     for size in (3, 2):
         name = text[at : at + size]
-        if size == 3 and _CUE_AT.match(text, at + 2):
+        if size == 3 and (_CUE_AT.match(text, at + 2) or text[at + 2] in _SPEECH_VERB_CHARS):  # "刘菲指…", "王强称"
             continue
         if name in known:
             return name
@@ -452,14 +462,14 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     if _NO_SPEAKER.search(subject) and not _names_someone(subject, context.text):
         return None
     if _PRONOUN.match(subject) or _DEMONSTRATIVE_PERSON.match(subject):  # 他, 这位…农民工
-        person = context.person_before(at)
+        person = context.person_before(at, subject)
         return (person, "person", "coref") if person else None
     if _OFFICE_COREF.match(subject):
         return (Speaker(context.last_office[0], subject, "", context.last_office[1]), "office", "coref") if context.last_office else None
     if len(subject) <= 4 and is_position(subject):  # "局长表示", "医师指出": the holder named before
         holder = context.holder_before(subject, at)
         return (holder, "person", "coref") if holder else None
-    if subject in context.people:  # named before, described there ("专家言茂松" … "言茂松认为")
+    if subject in context.people and not _ADDRESSED.fullmatch(subject):  # named before, described there ("专家言茂松" … "言茂松认为")
         return context.people[subject], "person", "name"
     if len(subject) <= 5 and is_short_form(subject):  # "申局长", "老王"
         context.read_clauses()

@@ -177,3 +177,10 @@ def test_a_bare_post_means_its_holder_and_his_spokesperson_is_the_persons():
     assert [(name, kind, via) for name, kind, _, _, via, _ in found] == [
         ("邱健群", "person", "name"), ("邱健群", "person", "coref"),
         ("劳伦斯·洛克菲勒的发言人", "office", "coref"), ("劳伦斯·洛克菲勒的发言人", "office", "coref")]
+
+
+def test_she_means_the_last_woman_addressed_and_he_the_last_man():
+    found = quotes_of(["家住多伦多的香港移民杜女士昨日赶往邮政局购买龙年邮票，她告诉记者，龙年邮票她必买。",
+                       "本地收藏家王先生一口气买了10套，杜女士也买了两套。他说，这10套邮票多半寄回国内。",
+                       "讲师刘菲指出，这批邮票很受欢迎。"])
+    assert [(name, via) for name, _, _, _, via, _ in found] == [("杜女士", "coref"), ("王先生", "coref"), ("刘菲", "name")]
