@@ -80,7 +80,10 @@ _QUOTE_OR_COLON = re.compile("[“「：:]")
 # A clause ends at these; a subject never spans one.
 _BOUNDARY = "，。！？；：,!?;:\n“”「」"
 # subject + cue, then a comma or colon (or an opening quotation mark) before the content.
-_CUE_THEN = re.compile(rf"(?P<cue>{_CUE})(?![师员家者])(?:道|说|称)?\s*(?P<punct>[，,：:]?)\s*(?:自己(?=[“「]))?(?P<open>[“「]?)")
+_CUE_THEN = re.compile(
+    rf"(?P<cue>{_CUE})(?![师员家者])(?:道|说|称)?(?:(?<=告诉)[^，。：“”\n]{{1,20}}?记者)?"  # "告诉本报记者"
+    rf"\s*(?P<punct>[，,：:]?)\s*(?:自己(?=[“「]))?(?P<open>[“「]?)"
+)
 # A paragraph that opens with who speaks and a colon, then their words in quotation marks.
 _LABELLED_QUOTATION = re.compile(rf"(?P<subject>[^{_BOUNDARY}]{{2,30}})[：:]\s*[“「]")
 _CLAUSE_BOUNDARY = re.compile(rf"[{_BOUNDARY}]")

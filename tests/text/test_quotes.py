@@ -184,3 +184,8 @@ def test_she_means_the_last_woman_addressed_and_he_the_last_man():
                        "本地收藏家王先生一口气买了10套，杜女士也买了两套。他说，这10套邮票多半寄回国内。",
                        "讲师刘菲指出，这批邮票很受欢迎。"])
     assert [(name, via) for name, _, _, _, via, _ in found] == [("杜女士", "coref"), ("王先生", "coref"), ("刘菲", "name")]
+
+
+def test_the_reporter_told_is_no_part_of_the_content():
+    found = quotes_of(["郭荣梅告诉顶端新闻·河南商报记者，和民乐团一起前行的日子很辛苦。郭荣梅是团长。"])
+    assert [(name, text[:4]) for name, *_, text in found] == [("郭荣梅", "和民乐团")]
