@@ -27,3 +27,18 @@ def test_suites_from_a_directory_given_replace_the_packaged_ones(tmp_path):
                           docs_dir=str(tmp_path / "docs"), expectations_dir=tmp_path)
     assert validation.batch_failures == ["articles: expect_table_row_count_to_be_between"]
     assert {result["table_name"] for result in validation.results} == {"articles"}  # no suite for speeches here
+
+
+def test_the_quotes_suite_refuses_vague_sources_but_not_a_named_bodys_people(tmp_path):
+    packaged = json.loads((PACKAGED_EXPECTATIONS / "quotes.json").read_text(encoding="utf-8"))
+    speaker_rules = [rule for rule in packaged["expectations"]
+                     if rule["type"] == "expect_column_values_to_not_match_regex" and rule["kwargs"]["column"] == "speaker_name"]
+    (tmp_path / "quotes.json").write_text(json.dumps({"name": "quotes", "expectations": speaker_rules}), encoding="utf-8")
+
+    def failed_rows(*names: str) -> list[int]:  # a failing row quarantines its article
+        table = pa.table({"article_id": ["a1"] * len(names), "speaker_name": list(names)})
+        validation = validate({"quotes": table}, {"a1"}, "r1", datetime.now(UTC), docs_dir=str(tmp_path / "docs"),
+                              expectations_dir=tmp_path)
+        return sorted(validation.failed_rows.get("quotes", {}))
+
+    assert failed_rows("广汽有关高层人士", "国家知识产权局专利局人士", "申长雨", "业内人士", "知情人士", "他") == [3, 4, 5]
