@@ -441,7 +441,9 @@ def _name_at(text: str, at: int, known: dict[str, Speaker], described: bool = Fa
 
 @functools.lru_cache(maxsize=4096)  # the same candidates open clause after clause
 def _may_name(text: str) -> bool:
-    return is_name(text) and not is_frequent_word(text)
+    """A name a clause may open with: not a word jieba tags as a name but mostly is not ("熊猫"),
+    nor a surname and a title ("金医生": how the article refers to someone it names in full)."""
+    return is_name(text) and not is_frequent_word(text) and not is_short_form(text)
 
 
 def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, str] | None:

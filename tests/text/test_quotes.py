@@ -189,3 +189,9 @@ def test_she_means_the_last_woman_addressed_and_he_the_last_man():
 def test_the_reporter_told_is_no_part_of_the_content():
     found = quotes_of(["郭荣梅告诉顶端新闻·河南商报记者，和民乐团一起前行的日子很辛苦。郭荣梅是团长。"])
     assert [(name, text[:4]) for name, *_, text in found] == [("郭荣梅", "和民乐团")]
+
+
+def test_a_surname_and_a_title_is_the_person_named_in_full_not_a_new_person():
+    found = quotes_of(["据这家诊所的所长金明岸介绍，她们中有人20年没有约会。", "金医生的治疗方案颇具特色。金医生否认他的服务违法。",
+                       "“这种做法没有任何过错。”他说。"])
+    assert [(name, via) for name, _, _, _, via, _ in found] == [("金明岸", "name"), ("金明岸", "coref"), ("金明岸", "coref")]
