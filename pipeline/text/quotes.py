@@ -430,7 +430,7 @@ def _name_at(text: str, at: int, known: dict[str, Speaker], described: bool = Fa
         return None  # most clauses do not start with a surname: no need to look further
     for size in (3, 2):
         name = text[at : at + size]
-        if size == 3 and (_CUE_AT.match(text, at + 2) or text[at + 2] in _SPEECH_VERB_CHARS):  # "刘菲指…", "王强称"
+        if size == 3 and (_CUE_AT.match(text, at + 2) or text[at + 2 : at + 3] in _SPEECH_VERB_CHARS):  # "刘菲指…", "王强称"
             continue
         if name in known:
             return name

@@ -375,6 +375,9 @@ AFTER_A_NAME = frozenset("表指在说认介强透称告等和与及也还则对
                           "，。、；：！？“”（() \n")
 
 
+_SPEECH_VERBS = frozenset("指出 表示 认为 介绍 强调 透露 告诉 说道 称赞 讲话 回答 问道".split())
+
+
 def described_people(text: str) -> list[Speaker]:
     """Everyone `text` (Simplified) names right after a post ("…发展局局长黄德明出席", "驻华大使
     哈桑·拉巴尼接受…"), with the description the text gives them, in order of first mention."""
@@ -386,8 +389,9 @@ def described_people(text: str) -> list[Speaker]:
             given, _, family = dotted.group().partition("·" if "·" in dotted.group() else "•")
             family = family[: next((i for i, char in enumerate(family) if i and char in AFTER_A_NAME), len(family))]
             candidates = [f"{given}·{family}"]
-        else:
-            candidates = [text[start : start + size] for size in (3, 2)]
+        else:  # three characters unless the third starts a verb of speech ("讲师刘菲指出")
+            verb = text[start + 2 : start + 4] in _SPEECH_VERBS or text[start + 2 : start + 3] in ("说", "称")
+            candidates = [text[start : start + size] for size in ((2,) if verb else (3, 2))]
         for name in candidates:
             following = text[start + len(name) : start + len(name) + 1]
             if looks_like_name(name) and (dotted or not following or following in AFTER_A_NAME):

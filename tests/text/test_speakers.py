@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.text.speakers import Speaker, is_position, normalize_name, parse_description, split_org_position
+from pipeline.text.speakers import (
+    Speaker,
+    described_people,
+    is_position,
+    normalize_name,
+    parse_description,
+    split_org_position,
+)
 
 # (text, name, raw name, org, position)
 SPEAKER_LINES = [
@@ -177,3 +184,7 @@ def test_a_short_form_means_the_one_person_of_that_surname_and_post():
     assert person_by_short_form("申", {}, text) is None  # two people named 申
     assert person_by_short_form("老申", {"申长雨": Speaker("申长雨", "申长雨")}, "").name == "申长雨"
     assert person_by_short_form("时间", {}, text) is None
+
+
+def test_a_two_character_name_before_a_verb_of_speech_is_not_read_as_three():
+    assert [person.name for person in described_people("中国人民大学讲师刘菲指出，邮票很受欢迎。")] == ["刘菲"]
