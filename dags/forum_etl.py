@@ -28,8 +28,13 @@ batch_size (URLs per fetch batch, default 50).
 
 The DAGs' shape is fixed when Airflow parses this file, from the environment alone (no
 Variable or file is read at every parse): FORUM_ETL_SCHEDULE (cron or preset, default
-@daily; "none" for manual runs only) and FORUM_ETL_FETCH_PARALLELISM (fetch batches at once
-per run, default 2).
+@daily; "none" for manual runs only), FORUM_ETL_FETCH_PARALLELISM (fetch batches at once
+per run, default 2), FORUM_ETL_TASK_TIMEOUT_MINUTES (a task's execution_timeout, default 120)
+and FORUM_ETL_RUN_TIMEOUT_HOURS (a run's dagrun_timeout, default 12).
+
+Tasks that reach a website (discover, fetch) and publish (which may lose a commit race) are
+retried with exponential backoff; the others fail at once, since retrying a bug or a broken
+warehouse only delays the alert.
 """
 
 from __future__ import annotations
@@ -54,8 +59,15 @@ ASSETS = {table: Asset(name=f"forum_{table}", uri=f"forum-etl://warehouse/{table
           for table in ("articles", "speeches", "paragraphs", "speakers")}
 
 
-# Every DAG here runs one at a time and does not catch up on missed intervals.
-DAG_DEFAULTS = {"start_date": datetime(2024, 1, 1), "catchup": False, "max_active_runs": 1, "tags": ["forum-etl"]}
+# Every DAG here runs one at a time, does not catch up on missed intervals and gives up on a
+# task or a run that hangs.
+DAG_DEFAULTS = {"start_date": datetime(2024, 1, 1), "catchup": False, "max_active_runs": 1, "tags": ["forum-etl"],
+                "dagrun_timeout": timedelta(hours=SHAPE.run_timeout_hours),
+                "default_args": {"execution_timeout": timedelta(minutes=SHAPE.task_timeout_minutes)}}
+
+# A website that is slow or down for a while: retry after 30 s, 1 min, 2 min.
+NETWORK_RETRIES = {"retries": 3, "retry_delay": timedelta(seconds=30), "retry_exponential_backoff": True,
+                   "max_retry_delay": timedelta(minutes=10)}
 
 
 def _settings() -> Settings:
@@ -95,7 +107,7 @@ def validate() -> dict:
 
 # A publish that lost the commit race to concurrent ones COMMIT_ATTEMPTS times keeps its
 # staged rows, so a retry publishes them.
-@task(outlets=list(ASSETS.values()), retries=2, retry_delay=timedelta(seconds=30))
+@task(outlets=list(ASSETS.values()), retries=2, retry_delay=timedelta(seconds=30), retry_exponential_backoff=True)
 def publish(verdict: dict) -> dict:
     from pipeline.load.publish import publish_staged
     from pipeline.warehouse.manifest import read_manifest
@@ -164,12 +176,14 @@ def check_validation(verdict: dict, catalog: str) -> None:
     dag_id="forum_articles",
     schedule=SHAPE.schedule,
     **DAG_DEFAULTS,
-    params={"max_pages": Param(None, type=["null", "integer"], minimum=1),
-            "since": Param(None, type=["null", "string"], format="date")},
+    params={"max_pages": Param(None, type=["null", "integer"], minimum=1,
+                               description="fetch at most this many article pages (empty: every due page)"),
+            "since": Param(None, type=["null", "string"], format="date",
+                           description="discover only articles published on or after this day (empty: all)")},
     doc_md=__doc__,
 )
 def forum_articles():
-    @task
+    @task(**NETWORK_RETRIES)
     def discover() -> list[dict]:
         from pipeline.acquire.crawl import plan_crawl
 
@@ -179,8 +193,7 @@ def forum_articles():
                           max_pages=params.get("max_pages"), run_id=_run_id())
         return plan.batches(settings.batch_size)
 
-    @task(retries=3, retry_delay=timedelta(seconds=30), retry_exponential_backoff=True,
-          max_active_tis_per_dagrun=SHAPE.fetch_parallelism)
+    @task(**NETWORK_RETRIES, max_active_tis_per_dagrun=SHAPE.fetch_parallelism)
     def fetch(batch: dict) -> dict:
         from pipeline.acquire.crawl import fetch_batch
 
@@ -205,7 +218,11 @@ def forum_articles():
     watch(check_validation(verdict, catalog))
 
 
-@dag(dag_id="forum_reports", schedule=[ASSETS["speeches"]], **DAG_DEFAULTS)
+@dag(dag_id="forum_reports", schedule=[ASSETS["speeches"]], **DAG_DEFAULTS, doc_md="""
+Runs whenever `forum_articles` or `forum_reprocess` published new speeches: rebuilds the DuckDB
+catalog if it is stale and writes the HTML report to `report_dir` (default: `report/` inside a
+local warehouse). Settings as in `forum_articles`' documentation.
+""")
 def forum_reports():
     @task
     def report() -> str:
@@ -224,6 +241,12 @@ def forum_reports():
     **DAG_DEFAULTS,
     params={"since": Param(None, type=["null", "string"], format="date", description="first publish day to re-extract"),
             "until": Param(None, type=["null", "string"], format="date", description="last publish day to re-extract")},
+    doc_md="""
+Manual: re-extracts the archived raw pages published between `since` and `until` (both
+optional, inclusive) with the current extractors, then validates, publishes, refreshes the
+catalog and vacuums as `forum_articles` does. Nothing is fetched: use it after an extractor
+fix. Settings as in `forum_articles`' documentation.
+""",
 )
 def forum_reprocess():
     @task
