@@ -32,6 +32,9 @@ Variable or file is read at every parse): FORUM_ETL_SCHEDULE (cron or preset, de
 per run, default 2), FORUM_ETL_TASK_TIMEOUT_MINUTES (a task's execution_timeout, default 120)
 and FORUM_ETL_RUN_TIMEOUT_HOURS (a run's dagrun_timeout, default 12).
 
+A failed run is reported through FORUM_ETL_ALERT_WEBHOOK and/or SMTP (FORUM_ETL_ALERT_SMTP_HOST,
+FORUM_ETL_ALERT_MAIL_TO, ...; see pipeline/alerts.py); with neither set, nothing is sent.
+
 Tasks that reach a website (discover, fetch) and publish (which may lose a commit race) are
 retried with exponential backoff; the others fail at once, since retrying a bug or a broken
 warehouse only delays the alert.
@@ -39,6 +42,7 @@ warehouse only delays the alert.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -59,10 +63,20 @@ ASSETS = {table: Asset(name=f"forum_{table}", uri=f"forum-etl://warehouse/{table
           for table in ("articles", "speeches", "paragraphs", "speakers")}
 
 
+def notify_failure(context) -> None:
+    """Alert through the webhook and/or SMTP that the environment configures (pipeline.alerts);
+    a no-op when it configures neither."""
+    from pipeline.alerts import alert_from_context, send_alert
+
+    send_alert(alert_from_context(context), os.environ)
+
+
 # Every DAG here runs one at a time, does not catch up on missed intervals and gives up on a
 # task or a run that hangs.
 DAG_DEFAULTS = {"start_date": datetime(2024, 1, 1), "catchup": False, "max_active_runs": 1, "tags": ["forum-etl"],
                 "dagrun_timeout": timedelta(hours=SHAPE.run_timeout_hours),
+                # One alert per failed run (not one per failed task and its downstream ones).
+                "on_failure_callback": notify_failure,
                 "default_args": {"execution_timeout": timedelta(minutes=SHAPE.task_timeout_minutes)}}
 
 # A website that is slow or down for a while: retry after 30 s, 1 min, 2 min.

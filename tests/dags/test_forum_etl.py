@@ -100,6 +100,7 @@ def test_every_dag_is_documented_bounded_in_time_and_retries_what_touches_the_ne
     assert set(dags) == {"forum_articles", "forum_reports", "forum_reprocess"}
     for dag_id, dag in dags.items():
         assert dag["doc_md"] and dag["doc_md"].strip(), dag_id
+        assert dag["callback"], dag_id  # the failure notifier
         assert dag["dagrun_timeout"] == 12 * 3600, dag_id
         assert all(dag["params"].values()), (dag_id, dag["params"])
         for task_id, task in dag["tasks"].items():
