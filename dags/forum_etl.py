@@ -2,8 +2,8 @@
 `pipeline`, passes ids and paths (never page bodies) through XCom, and imports the heavy
 modules (pipeline, pandas, great_expectations, duckdb) only when it runs.
 
-- forum_articles  (daily by default): discover → fetch (mapped batches) → process (mapped)
-                  → validate → publish → refresh catalog → vacuum, check validation
+- forum_articles  (daily by default): discover → per source: its batches → fetch (mapped
+                  batches, in the source's pool) → process (mapped) → validate → publish → refresh catalog → vacuum, check validation
 - forum_reports   (on the published-table assets): catalog and HTML report
 - forum_reprocess (manual): re-extract archived pages for a date range, then validate/publish
 
@@ -49,12 +49,15 @@ from pathlib import Path
 
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
+from pipeline.pools import pool_name, source_names
 from pipeline.settings import Settings, resolve_settings
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = str(REPO / "examples" / "sample-site.toml")
 DEFAULT_WAREHOUSE = str(REPO / "warehouse")
-SHAPE = resolve_settings(read_config_file=False)
+SHAPE = resolve_settings(read_config_file=False, defaults={"config": DEFAULT_CONFIG})
+# Each source's fetch tasks take slots of its own pool (pipeline/pools.py).
+SOURCES = source_names(SHAPE.config)
 
 
 # Logical identities of the published tables: where the warehouse lives is configuration,
@@ -199,13 +202,25 @@ def check_validation(verdict: dict, catalog: str) -> None:
 def forum_articles():
     @task(**NETWORK_RETRIES)
     def discover() -> list[dict]:
+        from airflow.sdk.exceptions import AirflowFailException
+
         from pipeline.acquire.crawl import plan_crawl
 
         settings = _settings()
         params = get_current_context()["params"]
         plan = plan_crawl(settings.crawl_config, settings.open_warehouse(), since=_date(params.get("since")),
                           max_pages=params.get("max_pages"), run_id=_run_id())
-        return plan.batches(settings.batch_size)
+        batches = plan.batches(settings.batch_size)
+        unknown = sorted({batch["source"] for batch in batches} - set(SOURCES))
+        if unknown:
+            raise AirflowFailException(f"sources {unknown} are not in {SHAPE.config}, the configuration the DAG was parsed "
+                                       "with: point FORUM_ETL_CONFIG at the same file as the Variable forum_etl_config")
+        return batches
+
+    # Airflow maps only over a task's whole return value: each source's batches are a task's.
+    @task
+    def batches_of(batches: list[dict], source: str) -> list[dict]:
+        return [batch for batch in batches if batch["source"] == source]
 
     @task(**NETWORK_RETRIES, max_active_tis_per_dagrun=SHAPE.fetch_parallelism)
     def fetch(batch: dict) -> dict:
@@ -224,9 +239,13 @@ def forum_articles():
         warehouse = _settings().open_warehouse()
         return process_to_stage(warehouse, _run_id(), fetched["part"], archived_articles(warehouse, urls=fetched["urls"]))
 
-    staged = process.expand(fetched=fetch.expand(batch=discover()))
+    planned = discover()
     verdict = validate()
-    staged >> verdict
+    for source in SOURCES:
+        task_suffix = pool_name(source).removeprefix("forum_etl_fetch_")
+        own_batches = batches_of.override(task_id=f"batches_{task_suffix}")(planned, source)
+        fetched = fetch.override(task_id=f"fetch_{task_suffix}", pool=pool_name(source)).expand(batch=own_batches)
+        process.override(task_id=f"process_{task_suffix}").expand(fetched=fetched) >> verdict
     catalog = refresh_catalog(publish(verdict))
     vacuum(catalog)
     watch(check_validation(verdict, catalog))

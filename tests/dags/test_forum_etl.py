@@ -62,7 +62,7 @@ def test_dag_files_import_fast_without_heavy_modules():
     assert report["errors"] == {}
     assert report["dags"] == ["forum_articles", "forum_reports", "forum_reprocess"]
     assert report["heavy"] == []
-    assert report["pipeline"] == ["pipeline", "pipeline.settings"]  # the DAGs' shape only
+    assert report["pipeline"] == ["pipeline", "pipeline.pools", "pipeline.settings"]  # the DAGs' shape only
     # The catalog is rebuilt before vacuum may delete what the previous one named.
     assert {"publish", "refresh_catalog", "vacuum", "watcher"} <= set(report["articles_tasks"])
     assert report["seconds"] < 2.0 and max(report["parse"]) < 2.0
@@ -92,7 +92,7 @@ def dag_properties(environment: dict[str, str] | None = None) -> dict:
 
 
 # Tasks that reach a website; each must survive a site that is down for a few minutes.
-NETWORK_TASKS = {"forum_articles": {"discover", "fetch"}}
+NETWORK_TASKS = {"forum_articles": {"discover", "fetch_cipnews_sample"}}
 
 
 def test_every_dag_is_documented_bounded_in_time_and_retries_what_touches_the_network():
@@ -107,6 +107,17 @@ def test_every_dag_is_documented_bounded_in_time_and_retries_what_touches_the_ne
             assert task["timeout"] == 120 * 60, (dag_id, task_id)
         for task_id in NETWORK_TASKS.get(dag_id, ()):
             assert dag["tasks"][task_id]["retries"] >= 2 and dag["tasks"][task_id]["backoff"], (dag_id, task_id)
+
+
+def test_each_sources_fetch_tasks_take_slots_of_its_own_pool(tmp_path):
+    config = tmp_path / "two-sources.toml"
+    config.write_text((REPO / "examples" / "sample-site.toml").read_text(encoding="utf-8")
+                      + '\n[[sources]]\nname = "other.site"\nstart_urls = ["http://127.0.0.1:9/"]\n', encoding="utf-8")
+    tasks = dag_properties({"FORUM_ETL_CONFIG": str(config)})["forum_articles"]["tasks"]
+    assert {task_id: task["pool"] for task_id, task in tasks.items() if task_id.startswith("fetch")} == {
+        "fetch_cipnews_sample": "forum_etl_fetch_cipnews_sample", "fetch_other_site": "forum_etl_fetch_other_site"}
+    assert {"process_cipnews_sample", "process_other_site"} <= set(tasks)
+    assert tasks["discover"]["pool"] == "default_pool"
 
 
 def test_timeouts_come_from_the_environment():
