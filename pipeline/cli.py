@@ -158,10 +158,10 @@ def _emit(records: list[dict[str, object]], output_format: str) -> None:
         print(json.dumps(records, ensure_ascii=False, indent=2))
 
 
-def _progress(args: argparse.Namespace, what: str) -> Progress:
+def _progress(args: argparse.Namespace, what: str, unit: str) -> Progress:
     """Progress on stderr for a person reading text logs; none under -q, -v (the log lines are
     the progress) or JSON logs (stderr holds log records only)."""
-    return Progress(what, enabled=args.log_format == "text" and args.verbosity == 0)
+    return Progress(what, unit=unit, enabled=args.log_format == "text" and args.verbosity == 0)
 
 
 def _crawl_progress(progress: Progress) -> Callable[[CrawlSummary], None]:
@@ -228,7 +228,7 @@ def _crawl_command(args: argparse.Namespace, settings: Settings) -> int:
     arguments = {"config": settings.config, "warehouse": warehouse.uri, "max_pages": args.max_pages, "since": args.since,
                  "failure_threshold": settings.failure_threshold}
     with _recorded_run(args, "crawl", new_run_id(), warehouse, arguments) as run:
-        progress = _progress(args, "crawl")
+        progress = _progress(args, "crawl", "page")
         try:
             crawled = crawl(settings.crawl_config, warehouse, max_pages=args.max_pages, since=args.since,
                             progress=_crawl_progress(progress), run_id=run.run_id)
@@ -258,7 +258,7 @@ def _reprocess_command(args: argparse.Namespace, settings: Settings) -> int:
     arguments = {"warehouse": warehouse.uri, "since": args.since, "until": args.until}
     with _recorded_run(args, "reprocess", new_run_id(datetime.now(UTC)), warehouse, arguments) as run:
         records, failed = [], []
-        with run.timed("extract"), contextlib.closing(_progress(args, "reprocess")) as progress:
+        with run.timed("extract"), contextlib.closing(_progress(args, "reprocess", "article")) as progress:
             for processed in archived_articles(warehouse, since=args.since, until=args.until, progress=progress.update):
                 if processed.article is None:  # archived_articles logged why
                     failed.append(processed)
@@ -295,7 +295,7 @@ def _publish_command(args: argparse.Namespace, settings: Settings) -> int:
                  "retention_hours": settings.retention.total_seconds() / 3600}
     with _recorded_run(args, "publish", new_run_id(datetime.now(UTC)), warehouse, arguments) as run:
         articles, failed = [], []
-        with run.timed("extract"), contextlib.closing(_progress(args, "publish: extract")) as progress:
+        with run.timed("extract"), contextlib.closing(_progress(args, "publish: extract", "article")) as progress:
             for processed in archived_articles(warehouse, since=args.since, until=args.until, progress=progress.update):
                 if processed.article is None:  # archived_articles logged why
                     failed.append(processed)

@@ -15,7 +15,7 @@ PLAIN_INTERVAL_SECONDS = 10.0
 
 
 class Progress:
-    def __init__(self, what: str, *, enabled: bool, stream: TextIO | None = None,
+    def __init__(self, what: str, *, enabled: bool, unit: str = "item", stream: TextIO | None = None,
                  interval: float = PLAIN_INTERVAL_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
         self.what = what
         self.stream = stream or sys.stderr
@@ -26,7 +26,7 @@ class Progress:
         if enabled and self.stream.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(desc=what, file=self.stream, unit="page", dynamic_ncols=True)
+            self.bar = tqdm(desc=what, file=self.stream, unit=unit, dynamic_ncols=True)
         self.total: int | None = None
         self.done = 0
         self.note = ""
