@@ -12,6 +12,7 @@ COPY --chown=airflow:root pyproject.toml setup.py README.md constraints.txt ./
 COPY --chown=airflow:root pipeline ./pipeline
 COPY --chown=airflow:root examples ./examples
 COPY --chown=airflow:root dags ./dags
+COPY --chown=airflow:root deploy ./deploy
 # Editable: the compiled module lands beside its source in /opt/forum-etl/pipeline. The
 # library is part of the image (rebuild it after changing pipeline/); DAGs are mounted.
 RUN pip install --no-cache-dir -c constraints.txt -e . "apache-airflow==3.3.2"

@@ -2,8 +2,8 @@
 `pipeline`, passes ids and paths (never page bodies) through XCom, and imports the heavy
 modules (pipeline, pandas, great_expectations, duckdb) only when it runs.
 
-- forum_articles  (daily by default): discover → fetch (mapped batches) → process (mapped)
-                  → validate → publish → refresh catalog → vacuum, check validation
+- forum_articles  (daily by default): discover → per source: its batches → fetch (mapped
+                  batches, in the source's pool) → process (mapped) → validate → publish → refresh catalog → vacuum, check validation
 - forum_reports   (on the published-table assets): catalog and HTML report
 - forum_reprocess (manual): re-extract archived pages for a date range, then validate/publish
 
@@ -28,24 +28,36 @@ batch_size (URLs per fetch batch, default 50).
 
 The DAGs' shape is fixed when Airflow parses this file, from the environment alone (no
 Variable or file is read at every parse): FORUM_ETL_SCHEDULE (cron or preset, default
-@daily; "none" for manual runs only) and FORUM_ETL_FETCH_PARALLELISM (fetch batches at once
-per run, default 2).
+@daily; "none" for manual runs only), FORUM_ETL_FETCH_PARALLELISM (fetch batches at once
+per run, default 2), FORUM_ETL_TASK_TIMEOUT_MINUTES (a task's execution_timeout, default 120)
+and FORUM_ETL_RUN_TIMEOUT_HOURS (a run's dagrun_timeout, default 12).
+
+A failed run is reported through FORUM_ETL_ALERT_WEBHOOK and/or SMTP (FORUM_ETL_ALERT_SMTP_HOST,
+FORUM_ETL_ALERT_MAIL_TO, ...; see pipeline/alerts.py); with neither set, nothing is sent.
+
+Tasks that reach a website (discover, fetch) and publish (which may lose a commit race) are
+retried with exponential backoff; the others fail at once, since retrying a bug or a broken
+warehouse only delays the alert.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
+from pipeline.pools import pool_name, source_names
 from pipeline.settings import Settings, resolve_settings
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = str(REPO / "examples" / "sample-site.toml")
 DEFAULT_WAREHOUSE = str(REPO / "warehouse")
-SHAPE = resolve_settings(read_config_file=False)
+SHAPE = resolve_settings(read_config_file=False, defaults={"config": DEFAULT_CONFIG})
+# Each source's fetch tasks take slots of its own pool (pipeline/pools.py).
+SOURCES = source_names(SHAPE.config)
 
 
 # Logical identities of the published tables: where the warehouse lives is configuration,
@@ -54,8 +66,25 @@ ASSETS = {table: Asset(name=f"forum_{table}", uri=f"forum-etl://warehouse/{table
           for table in ("articles", "speeches", "paragraphs", "speakers")}
 
 
-# Every DAG here runs one at a time and does not catch up on missed intervals.
-DAG_DEFAULTS = {"start_date": datetime(2024, 1, 1), "catchup": False, "max_active_runs": 1, "tags": ["forum-etl"]}
+def notify_failure(context) -> None:
+    """Alert through the webhook and/or SMTP that the environment configures (pipeline.alerts);
+    a no-op when it configures neither."""
+    from pipeline.alerts import alert_from_context, send_alert
+
+    send_alert(alert_from_context(context), os.environ)
+
+
+# Every DAG here runs one at a time, does not catch up on missed intervals and gives up on a
+# task or a run that hangs.
+DAG_DEFAULTS = {"start_date": datetime(2024, 1, 1), "catchup": False, "max_active_runs": 1, "tags": ["forum-etl"],
+                "dagrun_timeout": timedelta(hours=SHAPE.run_timeout_hours),
+                # One alert per failed run (not one per failed task and its downstream ones).
+                "on_failure_callback": notify_failure,
+                "default_args": {"execution_timeout": timedelta(minutes=SHAPE.task_timeout_minutes)}}
+
+# A website that is slow or down for a while: retry after 30 s, 1 min, 2 min.
+NETWORK_RETRIES = {"retries": 3, "retry_delay": timedelta(seconds=30), "retry_exponential_backoff": True,
+                   "max_retry_delay": timedelta(minutes=10)}
 
 
 def _settings() -> Settings:
@@ -95,7 +124,7 @@ def validate() -> dict:
 
 # A publish that lost the commit race to concurrent ones COMMIT_ATTEMPTS times keeps its
 # staged rows, so a retry publishes them.
-@task(outlets=list(ASSETS.values()), retries=2, retry_delay=timedelta(seconds=30))
+@task(outlets=list(ASSETS.values()), retries=2, retry_delay=timedelta(seconds=30), retry_exponential_backoff=True)
 def publish(verdict: dict) -> dict:
     from pipeline.load.publish import publish_staged
     from pipeline.warehouse.manifest import read_manifest
@@ -164,23 +193,36 @@ def check_validation(verdict: dict, catalog: str) -> None:
     dag_id="forum_articles",
     schedule=SHAPE.schedule,
     **DAG_DEFAULTS,
-    params={"max_pages": Param(None, type=["null", "integer"], minimum=1),
-            "since": Param(None, type=["null", "string"], format="date")},
+    params={"max_pages": Param(None, type=["null", "integer"], minimum=1,
+                               description="fetch at most this many article pages (empty: every due page)"),
+            "since": Param(None, type=["null", "string"], format="date",
+                           description="discover only articles published on or after this day (empty: all)")},
     doc_md=__doc__,
 )
 def forum_articles():
-    @task
+    @task(**NETWORK_RETRIES)
     def discover() -> list[dict]:
+        from airflow.sdk.exceptions import AirflowFailException
+
         from pipeline.acquire.crawl import plan_crawl
 
         settings = _settings()
         params = get_current_context()["params"]
         plan = plan_crawl(settings.crawl_config, settings.open_warehouse(), since=_date(params.get("since")),
                           max_pages=params.get("max_pages"), run_id=_run_id())
-        return plan.batches(settings.batch_size)
+        batches = plan.batches(settings.batch_size)
+        unknown = sorted({batch["source"] for batch in batches} - set(SOURCES))
+        if unknown:
+            raise AirflowFailException(f"sources {unknown} are not in {SHAPE.config}, the configuration the DAG was parsed "
+                                       "with: point FORUM_ETL_CONFIG at the same file as the Variable forum_etl_config")
+        return batches
 
-    @task(retries=3, retry_delay=timedelta(seconds=30), retry_exponential_backoff=True,
-          max_active_tis_per_dagrun=SHAPE.fetch_parallelism)
+    # Airflow maps only over a task's whole return value: each source's batches are a task's.
+    @task
+    def batches_of(batches: list[dict], source: str) -> list[dict]:
+        return [batch for batch in batches if batch["source"] == source]
+
+    @task(**NETWORK_RETRIES, max_active_tis_per_dagrun=SHAPE.fetch_parallelism)
     def fetch(batch: dict) -> dict:
         from pipeline.acquire.crawl import fetch_batch
 
@@ -197,15 +239,23 @@ def forum_articles():
         warehouse = _settings().open_warehouse()
         return process_to_stage(warehouse, _run_id(), fetched["part"], archived_articles(warehouse, urls=fetched["urls"]))
 
-    staged = process.expand(fetched=fetch.expand(batch=discover()))
+    planned = discover()
     verdict = validate()
-    staged >> verdict
+    for source in SOURCES:
+        task_suffix = pool_name(source).removeprefix("forum_etl_fetch_")
+        own_batches = batches_of.override(task_id=f"batches_{task_suffix}")(planned, source)
+        fetched = fetch.override(task_id=f"fetch_{task_suffix}", pool=pool_name(source)).expand(batch=own_batches)
+        process.override(task_id=f"process_{task_suffix}").expand(fetched=fetched) >> verdict
     catalog = refresh_catalog(publish(verdict))
     vacuum(catalog)
     watch(check_validation(verdict, catalog))
 
 
-@dag(dag_id="forum_reports", schedule=[ASSETS["speeches"]], **DAG_DEFAULTS)
+@dag(dag_id="forum_reports", schedule=[ASSETS["speeches"]], **DAG_DEFAULTS, doc_md="""
+Runs whenever `forum_articles` or `forum_reprocess` published new speeches: rebuilds the DuckDB
+catalog if it is stale and writes the HTML report to `report_dir` (default: `report/` inside a
+local warehouse). Settings as in `forum_articles`' documentation.
+""")
 def forum_reports():
     @task
     def report() -> str:
@@ -224,6 +274,12 @@ def forum_reports():
     **DAG_DEFAULTS,
     params={"since": Param(None, type=["null", "string"], format="date", description="first publish day to re-extract"),
             "until": Param(None, type=["null", "string"], format="date", description="last publish day to re-extract")},
+    doc_md="""
+Manual: re-extracts the archived raw pages published between `since` and `until` (both
+optional, inclusive) with the current extractors, then validates, publishes, refreshes the
+catalog and vacuums as `forum_articles` does. Nothing is fetched: use it after an extractor
+fix. Settings as in `forum_articles`' documentation.
+""",
 )
 def forum_reprocess():
     @task

@@ -13,14 +13,14 @@ import contextlib
 import json
 import logging
 import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import __version__
 from pipeline.logs import LOG_FORMATS, command_logging
+from pipeline.progress import Progress
 from pipeline.records import Article, PageFailure, article_record, page_outcome
 from pipeline.runs import RunSummary, write_run_summary
 from pipeline.settings import (
@@ -158,23 +158,16 @@ def _emit(records: list[dict[str, object]], output_format: str) -> None:
         print(json.dumps(records, ensure_ascii=False, indent=2))
 
 
-class _ProgressLine:
-    """One status line on stderr, redrawn in place when stderr is a terminal and the log is
-    text for a person (in JSON, or with -q, stderr holds log records only)."""
+def _progress(args: argparse.Namespace, what: str, unit: str) -> Progress:
+    """Progress on stderr for a person reading text logs; none under -q, -v (the log lines are
+    the progress) or JSON logs (stderr holds log records only)."""
+    return Progress(what, unit=unit, enabled=args.log_format == "text" and args.verbosity == 0)
 
-    def __init__(self, enabled: bool) -> None:
-        self.live = enabled and sys.stderr.isatty()
-        self.last = 0.0
 
-    def __call__(self, summary: CrawlSummary) -> None:
-        now = time.monotonic()
-        if self.live and now - self.last > 0.1:
-            self.last = now
-            print(f"\r{summary.line()}", end="", file=sys.stderr, flush=True)
-
-    def done(self) -> None:
-        if self.live:
-            print(file=sys.stderr)
+def _crawl_progress(progress: Progress) -> Callable[[CrawlSummary], None]:
+    """Discovery counts URLs found (no total yet); fetching counts due URLs tried of all due."""
+    return lambda summary: progress.update(summary.tried_due if summary.due else summary.discovered,
+                                           summary.due or None, summary.line())
 
 
 def _date(text: str) -> date:
@@ -235,10 +228,12 @@ def _crawl_command(args: argparse.Namespace, settings: Settings) -> int:
     arguments = {"config": settings.config, "warehouse": warehouse.uri, "max_pages": args.max_pages, "since": args.since,
                  "failure_threshold": settings.failure_threshold}
     with _recorded_run(args, "crawl", new_run_id(), warehouse, arguments) as run:
-        progress = _ProgressLine(enabled=args.log_format == "text" and args.verbosity == 0)
-        crawled = crawl(settings.crawl_config, warehouse, max_pages=args.max_pages, since=args.since, progress=progress,
-                        run_id=run.run_id)
-        progress.done()
+        progress = _progress(args, "crawl", "page")
+        try:
+            crawled = crawl(settings.crawl_config, warehouse, max_pages=args.max_pages, since=args.since,
+                            progress=_crawl_progress(progress), run_id=run.run_id)
+        finally:
+            progress.close()
         run.durations.update(crawled.durations)
         run.counts.update(discovered=crawled.discovered, attempted=crawled.attempted, fetched=crawled.fetched,
                           not_modified=crawled.not_modified, skipped=crawled.skipped, failed=crawled.failed)
@@ -263,8 +258,8 @@ def _reprocess_command(args: argparse.Namespace, settings: Settings) -> int:
     arguments = {"warehouse": warehouse.uri, "since": args.since, "until": args.until}
     with _recorded_run(args, "reprocess", new_run_id(datetime.now(UTC)), warehouse, arguments) as run:
         records, failed = [], []
-        with run.timed("extract"):
-            for processed in archived_articles(warehouse, since=args.since, until=args.until):
+        with run.timed("extract"), contextlib.closing(_progress(args, "reprocess", "article")) as progress:
+            for processed in archived_articles(warehouse, since=args.since, until=args.until, progress=progress.update):
                 if processed.article is None:  # archived_articles logged why
                     failed.append(processed)
                     continue
@@ -300,8 +295,8 @@ def _publish_command(args: argparse.Namespace, settings: Settings) -> int:
                  "retention_hours": settings.retention.total_seconds() / 3600}
     with _recorded_run(args, "publish", new_run_id(datetime.now(UTC)), warehouse, arguments) as run:
         articles, failed = [], []
-        with run.timed("extract"):
-            for processed in archived_articles(warehouse, since=args.since, until=args.until):
+        with run.timed("extract"), contextlib.closing(_progress(args, "publish: extract", "article")) as progress:
+            for processed in archived_articles(warehouse, since=args.since, until=args.until, progress=progress.update):
                 if processed.article is None:  # archived_articles logged why
                     failed.append(processed)
                 else:

@@ -109,6 +109,8 @@ _SOURCES = {
     # The DAG's shape is fixed when Airflow parses it, before any Variable is read.
     "fetch_parallelism": _Source("FORUM_ETL_FETCH_PARALLELISM", variable=False, parse=_count),
     "schedule": _Source("FORUM_ETL_SCHEDULE", variable=False, parse=_schedule),
+    "task_timeout_minutes": _Source("FORUM_ETL_TASK_TIMEOUT_MINUTES", variable=False, parse=_count),
+    "run_timeout_hours": _Source("FORUM_ETL_RUN_TIMEOUT_HOURS", variable=False, parse=_count),
 }
 
 # The Airflow Variables a DAG may pass in.
@@ -133,6 +135,11 @@ class Settings:
     failure_threshold: float = 0.5
     fetch_parallelism: int = 2  # fetch batches at once per DAG run, sharing each host's rate
     schedule: str | None = "@daily"  # forum_articles' schedule; None: manual runs only
+    # A task or DAG run that hangs (a stalled connection, a lock) is failed after this long
+    # instead of holding a worker slot and the next run forever. The defaults are far above a
+    # healthy daily run (minutes) and leave room for a first crawl of a large source.
+    task_timeout_minutes: int = 120
+    run_timeout_hours: int = 12
 
     @property
     def retention(self) -> timedelta:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -229,7 +230,8 @@ def test_publish_and_reprocess_record_a_failed_page_and_publish_the_rest(capsys,
 
     assert main(["reprocess", "--warehouse", str(tmp_path / "wh")]) == 1
     captured = capsys.readouterr()
-    failure, report = captured.err.splitlines()
+    failure, progress, report = captured.err.splitlines()
+    assert progress.startswith("reprocess: 2/2 (100%)")
     assert failure == "forum-etl: http://h/boom.html: UnicodeError: decoding with 'idna' codec failed"
     assert report.endswith(": 1 articles extracted, 1 failed")
     assert [json.loads(line)["input"] for line in captured.out.splitlines()] == ["http://h/seed.html"]
@@ -299,7 +301,8 @@ def test_verbosity_decides_what_the_log_says(capsys, tmp_path):
             assert _crawl(site.url, tmp_path / str(flag), "--max-pages", "1", *([flag] if flag else [])) == 0
             said[flag] = capsys.readouterr().err
     assert said["-q"] == ""
-    assert "/index.html: HTTP 404" not in said[None] and said[None].startswith("crawl ")
+    # By default: the progress line, then the run's summary.
+    assert "/index.html: HTTP 404" not in said[None] and said[None].splitlines()[1].startswith("crawl ")
     assert "/index.html: HTTP 404: Not Found" in said["-v"] and "/gclt/index.html: 200" not in said["-v"]
     assert "/gclt/index.html: 200" in said["-vv"]
 
@@ -366,3 +369,18 @@ def test_publish_and_reprocess_summaries(capsys, tmp_path, sample_site_url, monk
     assert (reprocessed["status"], reprocessed["failed_because"]) == ("failed", f"{articles} articles failed extraction")
     commands = read_run_summaries(Warehouse.open(warehouse)).column("command").to_pylist()
     assert sorted(commands) == ["crawl", "publish", "reprocess"]
+
+
+def test_progress_off_a_terminal_is_a_plain_line_and_silent_under_q_or_json_logs(capsys, tmp_path, sample_site_url):
+    config = _write_config(tmp_path, sample_site_url)
+    warehouse = str(tmp_path / "wh")
+    assert main(["crawl", "--config", config, "--max-pages", "4"]) == 0
+    assert re.search(r"^crawl: 4/4 \(100%\) · [\d.]+/s · \d+ discovered", capsys.readouterr().err, re.M)
+    assert main(["publish", "--warehouse", warehouse]) == 0
+    assert re.search(r"^publish: extract: 4/4 \(100%\) · [\d.]+/s$", capsys.readouterr().err, re.M)
+    assert main(["reprocess", "--warehouse", warehouse, "--format", "table"]) == 0
+    assert re.search(r"^reprocess: 4/4 \(100%\)", capsys.readouterr().err, re.M)
+    assert main(["-q", "reprocess", "--warehouse", warehouse]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["reprocess", "--warehouse", warehouse, "--log-format", "json"]) == 0
+    assert all(json.loads(line) for line in capsys.readouterr().err.splitlines())

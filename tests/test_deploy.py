@@ -4,10 +4,12 @@ for real outside containers by tests/dags/test_scheduler.py."""
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,45 @@ def test_missing_secrets_are_refused(compose, tmp_path):
     result = subprocess.run([compose, "--env-file", str(empty), "config"], cwd=REPO, capture_output=True, text=True,
                             env={k: v for k, v in os.environ.items() if not k.startswith(("POSTGRES", "MINIO", "AIRFLOW_"))})
     assert result.returncode != 0 and "in .env" in result.stderr
+
+
+def _env_file(path: Path) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#"))
+
+
+def check_secrets(environment: dict[str, str]) -> subprocess.CompletedProcess:
+    """deploy/check_secrets.py as the init job runs it, outside a container."""
+    return subprocess.run([sys.executable, str(REPO / "deploy" / "check_secrets.py")], capture_output=True, text=True,
+                          env={"PATH": os.environ.get("PATH", ""), **environment})
+
+
+STRONG = {"AIRFLOW_FERNET_KEY": base64.urlsafe_b64encode(bytes(range(32))).decode(),
+          "AIRFLOW_JWT_SECRET": "3d1f0c5e9b7a4c2e8f6d0a1b3c5e7f9a2b4d6f8a", "POSTGRES_PASSWORD": "Vq8-long-postgres-pw",
+          "MINIO_ROOT_PASSWORD": "Zr4-long-minio-password"}
+
+
+def test_the_init_check_refuses_the_example_env():
+    result = check_secrets(_env_file(REPO / ".env.example"))
+    assert result.returncode == 1
+    for name in ("AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET", "POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD"):
+        assert f"refusing to start: {name}" in result.stderr
+
+
+def test_the_init_check_refuses_each_weak_secret_and_accepts_strong_ones():
+    assert check_secrets(STRONG).returncode == 0
+    for name, weak in (("AIRFLOW_FERNET_KEY", ""), ("AIRFLOW_FERNET_KEY", "not-a-key"), ("POSTGRES_PASSWORD", "airflow"),
+                       ("MINIO_ROOT_PASSWORD", "short"), ("AIRFLOW_JWT_SECRET", "change-me-local-development-only")):
+        result = check_secrets({**STRONG, name: weak})
+        assert result.returncode == 1 and result.stderr.startswith(f"refusing to start: {name}"), (name, weak)
+    missing = check_secrets({})
+    assert missing.returncode == 1 and missing.stderr.count("refusing to start") == 4
+
+
+def test_the_init_job_checks_secrets_then_creates_the_pools():
+    init = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))["services"]["airflow-init"]
+    steps = [step.strip() for step in init["command"][1].split("&&")]
+    assert steps[0] == "python /opt/forum-etl/deploy/check_secrets.py" and steps[1] == "airflow db migrate"
+    assert "airflow pools import /tmp/forum-etl-pools.json" in steps
+    assert {"AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET", "POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD"} <= set(init["environment"])
+    assert "COPY --chown=airflow:root deploy ./deploy" in (REPO / "Dockerfile").read_text(encoding="utf-8")

@@ -99,11 +99,16 @@ def test_environment_values_are_parsed_and_a_bad_one_names_its_source():
 
 
 def test_the_dags_shape_is_not_taken_from_variables():
-    """Schedule and fetch parallelism are fixed when the DAG file is parsed, before Variables."""
+    """Schedule, fetch parallelism and timeouts are fixed when the DAG file is parsed, before Variables."""
     assert "forum_etl_schedule" not in VARIABLE_NAMES and "forum_etl_fetch_parallelism" not in VARIABLE_NAMES
     settings = resolve_settings(environment={}, variables={"forum_etl_schedule": "@hourly",
                                                            "forum_etl_fetch_parallelism": "9"})
     assert (settings.schedule, settings.fetch_parallelism) == ("@daily", 2)
+    assert "forum_etl_task_timeout_minutes" not in VARIABLE_NAMES and "forum_etl_run_timeout_hours" not in VARIABLE_NAMES
+    timeouts = resolve_settings(environment={"FORUM_ETL_TASK_TIMEOUT_MINUTES": "30", "FORUM_ETL_RUN_TIMEOUT_HOURS": "2"})
+    assert (timeouts.task_timeout_minutes, timeouts.run_timeout_hours) == (30, 2)
+    with pytest.raises(SettingsError, match="FORUM_ETL_TASK_TIMEOUT_MINUTES"):
+        resolve_settings(environment={"FORUM_ETL_TASK_TIMEOUT_MINUTES": "0"})
 
 
 def test_defaults_and_a_configuration_left_unread(tmp_path):

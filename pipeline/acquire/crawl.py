@@ -62,6 +62,10 @@ class CrawlSummary:
     failures: dict[str, int] = field(default_factory=dict)  # error class → URLs that failed so
     causes: dict[str, str] = field(default_factory=dict)  # error class → the first message it came with
     durations: dict[str, float] = field(default_factory=dict)  # phase (discover, fetch) → seconds
+    # For progress only: article URLs the fetch phase will try (0 while discovering), and how
+    # many of them it has tried so far.
+    due: int = 0
+    tried_due: int = 0
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -446,12 +450,16 @@ def _crawl_in_process(config: CrawlConfig, warehouse: Warehouse, max_pages: int 
     summary = plan.summary
     summary.durations["discover"] = round(summary.seconds, 3)
     fetching = time.monotonic()
+    summary.due = sum(len(urls) for urls in plan.due.values())
+    attempted_while_discovering = summary.attempted  # listing pages
     for batch in plan.batches(size=10_000):
         def report(batch_summary: CrawlSummary) -> None:
             if progress:
-                merged = CrawlSummary(summary.run_id, started=summary.started)
+                merged = CrawlSummary(summary.run_id, started=summary.started, due=summary.due)
                 merged.add(summary)
                 merged.add(batch_summary)
+                # Continuation pages of multi-page articles are fetched too, beyond the due URLs.
+                merged.tried_due = min(merged.attempted - attempted_while_discovering, summary.due)
                 progress(merged)
 
         summary.add(fetch_batch(config, warehouse, batch["source"], batch["urls"], plan.run_id, batch["part"], report, fetchers))

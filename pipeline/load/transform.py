@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -55,9 +55,10 @@ def process_pages(url: str, source: str, pages: list[dict], hints: SiteHints | N
 
 def archived_articles(warehouse: Warehouse, since: date | None = None, until: date | None = None,
                       hints: dict[str, SiteHints] | None = None, urls: Iterable[str] | None = None,
-                      chunk: int = 200) -> Iterator[Processed]:
+                      chunk: int = 200, progress: Callable[[int, int], None] | None = None) -> Iterator[Processed]:
     """Every archived article (its newest pages), or those whose first page is in `urls`,
     processed; publish date within [since, until] when given (undated articles are kept).
+    `progress(done, total)` is called after each article processed, yielded or not.
 
     Bodies are read `chunk` articles at a time, in archive order, so memory stays that of a
     chunk however large the archive."""
@@ -68,6 +69,7 @@ def archived_articles(warehouse: Warehouse, since: date | None = None, until: da
         if wanted is None or first in wanted:
             groups[first].append(page)
     ordered = sorted(groups, key=lambda url: min((p["file"], p["row"]) for p in groups[url]))
+    done = 0
     for start in range(0, len(ordered), chunk):
         selected = ordered[start : start + chunk]
         wanted_rows: dict[str, list[dict]] = defaultdict(list)
@@ -81,6 +83,9 @@ def archived_articles(warehouse: Warehouse, since: date | None = None, until: da
             pages = groups.pop(url)
             source = pages[0]["source"]
             processed = process_pages(url, source, pages, (hints or {}).get(source))
+            done += 1
+            if progress:
+                progress(done, len(ordered))
             if processed.failure is not None:
                 log.warning("%s: %s", url, processed.failure, extra={
                     "url": url, "stage": "extract", "source": source, "error_class": processed.failure.error_class})

@@ -62,10 +62,68 @@ def test_dag_files_import_fast_without_heavy_modules():
     assert report["errors"] == {}
     assert report["dags"] == ["forum_articles", "forum_reports", "forum_reprocess"]
     assert report["heavy"] == []
-    assert report["pipeline"] == ["pipeline", "pipeline.settings"]  # the DAGs' shape only
+    assert report["pipeline"] == ["pipeline", "pipeline.pools", "pipeline.settings"]  # the DAGs' shape only
     # The catalog is rebuilt before vacuum may delete what the previous one named.
     assert {"publish", "refresh_catalog", "vacuum", "watcher"} <= set(report["articles_tasks"])
     assert report["seconds"] < 2.0 and max(report["parse"]) < 2.0
+
+
+def dag_properties(environment: dict[str, str] | None = None) -> dict:
+    """What the DagBag sees of every DAG and task, read in a process of its own."""
+    probe = textwrap.dedent(f"""
+        import json
+        from airflow.dag_processing.dagbag import DagBag
+        bag = DagBag(dag_folder={str(REPO / 'dags')!r})
+        print(json.dumps({{"errors": {{k: str(v) for k, v in bag.import_errors.items()}}, "dags": {{
+            dag_id: {{"doc_md": dag.doc_md, "dagrun_timeout": dag.dagrun_timeout and dag.dagrun_timeout.total_seconds(),
+                      "callback": dag.on_failure_callback is not None,
+                      "params": {{name: param.description for name, param in dag.params.items()}},
+                      "tasks": {{task.task_id: {{
+                          "timeout": task.execution_timeout and task.execution_timeout.total_seconds(),
+                          "retries": task.retries, "backoff": task.retry_exponential_backoff, "pool": task.pool}}
+                          for task in dag.tasks}}}}
+            for dag_id, dag in bag.dags.items()}}}}))
+        """)
+    env = {**os.environ, "AIRFLOW__CORE__LOAD_EXAMPLES": "False", **(environment or {})}
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["errors"] == {}
+    return report["dags"]
+
+
+# Tasks that reach a website; each must survive a site that is down for a few minutes.
+NETWORK_TASKS = {"forum_articles": {"discover", "fetch_cipnews_sample"}}
+
+
+def test_every_dag_is_documented_bounded_in_time_and_retries_what_touches_the_network():
+    dags = dag_properties()
+    assert set(dags) == {"forum_articles", "forum_reports", "forum_reprocess"}
+    for dag_id, dag in dags.items():
+        assert dag["doc_md"] and dag["doc_md"].strip(), dag_id
+        assert dag["callback"], dag_id  # the failure notifier
+        assert dag["dagrun_timeout"] == 12 * 3600, dag_id
+        assert all(dag["params"].values()), (dag_id, dag["params"])
+        for task_id, task in dag["tasks"].items():
+            assert task["timeout"] == 120 * 60, (dag_id, task_id)
+        for task_id in NETWORK_TASKS.get(dag_id, ()):
+            assert dag["tasks"][task_id]["retries"] >= 2 and dag["tasks"][task_id]["backoff"], (dag_id, task_id)
+
+
+def test_each_sources_fetch_tasks_take_slots_of_its_own_pool(tmp_path):
+    config = tmp_path / "two-sources.toml"
+    config.write_text((REPO / "examples" / "sample-site.toml").read_text(encoding="utf-8")
+                      + '\n[[sources]]\nname = "other.site"\nstart_urls = ["http://127.0.0.1:9/"]\n', encoding="utf-8")
+    tasks = dag_properties({"FORUM_ETL_CONFIG": str(config)})["forum_articles"]["tasks"]
+    assert {task_id: task["pool"] for task_id, task in tasks.items() if task_id.startswith("fetch")} == {
+        "fetch_cipnews_sample": "forum_etl_fetch_cipnews_sample", "fetch_other_site": "forum_etl_fetch_other_site"}
+    assert {"process_cipnews_sample", "process_other_site"} <= set(tasks)
+    assert tasks["discover"]["pool"] == "default_pool"
+
+
+def test_timeouts_come_from_the_environment():
+    dags = dag_properties({"FORUM_ETL_TASK_TIMEOUT_MINUTES": "5", "FORUM_ETL_RUN_TIMEOUT_HOURS": "1"})
+    assert {dag["dagrun_timeout"] for dag in dags.values()} == {3600}
+    assert {task["timeout"] for dag in dags.values() for task in dag["tasks"].values()} == {300}
 
 
 def test_dag_test_end_to_end_then_reports_and_an_idempotent_rerun(airflow_home, tmp_path):

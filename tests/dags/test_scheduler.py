@@ -60,6 +60,10 @@ def test_triggered_run_succeeds_under_a_real_scheduler(tmp_path):
             "FORUM_ETL_CONFIG": str(config_for(site.url, tmp_path)),
         }
         subprocess.run([str(AIRFLOW), "db", "migrate"], env=env, check=True, capture_output=True)
+        # The sources' pools, as the compose init job creates them (a task in a missing pool never runs).
+        subprocess.run([sys.executable, "-m", "pipeline.pools", str(tmp_path / "pools.json")], env=env, check=True)
+        subprocess.run([str(AIRFLOW), "pools", "import", str(tmp_path / "pools.json")], env=env, check=True,
+                       capture_output=True)
         logs = tmp_path / "logs"
         logs.mkdir()
         processes = [
@@ -92,4 +96,5 @@ def test_triggered_run_succeeds_under_a_real_scheduler(tmp_path):
     assert state == "success", "\n".join(f"{t['task_id']}[{t['map_index']}]: {t['state']}" for t in tasks)
     # The watcher runs only when a task failed (trigger rule one_failed); otherwise it is skipped.
     assert {t["task_id"]: t["state"] for t in tasks if t["state"] != "success"} == {"watcher": "skipped"}
+    assert {t["pool"] for t in tasks if t["task_id"].startswith("fetch_")} == {"forum_etl_fetch_sample"}  # its one source
     assert read_table(Warehouse.open(str(tmp_path / "warehouse")), "articles").num_rows == len(load_content())
