@@ -252,21 +252,19 @@ def _crawl_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def _reprocess_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.load.publish import new_run_id
-    from pipeline.load.transform import archived_articles
 
     warehouse = settings.open_warehouse()
     arguments = {"warehouse": warehouse.uri, "since": args.since, "until": args.until}
     with _recorded_run(args, "reprocess", new_run_id(datetime.now(UTC)), warehouse, arguments) as run:
-        records, failed = [], []
-        with run.timed("extract"), contextlib.closing(_progress(args, "reprocess", "article")) as progress:
-            for processed in archived_articles(warehouse, since=args.since, until=args.until, progress=progress.update):
-                if processed.article is None:  # archived_articles logged why
-                    failed.append(processed)
-                    continue
-                record = article_record(processed.article, input=processed.url)
-                if args.format == "jsonl":
-                    print(json.dumps(record, ensure_ascii=False), flush=True)
-                records.append(record)
+        records = []
+
+        def emit(processed: Processed) -> None:  # streamed: a reprocess of years of archive prints as it goes
+            record = article_record(processed.article, input=processed.url)
+            if args.format == "jsonl":
+                print(json.dumps(record, ensure_ascii=False), flush=True)
+            records.append(record)
+
+        failed = _extract_archive(args, warehouse, run, "reprocess", emit)
         if args.format == "table":
             _print_table(records)
         run.counts.update(articles=len(records), failed=len(failed))
@@ -275,6 +273,22 @@ def _reprocess_command(args: argparse.Namespace, settings: Settings) -> int:
                  extra={"stage": "reprocess"})
         run.end(1 if failed else 0, f"{len(failed)} articles failed extraction" if failed else None)
     return run.exit_code
+
+
+def _extract_archive(args: argparse.Namespace, warehouse: Warehouse, run: RunSummary, what: str,
+                     emit: Callable[[Processed], None]) -> list[Processed]:
+    """Every archived page of the interval extracted, with progress: each article to `emit`,
+    the pages that failed returned (archived_articles logged why)."""
+    from pipeline.load.transform import archived_articles
+
+    failed = []
+    with run.timed("extract"), contextlib.closing(_progress(args, what, "article")) as progress:
+        for processed in archived_articles(warehouse, since=args.since, until=args.until, progress=progress.update):
+            if processed.article is None:
+                failed.append(processed)
+            else:
+                emit(processed)
+    return failed
 
 
 def _failures_by_class(failed: list[Processed]) -> dict[str, int]:
@@ -286,7 +300,7 @@ def _failures_by_class(failed: list[Processed]) -> dict[str, int]:
 
 def _publish_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.load.publish import new_run_id, publish
-    from pipeline.load.transform import archived_articles, write_extract_errors
+    from pipeline.load.transform import write_extract_errors
     from pipeline.serve.catalog import build_catalog
     from pipeline.warehouse.manifest import CommitConflict
 
@@ -294,14 +308,9 @@ def _publish_command(args: argparse.Namespace, settings: Settings) -> int:
     arguments = {"warehouse": warehouse.uri, "since": args.since, "until": args.until,
                  "retention_hours": settings.retention.total_seconds() / 3600}
     with _recorded_run(args, "publish", new_run_id(datetime.now(UTC)), warehouse, arguments) as run:
-        articles, failed = [], []
-        with run.timed("extract"), contextlib.closing(_progress(args, "publish: extract", "article")) as progress:
-            for processed in archived_articles(warehouse, since=args.since, until=args.until, progress=progress.update):
-                if processed.article is None:  # archived_articles logged why
-                    failed.append(processed)
-                else:
-                    articles.append(processed.article)
-            write_extract_errors(warehouse, run.run_id, "publish", failed)  # kept even if the publish fails
+        articles = []
+        failed = _extract_archive(args, warehouse, run, "publish: extract", lambda processed: articles.append(processed.article))
+        write_extract_errors(warehouse, run.run_id, "publish", failed)  # kept even if the publish fails
         run.count_failures(_failures_by_class(failed))
         run.counts.update(articles=len(articles), extract_errors=len(failed))
         try:
