@@ -49,3 +49,13 @@ def test_a_quote_on_text_beyond_the_reference_the_annotators_read_is_not_scored(
     beyond = Found(key("王强"), "王强", key("这一段在参考文本之外。"), "indirect", len(key(BODY)))
     score_page(score, PAGE, [found("申长雨", "要加强保护。", "indirect"), beyond], key(BODY + "这一段在参考文本之外。"), key(BODY))
     assert (score.predicted["all"], score.right["all"], score.outside) == (1, 1, 1)
+
+
+def test_an_office_with_or_without_its_count_is_the_same_speaker():
+    page = {"quotes": [{"speaker": "杭州市建委一位负责人", "speaker_kind": "office", "via": "name", "kind": "indirect",
+                        "start": "资质是由他们负责", "end": "资质是由他们负责。"}], "vague": []}
+    body = "杭州市建委一位负责人说，资质是由他们负责。"
+    score = tally()
+    score_page(score, page, [Found(key("杭州市建委负责人"), "杭州市建委一位负责人", key("资质是由他们负责。"), "indirect",
+                                   key(body).find(key("资质是由")))], key(body))
+    assert (score.matched["all"], score.right["all"]) == (1, 1)
