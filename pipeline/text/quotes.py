@@ -683,7 +683,7 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
                 end = _closing_quote(text, rest.end())
             candidates.append((match.start("content"), end, match.start("subject"), subject, match.group("cue"), "direct"))
     labelled = _LABELLED_QUOTATION.match(text)  # "醫學美容中心主任楊麗珍：「…」", a soundbite in a report
-    if labelled:
+    if labelled and not _CUE_AT.search(labelled.group("subject")):  # "X告诉记者：“…”" is a cue's, found above
         subject = _subject(labelled.group("subject"), context.text)
         if subject:
             start = labelled.end()
@@ -698,6 +698,8 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         if resolved is None:
             continue
         speaker, speaker_kind, via = resolved
+        if via == "coref" and _ADDRESSED.fullmatch(subject) and text[max(0, subject_start - 2) : subject_start] in ("一位", "一名"):
+            speaker, via = Speaker(subject, subject), "name"  # "一位张先生": someone new, not the 张 named before
         if speaker_kind == "person" and "·" not in speaker.name and (full := context.full_name(speaker.name)):
             speaker, via = dataclasses.replace(speaker, name=full), "coref"  # "劳伦斯" for 劳伦斯·洛克菲勒
         if speaker_kind == "organisation" and (full := context.full_body(speaker.name)):

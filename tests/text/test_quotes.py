@@ -195,3 +195,9 @@ def test_a_surname_and_a_title_is_the_person_named_in_full_not_a_new_person():
     found = quotes_of(["据这家诊所的所长金明岸介绍，她们中有人20年没有约会。", "金医生的治疗方案颇具特色。金医生否认他的服务违法。",
                        "“这种做法没有任何过错。”他说。"])
     assert [(name, via) for name, _, _, _, via, _ in found] == [("金明岸", "name"), ("金明岸", "coref"), ("金明岸", "coref")]
+
+
+def test_an_indefinite_mr_zhang_is_someone_new():
+    found = quotes_of(["收藏家张纪正说，龙票值得收藏。张纪正买了五套。", "一位张先生告诉记者：“今年是龙年，邮票一定要买。”",
+                       "张先生说，他已经买了十套。"])
+    assert [(name, via) for name, _, _, _, via, _ in found] == [("张纪正", "name"), ("张先生", "name"), ("张纪正", "coref")]
