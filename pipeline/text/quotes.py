@@ -24,6 +24,7 @@ import dataclasses
 import functools
 import itertools
 import re
+from collections.abc import Iterator
 
 from pipeline.records import Article, Quote
 from pipeline.text.names import (
@@ -148,7 +149,8 @@ _LATIN_NAME_AT_END = re.compile(r"\s?[A-Z][a-z][A-Za-z.\-]*(?: [A-Z][A-Za-z.\-]+
 _POST_END = re.compile(r"[员长家师官任席理事授总监裁董宾人]")
 _DOTTED_NAME = re.compile(r"(?<![\u3400-\u9fff·])[\u3400-\u9fff]{1,6}·[\u3400-\u9fff]{1,8}")
 _NAME_OF_A_BODY = re.compile(r"[\u3400-\u9fff]+")
-_TRANSLITERATION_RUN = "[%s]" % "".join(sorted(TRANSLITERATION_CHARS))
+_TRANSLITERATION_CHARS = "".join(sorted(TRANSLITERATION_CHARS))
+_TRANSLITERATION_RUN = f"[{_TRANSLITERATION_CHARS}]"
 _SPACED_FOREIGN_NAME = re.compile(rf"(?<={_TRANSLITERATION_RUN}) (?={_TRANSLITERATION_RUN}{{2}})")
 # How far an abbreviation's characters may spread in the full name, per character.
 _ABBREVIATED_SPAN = 3
@@ -284,14 +286,9 @@ class _Context:
         is the given or family name, or None."""
         if self.dotted_names is None:
             self.dotted_names = {}
-            dot = self.text.find("·")
-            while dot >= 0:  # from each dot outwards: a regex tried at every character costs more
-                given = _transliterated_end(self.text[max(0, dot - _NAME_PART_CHARS) : dot])
-                family = _transliterated_start(self.text[dot + 1 : dot + 1 + _NAME_PART_CHARS])
-                dot = self.text.find("·", dot + 1)
-                if given and family:
-                    for name_part in (given, family):
-                        self.dotted_names.setdefault(name_part, set()).add(f"{given}·{family}")
+            for _, given, family in _dotted_names(self.text):
+                for name_part in (given, family):
+                    self.dotted_names.setdefault(name_part, set()).add(f"{given}·{family}")
         if part in self.full_names:
             return self.full_names[part]
         found = self.dotted_names.get(part, set())
@@ -341,14 +338,9 @@ class _Context:
         for match in _ADDRESSED_ANYWHERE.finditer(text):  # "香港移民杜女士昨日…": how the article addresses someone
             if is_surname(match.group()[0]) and text[match.start() - 1 : match.start()] not in _COUNTING:  # not "一位先生"
                 self.mention(match.start(), self.people.get(match.group()) or Speaker(match.group(), match.group()))
-        dot = text.find("·")
-        while dot >= 0:  # "劳伦斯·洛克菲勒周日去世": foreign names written in full
-            given = _transliterated_end(text[max(0, dot - _NAME_PART_CHARS) : dot])
-            family = _transliterated_start(text[dot + 1 : dot + 1 + _NAME_PART_CHARS])
-            if given and family:
-                name = f"{given}·{family}"
-                self.mention(dot - len(given), self.people.get(name) or Speaker(name, name))
-            dot = text.find("·", dot + 1)
+        for start, given, family in _dotted_names(text):  # "劳伦斯·洛克菲勒周日去世": foreign names written in full
+            name = f"{given}·{family}"
+            self.mention(start, self.people.get(name) or Speaker(name, name))
 
     def holder_before(self, post: str, at: int) -> Speaker | None:
         """The person named last before `at` whom the article gives the post `post`."""
@@ -374,19 +366,18 @@ class _Context:
         return None
 
 
-def _transliterated_end(text: str) -> str:
-    """The part of `text` after its last character not used to spell foreign names ("时任总统乔治" → 乔治)."""
-    start = len(text)
-    while start and is_transliterated_name(text[start - 1] * 3):
-        start -= 1
-    return text[start:] if len(text) - start >= 2 else ""
-
-
-def _transliterated_start(text: str) -> str:
-    end = 0
-    while end < len(text) and is_transliterated_name(text[end] * 3):
-        end += 1
-    return text[:end] if end >= 2 else ""
+def _dotted_names(text: str) -> Iterator[tuple[int, str, str]]:
+    """(where it starts, given name, family name) of each foreign name written with a middle dot,
+    read outwards from the dot — a regex tried at every character costs more — as far as the
+    characters that spell foreign names go ("时任总统乔治·布什誉为" → 乔治, 布什)."""
+    dot = text.find("·")
+    while dot >= 0:
+        before, after = text[max(0, dot - _NAME_PART_CHARS) : dot], text[dot + 1 : dot + 1 + _NAME_PART_CHARS]
+        given_length = len(before) - len(before.rstrip(_TRANSLITERATION_CHARS))
+        family_length = len(after) - len(after.lstrip(_TRANSLITERATION_CHARS))
+        if given_length >= 2 and family_length >= 2:
+            yield dot - given_length, before[len(before) - given_length :], after[:family_length]
+        dot = text.find("·", dot + 1)
 
 
 def _context(text: str, title: str = "") -> _Context:
