@@ -101,11 +101,12 @@ def join_spaced_names(text: str) -> str:
     )
 
 
-# A CJK character or CJK punctuation, then one space: how a letter-spaced line is typeset.
-_SPACED_CJK = re.compile(rf"(?<=[{_CJK}\u3000-\u303f\uff00-\uffef]) (?=[^ ])|(?<=[^ ]) (?=[{_CJK}\u3000-\u303f\uff00-\uffef])")
+# A CJK character or CJK punctuation and one space beside it: how a letter-spaced line is typeset.
+_CJK_OR_PUNCTUATION = rf"[{_CJK}\u3000-\u303f\uff00-\uffef]"
+_SPACED_CJK = re.compile(rf"(?<={_CJK_OR_PUNCTUATION}) (?=[^ ])|(?<=[^ ]) (?={_CJK_OR_PUNCTUATION})")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
-# The same, counted from the character: a pattern that opens with a class scans fast.
-_CJK_THEN_SPACE = re.compile(rf"[{_CJK}\u3000-\u303f\uff00-\uffef](?= [^ ])")
+# The spaces after such a character, counted from the character: a pattern that opens with a class scans fast.
+_CJK_THEN_SPACE = re.compile(rf"{_CJK_OR_PUNCTUATION}(?= [^ ])")
 _LETTER_SPACED_SHARE = 0.5
 _LETTER_SPACED_MIN = 6
 

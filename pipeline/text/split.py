@@ -296,16 +296,17 @@ def _dialogue(folded: list[str], raw: list[str], article: Article, cleaned: list
     labelled = [(index, *turn) for index, text in enumerate(folded) if index not in intros and (turn := _turn_label(text))]
     label_counts: dict[str, int] = {}
     speaks: set[str] = set()
-    quoted_only: dict[str, bool] = {}
+    unquoted: set[str] = set()  # labels that say something outside quotation marks
     for index, label, rest, _ in labelled:
         label_counts[label] = label_counts.get(label, 0) + 1
         said = rest or (folded[index + 1] if index + 1 < len(folded) else "")
         if _SENTENCE_END.search(said) or (len(said) >= 30 and _SENTENCE_MARKS.search(said)):
             speaks.add(label)
-        quoted_only[label] = quoted_only.get(label, True) and bool(_WHOLE_QUOTATION.fullmatch(rest.strip()))
+        if not _WHOLE_QUOTATION.fullmatch(rest.strip()):
+            unquoted.add(label)
     # "主任楊麗珍：「…」" between the reporter's sentences: a news report's soundbites (quotes),
     # never a transcript, whose turns are not put in quotation marks.
-    speaks -= {label for label, quoted in quoted_only.items() if quoted}
+    speaks &= unquoted
     comments = _comment_runs(labelled, folded)
     title = simplified(article.title)
     first_turn = min((index for index, label, _, _ in labelled if label in speaks), default=len(folded))
