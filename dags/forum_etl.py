@@ -26,8 +26,9 @@ report_dir, data_docs_dir, expectations_dir (`FORUM_ETL_EXPECTATIONS`), s3_endpo
 retention_hours (how long superseded files stay for readers of older versions, default 1),
 batch_size (URLs per fetch batch, default 50).
 
-The DAGs' shape is fixed when Airflow parses this file, from the environment alone (no
-Variable or file is read at every parse): FORUM_ETL_SCHEDULE (cron or preset, default
+The DAGs' shape is fixed when Airflow parses this file, from the environment (no Variable is
+read at every parse) and the crawl configuration's source names (one fetch pool per source, so
+the configuration file is read at every parse): FORUM_ETL_SCHEDULE (cron or preset, default
 @daily; "none" for manual runs only), FORUM_ETL_FETCH_PARALLELISM (fetch batches at once
 per run, default 2), FORUM_ETL_TASK_TIMEOUT_MINUTES (a task's execution_timeout, default 120)
 and FORUM_ETL_RUN_TIMEOUT_HOURS (a run's dagrun_timeout, default 12).

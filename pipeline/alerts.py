@@ -86,7 +86,7 @@ def send_alert(alert: Alert, environment: Mapping[str, str]) -> list[str]:
         try:
             _send_mail(host, mail_message(alert, environment), environment)
             sent.append("mail")
-        except (OSError, smtplib.SMTPException):
+        except (OSError, smtplib.SMTPException, ValueError):  # ValueError: a port that is no number
             log.exception("the failure alert could not be mailed through FORUM_ETL_ALERT_SMTP_HOST")
     return sent
 

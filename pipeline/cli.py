@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -268,7 +269,7 @@ def _reprocess_command(args: argparse.Namespace, settings: Settings) -> int:
         if args.format == "table":
             _print_table(records)
         run.counts.update(articles=len(records), failed=len(failed))
-        run.count_failures(_failures_by_class(failed))
+        run.count_failures(Counter(processed.failure.error_class for processed in failed))
         log.info("reprocess %s: %d articles extracted, %d failed", run.run_id, len(records), len(failed),
                  extra={"stage": "reprocess"})
         run.end(1 if failed else 0, f"{len(failed)} articles failed extraction" if failed else None)
@@ -291,13 +292,6 @@ def _extract_archive(args: argparse.Namespace, warehouse: Warehouse, run: RunSum
     return failed
 
 
-def _failures_by_class(failed: list[Processed]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for processed in failed:
-        counts[processed.failure.error_class] = counts.get(processed.failure.error_class, 0) + 1
-    return counts
-
-
 def _publish_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.load.publish import new_run_id, publish
     from pipeline.load.transform import write_extract_errors
@@ -311,7 +305,7 @@ def _publish_command(args: argparse.Namespace, settings: Settings) -> int:
         articles = []
         failed = _extract_archive(args, warehouse, run, "publish: extract", lambda processed: articles.append(processed.article))
         write_extract_errors(warehouse, run.run_id, "publish", failed)  # kept even if the publish fails
-        run.count_failures(_failures_by_class(failed))
+        run.count_failures(Counter(processed.failure.error_class for processed in failed))
         run.counts.update(articles=len(articles), extract_errors=len(failed))
         try:
             with run.timed("publish"):
