@@ -64,7 +64,7 @@ CUES = tuple(sorted(set("""
 # Verbs that report speech only when a comma or colon opens what was said ("微软声明，…",
 # "他觉得，…"); otherwise they take an object ("公布了名单", "发现问题").
 _CUES_BEFORE_PUNCTUATION = frozenset("""
-    分析 觉得 公布 声明 号召 怀疑 指示 期望 揭示 讲述 描述 表明 证实 提出 要求 希望 担心 评价 回忆
+    分析 觉得 公布 声明 号召 怀疑 指示 期望 揭示 讲述 描述 表明 证实 提出 要求 希望 担心 评价 回忆 发现 预期 反映 指
 """.split())
 CUES = tuple(sorted(set(CUES) | _CUES_BEFORE_PUNCTUATION, key=lambda cue: (-len(cue), cue)))
 _CUE = "|".join(CUES)
@@ -72,7 +72,7 @@ _CUE = "|".join(CUES)
 # the cue inside them is no cue ("人称" and "并称" are left out: "负责人称", "并称" = "and said").
 _WORDS_ENDING_IN_A_CUE = frozenset("""
     来说 听说 小说 传说 所说 再说 据说 学说 要说 别说 虽说 胡说 劝说 演说 诉说 解说 按说 假说 述说 瞎说 评说 难说 乱说
-    游说 细说 叙说 推说 论说 图说
+    游说 细说 叙说 推说 论说 图说 手指 戒指 所指 意指 直指 遥指 屈指 一指 拇指 食指 中指 十指
     名称 简称 改称 号称 俗称 通称 堪称 著称 对称 统称 全称 职称 总称 古称 合称 据称 相称 匀称 尊称 别称 素称 美称 泛称 代称 见称 指称 报称
 """.split())
 _CUE_AT = re.compile(_CUE)
@@ -109,7 +109,7 @@ _LEADING = re.compile(r"^" + _DATELINE
                       r"(?:根据|据|按照|依照|照|正如|经|其后|之后|此后)?(?:一位|一名)?(?:其所在的|所在的)?(?:\d{1,2}月\d{1,2}日)?(?:在[^，。]{1,16}中)?")
 # Modal verbs and "的" after the subject ("普通人可能会说", "袁绍宏的介绍"), and "X地" manners ("感慨万千地说").
 _TRAILING_OF = re.compile(
-    r"(?:的话|的|可能会|也许会|就会|将会|不会|(?<![协学商工总分委议国大全社事员合金究进])会|将|要|应该|可以|一直|总是|自嘲|[^，。]{2,12}后|(?:用[^，。]{0,16})?发(?:微博|博文|声明|文章)|发出警告|发表(?:研究)?(?:报告|文章|声明|评论|讲话)|撰文|发文"
+    r"(?:的话|的|可能会|也许会|就会|将会|不会|(?<![协学商工总分委议国大全社事员合金究进])会|将|要|应该|可以|一直|总是|自嘲|[^，。]{2,12}后|(?:用[^，。]{0,16})?发(?:微博|博文|声明|文章)|发出警告|发出|发表(?:研究)?(?:报告|文章|声明|评论|讲话)?|撰文|发文"
     r"|在(?:微博|网上|博客)上?|[（(]\s*微博\s*[）)]|在|[（(][A-Za-z .\-]+[）)]"
     r"|(?:本|上|这)?(?:星期|周)[一二三四五六日天]|(?:本|上)?(?:星期|周|月)早些时候|早些时候"
     r"|在[^，。]{0,12}(?:讲话|发言|致辞|报告|采访|会议|会|访问|座谈)(?:中|时|上)|(?:讲话|发言|致辞)(?:中|时)|(?:向|对|跟|给|通过|为)[^，。]{1,24}"
@@ -120,7 +120,7 @@ _TRAILING_ADVERBIALS = re.compile(
     r"(?:在[^，。]{0,30}?(?:上|中|时候|时|期间|后|前|里|间)|接受[^，。]{0,24}?采访时|对记者|向记者|对本报记者|向本报记者|告诉记者"
     r"|日前|近日|昨天|昨日|今天|今日|当天|当日|此前|随后|最后|首先|接着|同时|也|还|则|又|更|都|均|亦|就此|对此|为此|进一步|明确|再次|一再|多次"
     r"|就|已|已经|正|正在|便|再|仍|仍然|即|随即|当即|不禁|却|只|才|始终|一度|先后|分别|纷纷|甚至|郑重|私下|反复|坦率|公开|随后又"
-    r"|曾经|曾|特别|专门|公开|坦率地|坦然|坦率|笑着|激动|感慨|直接|积极|还是|坚持|及时|\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|不无担忧地|笑着|激动地|深有感触地|\d{1,2}月\d{1,2}日|\d{1,2}日|后来|当时|昨|早前|稍后)+$"
+    r"|曾经|曾|特别|专门|公开|坦率地|坦然|坦率|笑着|激动|感慨|直接|积极|还是|坚持|及时|主动|(?:上|本|这)(?:周|月|星期)|去年|今年|\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|不无担忧地|笑着|激动地|深有感触地|\d{1,2}月\d{1,2}日|\d{1,2}日|后来|当时|昨|早前|稍后)+$"
 )
 # Who is never a speaker: vague sources, the reporter, the first person (anywhere in the
 # subject), and documents and media (the subject's head noun, at its end).
@@ -173,6 +173,14 @@ _COUNTED = re.compile(r"(?<=.)(?:一位|一名)(?=.)")
 _OF_THE_BODY = re.compile(r"有关|相关|高层")
 # "广汽方面": the organisation's side.
 _SIDE = re.compile(r"^(?P<org>.{2,20}?)方面$")
+# A party an article names by its side: the hospital (院方), the police (警方), China (中方).
+_PARTY = re.compile(r"^(?:[院校警厂资劳店园馆军检控辩甲乙买卖]|[中美日俄英法德韩朝印欧台港澳外])方$")
+# An organisation named before, referred to again ("该行表示", "公司表示", "该集团称").
+_ORG_COREF = re.compile(r"^(?:(?:该|这家|此|本)(?:行|院|厂|店|局|所|公司|集团|机构|企业|银行|医院)|公司|集团)$")
+# Someone of the body the reporter called or visited ("记者致电X，工作人员告诉记者…").
+_STAFF = re.compile(r"^(?:一位|一名)?(?P<staff>工作人员|员工|民警|店员|客服人员|客服|保安|值班人员|接线员)$")
+_REPORTER_CONTACTS = re.compile(r"记者(?:先后)?(?:致电|联系|电话联系|来到|走访|拨打|暗访|探访)(?P<org>[^，。；！？“”\n]{2,24})[，。；]")
+_CONTACT_REACH = 80
 _OFFICE_COREF = re.compile(r"^(?:(?:该|这位|此位)(?:负责人|官员|发言人|负责同志|人士|工作人员)|(?:新闻)?发言人|负责人)$")
 _ORG_SUFFIX = re.compile("(?:%s)$" % "|".join(map(re.escape, ORG_SUFFIXES)))
 # News outlets report; they are not the speaker ("法国星期天报说", "人民网称").
@@ -190,6 +198,7 @@ _SENTENCE_MARK = re.compile(r"[。！？!?]")
 # A quotation long enough to be someone's statement, not a quoted term ("“雪鹰”号").
 _QUOTATION = re.compile(r"[“「]([^”」]{12,})[”」]")
 _SPLIT_QUOTE = re.compile(r"[，,：:]\s*[“「]")
+_COLON_THEN_QUOTE = re.compile(r"[：:]\s*[“「]")
 # The connectives before a cue whose subject is the clause before's ("表示…，并称…").
 _ZERO_SUBJECT = frozenset(("并", "还", "也", "又", "同时", "随后", "并且", "则", "更", "他还", "并再次"))
 # What follows a cue word that is not speech ("表示了歉意", "称为", "说明书", "说得好").
@@ -200,9 +209,12 @@ _NOT_CONTENT = re.compile(r"为|得|过|着|明|出|起|到|法|的|了(?:歉意
 _AFTER_DESCRIPTION = re.compile(
     r"(?:记者|主任|经理|局长|部长|厅长|处长|科长|市长|省长|县长|镇长|村长|厂长|校长|院长|所长|会长|队长|社长|行长|董事长|秘书长"
     r"|主席|总裁|总监|书记|委员|代表|发言人|负责人|创始人|主持人|导演|编剧|作家|画家|艺术家|科学家|企业家|专家|学者|教授|讲师"
-    r"|人士|医生|医师|护士|律师|法官|警官|民警|工程师|研究员|分析师|设计师|演员|歌手|教练|球员|选手|运动员|官员|大使|总统|总理|首相|博士)"
+    r"|人士|医生|医师|护士|律师|法官|警官|民警|工程师|研究员|分析师|设计师|演员|歌手|教练|球员|选手|运动员|官员|大使|总统|总理|首相|博士"
+    r"|农民工|工人|司机|村民|店主|老板|摊主|车主|业主|志愿者|收藏家)"
     r"(?=[\u3400-\u9fff])"
 )
+# A clause opening with someone unnamed ("一位私募基金的医药行业研究员也不看好…").
+_SOMEONE_UNNAMED = re.compile(r"(?:^|[。！？\n])(?P<someone>(?:一位|一名)[^，。！？；\n]{0,20}?(?:员|师|家|者|士|生|工|官|人))")
 _CLAUSE_START = re.compile(r"(?:^|[，。！？；：\n“”])(?=[\u3400-\u9fff])")
 
 
@@ -269,6 +281,7 @@ class _Context:
     people: dict[str, Speaker] = dataclasses.field(default_factory=dict)
     mentions: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (offset, name), sorted
     last_office: tuple[str, str] | None = None  # (office as written, its org)
+    last_org: str = ""  # the organisation quoted last, whom "该行" or "公司" means
     clauses_read: bool = False  # names opening clauses are looked for only when a 他 or 申局长 needs them
     descriptions: dict[str, Speaker | None] = dataclasses.field(default_factory=dict)
     pending: Quote | None = None  # a statement whose cue ends its paragraph: its words open the next
@@ -335,6 +348,9 @@ class _Context:
             name = _name_at(text, at, self.people, described)
             if name:
                 self.mention(at, self.people.get(name) or Speaker(name, name))
+        for match in _SOMEONE_UNNAMED.finditer(text):  # "一位…研究员也不看好…。他表示": 他 is that unnamed one
+            self.mentions.append((match.start("someone"), ""))
+        self.mentions.sort()
         for match in _ADDRESSED_ANYWHERE.finditer(text):  # "香港移民杜女士昨日…": how the article addresses someone
             if is_surname(match.group()[0]) and text[match.start() - 1 : match.start()] not in _COUNTING:  # not "一位先生"
                 self.mention(match.start(), self.people.get(match.group()) or Speaker(match.group(), match.group()))
@@ -347,6 +363,8 @@ class _Context:
         self.read_clauses()
         index = bisect.bisect_left(self.mentions, (at, ""))
         for offset, name in reversed(self.mentions[:index]):
+            if not name:
+                continue
             if offset >= len(post) and self.text[offset - len(post) : offset] == post:  # "主任医师邱健群"
                 return self.people[name]
             described = self.people[name] if self.people[name].position else self.describe(name)
@@ -362,7 +380,7 @@ class _Context:
         other_sex = _ADDRESSED_AS_MAN if pronoun == "她" else _ADDRESSED_AS_WOMAN if pronoun == "他" else None
         for offset, name in reversed(self.mentions[:index]):
             if (offset <= 0 or self.text[offset - 1] not in _OBJECT_MARKERS) and not (other_sex and other_sex.search(name)):
-                return self.people[name]
+                return self.people[name] if name else None  # "" is someone the article does not name
         return None
 
 
@@ -460,6 +478,18 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     if _PRONOUN.match(subject) or _DEMONSTRATIVE_PERSON.match(subject):  # 他, 这位…农民工
         person = context.person_before(at, subject)
         return (person, "person", "coref") if person else None
+    if _ORG_COREF.match(subject):
+        return (Speaker(context.last_org, subject, "", context.last_org), "organisation", "coref") if context.last_org else None
+    if _PARTY.match(subject):
+        return Speaker(subject, subject, "", subject), "organisation", "name"
+    staff = _STAFF.match(subject)
+    if staff:
+        paragraph_start = context.text.rfind("\n", 0, at) + 1
+        contacted = list(_REPORTER_CONTACTS.finditer(context.text, max(paragraph_start, at - _CONTACT_REACH), at))
+        if not contacted:
+            return None
+        org = contacted[-1].group("org")
+        return Speaker(org + staff.group("staff"), subject, "", org), "office", "name"
     if _OFFICE_COREF.match(subject):
         return (Speaker(context.last_office[0], subject, "", context.last_office[1]), "office", "coref") if context.last_office else None
     if len(subject) <= 4 and is_position(subject):  # "局长表示", "医师指出": the holder named before
@@ -623,6 +653,32 @@ def _continued(quoted: list[Quote], text: str, index: int, offset: int, raw: str
     return sorted(statements + more, key=lambda quote: quote.start_offset)
 
 
+def _introduced_quotations(text: str, boundaries: list[int], context: _Context) -> list[tuple[int, int, int, str, str, str]]:
+    """Quotations a person introduces without a cue: a clause opening with a name the article
+    gives, or 他/她, and ending in a colon before the quotation ("晏守强记忆深刻：“…”",
+    "袁柯紧紧握住陈文原的手说：“…”"). A name right after a quotation ("“…。”何建栋掰着手指…")
+    is left alone: as often the next sentence's subject as the speaker."""
+    found = []
+    for match in _COLON_THEN_QUOTE.finditer(text):
+        clause = bisect.bisect_right(boundaries, match.start() - 1) - 1
+        clause_start = boundaries[clause] if clause >= 0 else 0
+        subject = _introducing_person(text, clause_start, context)
+        if subject:
+            start = match.end()
+            found.append((start, _closing_quote(text, start), clause_start, subject, "：", "direct"))
+    return found
+
+
+def _introducing_person(text: str, at: int, context: _Context) -> str:
+    """The person a clause starting at `at` opens with — a name the article gives (not "王强的…",
+    whose words these are not) or 他/她 — or ""."""
+    if text[at : at + 1] in ("他", "她") and text[at + 1 : at + 2] not in ("们", "的"):
+        return text[at]
+    context.read_clauses()
+    name = _name_at(text, at, context.people)
+    return name if name and text[at + len(name) : at + len(name) + 1] not in ("的", "们") else ""
+
+
 def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw: str) -> list[Quote]:
     candidates: list[tuple[int, int, int, str, str, str]] = []  # (content start, content end, subject start, subject, cue, kind)
     # Each cue, with the words from its clause's start as the subject: found cue first, since
@@ -632,7 +688,8 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         clause = bisect.bisect_right(boundaries, match.start()) - 1
         clause_start = boundaries[clause] if clause >= 0 else 0
         words = text[clause_start : match.start()]
-        if (len(words) > _SUBJECT_CHARS or text[match.start() - 1 : match.start() + 1] in _WORDS_ENDING_IN_A_CUE
+        if (len(words) > _SUBJECT_CHARS
+                or (len(match.group("cue")) == 1 and text[match.start() - 1 : match.start() + 1] in _WORDS_ENDING_IN_A_CUE)
                 or _NEGATED.search(words)):
             continue  # "维罗达没有说明…": what someone did not say is no statement
         handle = _HANDLE_BEFORE.search(text, 0, clause_start) if clause_start and text[clause_start - 1] in "”」" else None
@@ -679,6 +736,7 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         if subject:
             start = labelled.end()
             candidates.append((start, _closing_quote(text, start), labelled.start("subject"), subject, "：", "direct"))
+    candidates += _introduced_quotations(text, boundaries, context)
     quotes_found: list[Quote] = []
     taken_until = -1
     for start, end, subject_start, subject, cue, kind in sorted(candidates):
@@ -699,6 +757,8 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
             context.mention(offset + subject_start, speaker)
         elif speaker_kind == "office":
             context.last_office = (speaker.name, speaker.org)
+        if speaker.org and speaker_kind != "person":
+            context.last_org = speaker.org
         name_raw = raw[subject_start : subject_start + len(subject)] if via == "name" and speaker_kind == "person" else subject
         if speaker_kind == "person" and via == "name":
             at_name = subject.rfind(speaker.name_raw) if speaker.name_raw else -1

@@ -201,3 +201,40 @@ def test_an_indefinite_mr_zhang_is_someone_new():
     found = quotes_of(["收藏家张纪正说，龙票值得收藏。张纪正买了五套。", "一位张先生告诉记者：“今年是龙年，邮票一定要买。”",
                        "张先生说，他已经买了十套。"])
     assert [(name, via) for name, _, _, _, via, _ in found] == [("张纪正", "name"), ("张先生", "name"), ("张纪正", "coref")]
+
+
+def test_findings_forecasts_and_hong_kong_style_zhi_are_cues_before_a_comma():
+    found = quotes_of(["嘉基医院皮肤科主任医师邱健群发现，冬季足部湿疹增多。", "大连港预期，去年全年盈利将下跌。",
+                       "瑞信集团发表报告指，恒大今年目标较易达成。", "市长王剑锋讲话中指出，要优化营商环境。", "他用手指，指着远方。"])
+    assert [(name, cue) for name, _, cue, *_ in found] == [("邱健群", "发现"), ("大连港", "预期"), ("瑞信集团", "指"), ("王剑锋", "指出")]
+
+
+def test_a_quotation_a_named_person_introduces_with_a_colon():
+    found = quotes_of(["村民晏守强说起病害。晏守强记忆深刻：“多代种、重茬种，即使风调雨顺，产量也一年不如一年。”",
+                       "记者注意到：“这里的产量很低很低。”", "晏守强的账本上写着：“今年收成一般般。”"])
+    assert [(name, kind, text[:3]) for name, _, _, kind, _, text in found] == [("晏守强", "direct", "多代种")]
+
+
+def test_adverbs_of_time_and_manner_between_an_organisation_and_its_warning():
+    found = quotes_of(["惠誉上周就已经表示，不会下调法国评级。", "柯达亦主动发出警告称，“如果不能出售专利，将申请破产保护。”"])
+    assert [(name, cue, kind) for name, _, cue, kind, *_ in found] == [("惠誉", "表示", "indirect"), ("柯达", "警告", "direct")]
+
+
+def test_this_bank_means_the_organisation_quoted_before_and_a_side_is_an_organisation():
+    found = quotes_of(["大华银行发表研究报告称，恒大能超额完成目标。该行表示，恒大股价仍续向上。", "院方称，消费满2000元送车票。",
+                       "中方表示，反对任何形式的霸凌。"])
+    assert [(name, kind, via) for name, kind, _, _, via, _ in found] == [
+        ("大华银行", "organisation", "name"), ("大华银行", "organisation", "coref"), ("院方", "organisation", "name"),
+        ("中方", "organisation", "name")]
+
+
+def test_staff_of_the_body_the_reporter_called_speak_for_it_and_unknown_staff_are_no_speaker():
+    found = quotes_of(["昨天下午，记者来到满记甜品港汇店，工作人员告诉记者芒果布丁已经停售了。",
+                       "晚上9点，记者联系高速交警潭耒大队，一位民警说：“永兴加油站因为缺油，很多货车在排队。”",
+                       "工作人员表示，这里一切正常。"])
+    assert [(name, kind) for name, kind, *_ in found] == [("满记甜品港汇店工作人员", "office"), ("高速交警潭耒大队民警", "office")]
+
+
+def test_he_after_someone_unnamed_is_that_one_not_the_person_named_before():
+    found = quotes_of(["重庆啤酒董事长黄明贵说，疫苗进展顺利。", "一位私募基金的研究员也不看好这种疫苗。他表示，这条技术路线行不通。"])
+    assert [(name, via) for name, _, _, _, via, _ in found] == [("黄明贵", "name")]
