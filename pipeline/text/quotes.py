@@ -178,7 +178,8 @@ _PARTY = re.compile(r"^(?:[院校警厂资劳店园馆军检控辩甲乙买卖]|
 # An organisation named before, referred to again ("该行表示", "公司表示", "该集团称").
 _ORG_COREF = re.compile(r"^(?:(?:该|这家|此|本)(?:行|院|厂|店|局|所|公司|集团|机构|企业|银行|医院)|公司|集团)$")
 # Someone of the body the reporter called or visited ("记者致电X，工作人员告诉记者…").
-_STAFF = re.compile(r"^(?:一位|一名)?(?P<staff>工作人员|员工|民警|店员|客服人员|客服|保安|值班人员|接线员)$")
+_STAFF = re.compile(r"^(?:[\u3400-\u9fff]{1,6}(?P<of>的))?(?:一位|一名)?"
+                    r"(?P<staff>工作人员|员工|民警|店员|客服人员|客服|保安|值班人员|接线员|女士|先生)$")
 _REPORTER_CONTACTS = re.compile(r"记者(?:先后)?(?:致电|联系|电话联系|来到|走访|拨打|暗访|探访)(?P<org>[^，。；！？“”\n]{2,24})[，。；]")
 _CONTACT_REACH = 80
 _OFFICE_COREF = re.compile(r"^(?:(?:该|这位|此位)(?:负责人|官员|发言人|负责同志|人士|工作人员)|(?:新闻)?发言人|负责人)$")
@@ -489,7 +490,7 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
         if not contacted:
             return None
         org = contacted[-1].group("org")
-        return Speaker(org + staff.group("staff"), subject, "", org), "office", "name"
+        return Speaker(org + (staff.group("of") or "") + staff.group("staff"), subject, "", org), "office", "name"
     if _OFFICE_COREF.match(subject):
         return (Speaker(context.last_office[0], subject, "", context.last_office[1]), "office", "coref") if context.last_office else None
     if len(subject) <= 4 and is_position(subject):  # "局长表示", "医师指出": the holder named before
@@ -565,7 +566,9 @@ def _names_someone(subject: str, text: str) -> bool:
     described = parse_description(subject)
     if described is not None and bool(described.name) and not _NO_SPEAKER.search(described.name):
         return True
-    return _trailing_name(subject, text) is not None
+    named = _trailing_name(subject, text)
+    # The name must stand after the word, not inside it ("白皮书" is no 白 named 皮书).
+    return named is not None and all(match.end() <= len(subject) - len(named) for match in _NO_SPEAKER.finditer(subject))
 
 
 def _indirect_content(paragraph: str, start: int) -> int:

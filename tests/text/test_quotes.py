@@ -238,3 +238,18 @@ def test_staff_of_the_body_the_reporter_called_speak_for_it_and_unknown_staff_ar
 def test_he_after_someone_unnamed_is_that_one_not_the_person_named_before():
     found = quotes_of(["重庆啤酒董事长黄明贵说，疫苗进展顺利。", "一位私募基金的研究员也不看好这种疫苗。他表示，这条技术路线行不通。"])
     assert [(name, via) for name, _, _, _, via, _ in found] == [("黄明贵", "name")]
+
+
+def test_a_document_is_no_person_even_when_it_starts_with_a_surname():
+    found = quotes_of(["国务院新闻办发表白皮书。白皮书指出，15年间群众体育蓬勃发展。白皮书强调，健身意识普遍提高。"])
+    assert found == []
+
+
+def test_a_foreign_name_ends_before_a_negation():
+    found = quotes_of(["公司发言人克里斯托弗·维罗达没有说明是否裁员。他只表示：“我们将继续寻找机会简化业务流程。”"])
+    assert [(name, via) for name, _, _, _, via, _ in found] == [("克里斯托弗·维罗达", "coref")]
+
+
+def test_a_woman_at_the_body_the_reporter_called_speaks_for_it():
+    found = quotes_of(["记者致电国家体育总局篮球运动管理中心，中心的一位女士告诉记者，篮协方面并没有特别规定。"])
+    assert [(name, kind) for name, kind, *_ in found] == [("国家体育总局篮球运动管理中心的女士", "office")]
