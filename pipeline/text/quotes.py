@@ -168,6 +168,9 @@ _OFFICE = re.compile(
     r"^(?P<org>.{2,30}?)(?:的)?(?:一位|一名|有关|相关)?(?:高层)?(?:新闻发言人|发言人|负责人|主要负责人|负责同志|官员|人员|工作人员|员工|律师|民警"
     r"|警察|职员|代表|人士)$"
 )
+# Someone of a body the subject names, known by what they do there ("华东电网公司一位参与电价政策改革的人士").
+_BODY_PERSON = re.compile(r"^(?P<org>[^，。的]{2,20}?(?:%s|厂|店))(?:的)?(?:一位|一名)?(?:[^，。]{2,16}的)?人士$"
+                          % "|".join(map(re.escape, ORG_SUFFIXES)))
 _NEGATED = re.compile(r"(?:没有|没|未|不|并未|从未|拒绝|不愿|无法)$")
 _COUNTED = re.compile(r"(?<=.)(?:一位|一名)(?=.)")
 _OF_THE_BODY = re.compile(r"有关|相关|高层")
@@ -203,8 +206,12 @@ _COLON_THEN_QUOTE = re.compile(r"[：:]\s*[“「]")
 # The connectives before a cue whose subject is the clause before's ("表示…，并称…").
 _ZERO_SUBJECT = frozenset(("并", "还", "也", "又", "同时", "随后", "并且", "则", "更", "他还", "并再次"))
 # What follows a cue word that is not speech ("表示了歉意", "称为", "说明书", "说得好").
-_ZERO_SUBJECT_CUES = frozenset(("称", "表示", "强调", "指出", "说", "认为", "透露", "坦言", "直言"))
+_ZERO_SUBJECT_CUES = frozenset(("称", "表示", "强调", "指出", "说", "认为", "透露", "坦言", "直言", "评价", "补充"))
 _NOT_CONTENT = re.compile(r"为|得|过|着|明|出|起|到|法|的|了(?:歉意|感谢|谢意|祝贺|欢迎|慰问|支持|同情|关注|关切|哀悼|遗憾)")
+# The subject of "…，并称…": the speaker of the statement before.
+_SAME_SPEAKER = "\0"
+# "，并称…", "，还表示…": a clause that goes on to a new statement of the same speaker.
+_GOES_ON_TO_SAY = re.compile(r"(?:并|还|同时|并且|他还|她还)(?:再次|进一步|又)?(?:称|表示|强调|指出|说|认为|透露|坦言|直言|评价|补充)")
 # Where a clause starts: a name there is its subject ("孙启勤坦言", "。李某承认", "张梅英仍旧…").
 # Posts and occupations a name follows ("画家田庆华", "导演彭浩翔", "编剧朱耀廷").
 _AFTER_DESCRIPTION = re.compile(
@@ -283,6 +290,7 @@ class _Context:
     mentions: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (offset, name), sorted
     last_office: tuple[str, str] | None = None  # (office as written, its org)
     last_org: str = ""  # the organisation quoted last, whom "该行" or "公司" means
+    offices: set[str] = dataclasses.field(default_factory=set)  # offices quoted, mentioned like people for 他
     clauses_read: bool = False  # names opening clauses are looked for only when a 他 or 申局长 needs them
     descriptions: dict[str, Speaker | None] = dataclasses.field(default_factory=dict)
     pending: Quote | None = None  # a statement whose cue ends its paragraph: its words open the next
@@ -466,6 +474,11 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
             return None
         whose = context.full_name(person.name) or person.name
         return Speaker(_COUNTED.sub("", whose + subject[1:]), subject, "", whose), "office", "coref"
+    if subject.endswith("人") and len(subject) >= 3 and is_proper_noun(subject[:-1]):
+        return None  # "蒙古人认为…": a people, no speaker
+    body_person = _BODY_PERSON.match(subject)  # "国电谏壁发电厂的人士", "华东电网公司一位参与电价政策改革的人士"
+    if body_person and len(body_person.group("org")) >= 4 and not _VAGUE_ORG.search(body_person.group("org")):  # not "旅行社人士"
+        return Speaker(_COUNTED.sub("", subject), subject, "", body_person.group("org")), "office", "name"
     office = _OFFICE.match(subject)  # "上海汇达丰律师事务所有关律师", "耐克香港发言人", "HTC一位发言人": a named body's people
     if office and subject.endswith("人士") and len(office.group("org")) < 4 and not _OF_THE_BODY.search(subject):
         office = None  # "旅行社人士": a kind of body, not one named ("广汽有关人士" is one's)
@@ -478,7 +491,9 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
         return None
     if _PRONOUN.match(subject) or _DEMONSTRATIVE_PERSON.match(subject):  # 他, 这位…农民工
         person = context.person_before(at, subject)
-        return (person, "person", "coref") if person else None
+        if person is None:
+            return None
+        return person, "office" if person.name in context.offices else "person", "coref"  # "…的人士坦承…。他说"
     if _ORG_COREF.match(subject):
         return (Speaker(context.last_org, subject, "", context.last_org), "organisation", "coref") if context.last_org else None
     if _PARTY.match(subject):
@@ -586,6 +601,8 @@ def _indirect_content(paragraph: str, start: int) -> int:
             depth = max(0, depth - 1)
         elif depth == 0 and char in "。！？!?":
             return index + 1
+        elif depth == 0 and char in "，," and _GOES_ON_TO_SAY.match(paragraph, index + 1):
+            return index + 1  # "…，并评价道：…": the same speaker's next statement starts
     return len(paragraph)
 
 
@@ -705,7 +722,7 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
                     or not clause_start or text[clause_start - 1] not in "，,":
                 continue
             if words or match.group("open"):
-                subject = "他"
+                subject = _SAME_SPEAKER
             else:  # "郭德纲大吐苦水，称…": the name that opened the clause before
                 before = boundaries[clause - 1] if clause >= 1 else 0
                 opening = _name_at(text, before, context.people)
@@ -746,7 +763,14 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         ends_paragraph = start >= len(text.rstrip())  # "姚明及时表态，": the words are the next paragraph
         if (end - start < _MIN_CONTENT and not ends_paragraph) or start < taken_until:
             continue
-        resolved = _speaker(subject, context, offset + subject_start)  # context.text is the body, folded
+        if subject == _SAME_SPEAKER and quotes_found:  # "…，并评价道：…": who made the statement before goes on
+            quote = dataclasses.replace(quotes_found[-1], cue=cue, kind=kind, text=raw[start:end].strip(),
+                                        start_offset=offset + start, end_offset=offset + end)
+            quotes_found.append(quote)
+            taken_until = end
+            continue
+        # context.text is the body, folded; a zero subject with no statement before is 他
+        resolved = _speaker("他" if subject == _SAME_SPEAKER else subject, context, offset + subject_start)
         if resolved is None:
             continue
         speaker, speaker_kind, via = resolved
@@ -760,6 +784,8 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
             context.mention(offset + subject_start, speaker)
         elif speaker_kind == "office":
             context.last_office = (speaker.name, speaker.org)
+            context.offices.add(speaker.name)
+            context.mention(offset + subject_start, speaker)
         if speaker.org and speaker_kind != "person":
             context.last_org = speaker.org
         name_raw = raw[subject_start : subject_start + len(subject)] if via == "name" and speaker_kind == "person" else subject

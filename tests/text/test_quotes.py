@@ -253,3 +253,22 @@ def test_a_foreign_name_ends_before_a_negation():
 def test_a_woman_at_the_body_the_reporter_called_speaks_for_it():
     found = quotes_of(["记者致电国家体育总局篮球运动管理中心，中心的一位女士告诉记者，篮协方面并没有特别规定。"])
     assert [(name, kind) for name, kind, *_ in found] == [("国家体育总局篮球运动管理中心的女士", "office")]
+
+
+def test_and_went_on_to_say_is_a_new_statement_of_the_same_speaker():
+    found = quotes_of(["耐克香港发言人表示上述调查欠科学化，并评价道：气垫运动鞋的种类很多，有些人喜欢。"])
+    assert [(name, cue, text[:3]) for name, _, cue, _, _, text in found] == [
+        ("耐克香港发言人", "表示", "上述调"), ("耐克香港发言人", "评价", "气垫运")]
+
+
+def test_someone_of_a_named_body_is_an_office_and_he_after_it_is_that_office():
+    found = quotes_of(["专家言茂松认为电价要改。",
+                       "国电谏壁发电厂的人士坦承，当时压力很大。他说，我们毕竟是国有企业。",
+                       "华东电网公司一位参与电价政策改革的人士认为，电价还需要探讨。", "旅行社人士建议，游客可错峰出行。"])
+    assert [(name, kind, via) for name, kind, _, _, via, _ in found] == [
+        ("言茂松", "person", "name"), ("国电谏壁发电厂的人士", "office", "name"), ("国电谏壁发电厂的人士", "office", "coref"),
+        ("华东电网公司参与电价政策改革的人士", "office", "name")]
+
+
+def test_a_people_is_no_speaker():
+    assert quotes_of(["按照传统观念，蒙古人认为挖掘土地会带来坏运气。", "美国人普遍认为，油价太高。"]) == []
