@@ -208,6 +208,8 @@ _ZERO_SUBJECT = frozenset(("并", "还", "也", "又", "同时", "随后", "并�
 # What follows a cue word that is not speech ("表示了歉意", "称为", "说明书", "说得好").
 _ZERO_SUBJECT_CUES = frozenset(("称", "表示", "强调", "指出", "说", "认为", "透露", "坦言", "直言", "评价", "补充"))
 _NOT_CONTENT = re.compile(r"为|得|过|着|明|出|起|到|法|的|了(?:歉意|感谢|谢意|祝贺|欢迎|慰问|支持|同情|关注|关切|哀悼|遗憾)")
+# "X如是说": X said the words quoted before.
+_SO_SAID = re.compile(r"(?:如是|这样|如此)$")
 # The subject of "…，并称…": the speaker of the statement before.
 _SAME_SPEAKER = "\0"
 # "，并称…", "，还表示…": a clause that goes on to a new statement of the same speaker.
@@ -650,7 +652,8 @@ def _continued(quoted: list[Quote], text: str, index: int, offset: int, raw: str
     """`quoted` and the quotations that go on without a cue: a quotation after a statement in
     the same paragraph ("黎永芬说，…。“企业本来…”"), a paragraph that opens with a quotation after a
     paragraph ending with a statement — the same speaker's words, direct — or, with no statement
-    before, one whose speaker the paragraph names next in a direct statement ("“…。”…宋国青表示，“…”")."""
+    before, one whose speaker the paragraph names next in a statement ("“…。”…宋国青表示，“…”",
+    "“…。”…梁和平认为，…")."""
     statements = sorted(quoted, key=lambda quote: quote.start_offset)
     spans = [(quote.start_offset - offset, quote.end_offset - offset) for quote in statements]
     more = []
@@ -659,7 +662,7 @@ def _continued(quoted: list[Quote], text: str, index: int, offset: int, raw: str
         if any(a <= start < b for a, b in spans):
             continue
         before = [quote for quote in statements if quote.end_offset - offset <= start]
-        after = [quote for quote in statements if quote.start_offset - offset >= end and quote.kind == "direct"]
+        after = [quote for quote in statements if quote.start_offset - offset >= end]
         opening = match.start() == 0
         if before:
             speaker = before[-1]
@@ -712,6 +715,14 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
                 or (len(match.group("cue")) == 1 and text[match.start() - 1 : match.start() + 1] in _WORDS_ENDING_IN_A_CUE)
                 or _NEGATED.search(words)):
             continue  # "维罗达没有说明…": what someone did not say is no statement
+        so_said = _SO_SAID.search(words)
+        if so_said and text[:1] in "“「" and match.group("cue") in _ZERO_SUBJECT_CUES:
+            # "“…”在昨日的…仪式现场，…，姚明如是说。": the words are the quotation the paragraph opened with
+            subject = _subject(words[: so_said.start()], context.text)
+            if subject:
+                candidates.append((1, _closing_quote(text, 1), clause_start + max(0, words.find(subject)), subject,
+                                   match.group("cue"), "direct"))
+            continue
         handle = _HANDLE_BEFORE.search(text, 0, clause_start) if clause_start and text[clause_start - 1] in "”」" else None
         subject = handle.group("handle") if handle else _subject(words, context.text)
         if handle:  # the handle names the speaker: treat it as a name the text gives

@@ -272,3 +272,10 @@ def test_someone_of_a_named_body_is_an_office_and_he_after_it_is_that_office():
 
 def test_a_people_is_no_speaker():
     assert quotes_of(["按照传统观念，蒙古人认为挖掘土地会带来坏运气。", "美国人普遍认为，油价太高。"]) == []
+
+
+def test_an_opening_quotation_is_the_next_statements_speakers_and_so_said_refers_back():
+    found = quotes_of(["“微博有三个特点：一是好用，二是中性。”作为最早倡导者，新闻办主任梁和平认为，微博是最活跃的载体。",
+                       "“我要说明一下，我是‘前NBA球员’！”在昨日的仪式现场，面对主持人的称谓，姚明如是说。"])
+    assert [(name, kind, text[:3]) for name, _, _, kind, _, text in found] == [
+        ("梁和平", "direct", "微博有"), ("梁和平", "indirect", "微博是"), ("姚明", "direct", "我要说")]
