@@ -96,6 +96,8 @@ _CUE_AFTER = re.compile(
 # Connectives and "according to" before a subject, "的" after it ("而根据…袁绍宏的介绍").
 # A manner before the cue ("乐观地", "一脸幸福地", "很认真地"), honorifics after a name aside.
 _MANNER_CHARS = 6
+# How long a "…后" clause between a subject and its cue may be ("听闻后", "看完这则报道后").
+_AFTER_CLAUSE_CHARS = 12
 # One-character adverbs that may also end a given name ("张纪正", "王志强"... "正" as in 正在).
 _ADVERB_CHARS = frozenset("正便再仍即却只才就已也还则又更都均亦")
 _TITLE_IN_SUBJECT = re.compile(r"教授|博士|医生|医师|老师|律师|院士|研究员|工程师|先生|女士|小姐|同志")
@@ -216,13 +218,14 @@ _SAME_SPEAKER = "\0"
 _GOES_ON_TO_SAY = re.compile(r"(?:并|还|同时|并且|他还|她还)(?:再次|进一步|又)?(?:称|表示|强调|指出|说|认为|透露|坦言|直言|评价|补充)")
 # Where a clause starts: a name there is its subject ("孙启勤坦言", "。李某承认", "张梅英仍旧…").
 # Posts and occupations a name follows ("画家田庆华", "导演彭浩翔", "编剧朱耀廷").
-_AFTER_DESCRIPTION = re.compile(
+_DESCRIPTION_WORDS = (
     r"(?:记者|主任|经理|局长|部长|厅长|处长|科长|市长|省长|县长|镇长|村长|厂长|校长|院长|所长|会长|队长|社长|行长|董事长|秘书长"
     r"|主席|总裁|总监|书记|委员|代表|发言人|负责人|创始人|主持人|导演|编剧|作家|画家|艺术家|科学家|企业家|专家|学者|教授|讲师"
     r"|人士|医生|医师|护士|律师|法官|警官|民警|工程师|研究员|分析师|设计师|演员|歌手|教练|球员|选手|运动员|官员|大使|总统|总理|首相|博士"
     r"|农民工|工人|司机|村民|店主|老板|摊主|车主|业主|志愿者|收藏家)"
-    r"(?=[\u3400-\u9fff])"
 )
+_AFTER_DESCRIPTION = re.compile(_DESCRIPTION_WORDS + r"(?=[\u3400-\u9fff])")
+_ENDS_WITH_DESCRIPTION = re.compile(_DESCRIPTION_WORDS + "$")
 # A clause opening with someone unnamed ("一位私募基金的医药行业研究员也不看好…").
 _SOMEONE_UNNAMED = re.compile(r"(?:^|[。！？\n])(?P<someone>(?:一位|一名)[^，。！？；\n]{0,20}?(?:员|师|家|者|士|生|工|官|人))")
 _CLAUSE_START = re.compile(r"(?:^|[，。！？；：\n“”])(?=[\u3400-\u9fff])")
@@ -237,7 +240,7 @@ def _subject(text: str, article: str = "") -> str:
             return text  # "张纪正": a name the article repeats, whose last character only looks like an adverb
         stripped = _TRAILING_OF.sub("", _TRAILING_ADVERBIALS.sub("", text)).strip()
         if not stripped and text:  # "胡先生看完这则报道后": an adverbial ate the subject; keep the name it opened with
-            return _opening_name(text, article)
+            return _opening_name(text, article) or _before_when_done(_TRAILING_ADVERBIALS.sub("", text).strip(), article)
         title = _TITLE_AFTER_NAME.search(stripped)
         if title and (_LATIN_BEFORE_TITLE.search(stripped[: title.start()].rstrip()) or any(
                 is_name(name := stripped[: title.start()].rstrip()[-size:]) and not _ORG_SUFFIX.search(name) for size in (3, 2))):
@@ -245,6 +248,19 @@ def _subject(text: str, article: str = "") -> str:
         if stripped == text:
             return text
         text = stripped
+
+
+def _before_when_done(text: str, article: str) -> str:
+    """The subject before the shortest "…后" that leaves a name at its end ("著名导演冯小刚听闻后"
+    → 著名导演冯小刚), or ""."""
+    if not text.endswith("后"):
+        return ""
+    for size in range(3, min(_AFTER_CLAUSE_CHARS, len(text) - 2) + 1):
+        rest = text[:-size]
+        for length in (3, 2):  # a name the article repeats, or one after a post ("导演冯小刚")
+            if is_name(rest[-length:]) and (_recurs(rest[-length:], article) or _ENDS_WITH_DESCRIPTION.search(rest[:-length])):
+                return _subject(rest, article)
+    return ""
 
 
 def _opening_name(text: str, article: str) -> str:
@@ -572,7 +588,8 @@ def _trailing_name(subject: str, text: str) -> str | None:
         return f"{given[cut:]}·{family}" if cut < len(given) else None
     for size in (3, 2):
         name, before = subject[-size:], subject[:-size]
-        if (before and (_DESCRIBES.search(before) or _recurs(name, text)) and is_name(name) and not _NO_SPEAKER.search(name)
+        if (before and (_DESCRIBES.search(before) or _ENDS_WITH_DESCRIPTION.search(before) or _recurs(name, text))
+                and is_name(name) and not _NO_SPEAKER.search(name)
                 and not _ORG_SUFFIX.search(name)):
             return name
     return None

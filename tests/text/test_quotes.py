@@ -279,3 +279,8 @@ def test_an_opening_quotation_is_the_next_statements_speakers_and_so_said_refers
                        "“我要说明一下，我是‘前NBA球员’！”在昨日的仪式现场，面对主持人的称谓，姚明如是说。"])
     assert [(name, kind, text[:3]) for name, _, _, kind, _, text in found] == [
         ("梁和平", "direct", "微博有"), ("梁和平", "indirect", "微博是"), ("姚明", "direct", "我要说")]
+
+
+def test_a_when_clause_between_a_described_name_and_the_cue_is_no_subject():
+    found = quotes_of(["柯达申请破产。著名导演冯小刚听闻后在微博上感叹：“因为数字技术的飞速发展，柯达将要破产。”"])
+    assert [(name, kind) for name, _, _, kind, *_ in found] == [("冯小刚", "direct")]
