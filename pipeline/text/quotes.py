@@ -197,6 +197,9 @@ _VAGUE_ORG = re.compile(
     r"业内|知情|消息|分析|权威|有关|相关|某|一些|不少|多位|网友|市场|一家|一个|一所|有的|各|^(?:欧洲|亚洲|非洲|西方|国际|海外|国外|境外|地方)"
 )
 _ORG_SUFFIX_ANYWHERE = re.compile("(?:%s)" % "|".join(map(re.escape, sorted(ORG_SUFFIXES, key=len, reverse=True))))
+# How a body's name never starts: a determiner, or a verb or adverb of the clause ("接到退市警告", "还被授予…代表团").
+_NOT_A_BODYS_START = ("该", "这", "此", "各", "一些", "有的", "本", "除了", "必须", "还", "被", "把", "将", "已", "对", "向", "在",
+                      "从", "给", "让", "接到", "获得", "授予", "成为", "作为", "加入", "进入", "离开")
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|第)")
 _MIN_CONTENT = 4
 _TERM_CHARS = 12
@@ -564,7 +567,7 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
         return Speaker(subject, subject, "", subject), "organisation", "name"
     body = subject.rpartition("的")[2]  # "长期从事鞋与健康研究的北京正之本人体力学研究所"
     if (3 <= len(body) <= 20 and _ORG_SUFFIX.search(body) and not _MEDIA.search(body) and not _ENUMERATION.match(body)
-            and "、" not in body and not body.startswith(("该", "这", "此", "各", "一些", "有的", "本", "除了", "必须"))):
+            and "、" not in body and not body.startswith(_NOT_A_BODYS_START)):
         return Speaker(body, body, "", body), "organisation", "name"
     return None
 
@@ -667,10 +670,9 @@ def attribute_quotes(article: Article) -> Article:
 
 def _continued(quoted: list[Quote], text: str, index: int, offset: int, raw: str, last: Quote | None) -> list[Quote]:
     """`quoted` and the quotations that go on without a cue: a quotation after a statement in
-    the same paragraph ("黎永芬说，…。“企业本来…”"), a paragraph that opens with a quotation after a
-    paragraph ending with a statement — the same speaker's words, direct — or, with no statement
-    before, one whose speaker the paragraph names next in a statement ("“…。”…宋国青表示，“…”",
-    "“…。”…梁和平认为，…")."""
+    the same paragraph ("黎永芬说，…。“企业本来…”"), and a paragraph's opening quotation — the words
+    of the speaker the paragraph names next in a statement ("“…。”…宋国青表示，“…”", "“…。”…梁和平
+    认为，…"), or, with none, of the statement that ended the paragraph before."""
     statements = sorted(quoted, key=lambda quote: quote.start_offset)
     spans = [(quote.start_offset - offset, quote.end_offset - offset) for quote in statements]
     more = []
@@ -684,13 +686,17 @@ def _continued(quoted: list[Quote], text: str, index: int, offset: int, raw: str
         if before:
             speaker = before[-1]
         elif opening:
-            speaker = last or (after[0] if after else None)
+            speaker = after[0] if after else last
         else:
             speaker = None
         if speaker is not None:
             more.append(dataclasses.replace(speaker, kind="direct", text=raw[start:end].strip(), paragraph=index,
                                             start_offset=offset + start, end_offset=offset + end))
     return sorted(statements + more, key=lambda quote: quote.start_offset)
+
+
+def _in_parentheses(text: str, at: int) -> bool:
+    return max(text.rfind("（", 0, at), text.rfind("(", 0, at)) > max(text.rfind("）", 0, at), text.rfind(")", 0, at))
 
 
 def _introduced_quotations(text: str, boundaries: list[int], context: _Context) -> list[tuple[int, int, int, str, str, str]]:
@@ -747,8 +753,8 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         start = match.end()
         if not subject:  # "…，并称…": the subject of the clause before speaks on
             if not (words in _ZERO_SUBJECT or not words) or match.group("cue") not in _ZERO_SUBJECT_CUES \
-                    or not clause_start or text[clause_start - 1] not in "，,":
-                continue
+                    or not clause_start or text[clause_start - 1] not in "，," or _in_parentheses(text, match.start()):
+                continue  # "（Psoriasis，又称牛皮癣）": "also called", no statement
             if words or match.group("open"):
                 subject = _SAME_SPEAKER
             else:  # "郭德纲大吐苦水，称…": the name that opened the clause before

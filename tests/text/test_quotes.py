@@ -284,3 +284,16 @@ def test_an_opening_quotation_is_the_next_statements_speakers_and_so_said_refers
 def test_a_when_clause_between_a_described_name_and_the_cue_is_no_subject():
     found = quotes_of(["柯达申请破产。著名导演冯小刚听闻后在微博上感叹：“因为数字技术的飞速发展，柯达将要破产。”"])
     assert [(name, kind) for name, _, _, kind, *_ in found] == [("冯小刚", "direct")]
+
+
+def test_a_body_name_never_starts_with_a_verb_and_also_called_is_no_statement():
+    found = quotes_of(["柯达接到退市警告，若股价仍未达标则会被摘牌。",
+                       "研究报告指出，乾癣（Psoriasis，又称牛皮癣）患者的动脉较容易堵塞。王强是医生。"])
+    assert found == []
+
+
+def test_an_opening_quotation_goes_to_the_speaker_its_paragraph_names_over_the_one_before():
+    found = quotes_of(["上海汇达丰律师事务所有关律师称，广告没有问题。",
+                       "“这个产品经过系列安全检测，符合各项法律法规。”除了再次向记者强调声明之外，公司代表裴逸群还向记者透露，实验仪器来自日本。"])
+    assert [(name, text[:4]) for name, *_, text in found] == [
+        ("上海汇达丰律师事务所有关律师", "广告没有"), ("裴逸群", "这个产品"), ("裴逸群", "实验仪器")]
