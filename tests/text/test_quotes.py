@@ -287,7 +287,7 @@ def test_a_when_clause_between_a_described_name_and_the_cue_is_no_subject():
 
 
 def test_a_body_name_never_starts_with_a_verb_and_also_called_is_no_statement():
-    found = quotes_of(["柯达接到退市警告，若股价仍未达标则会被摘牌。",
+    found = quotes_of(["根据纽交所规定，接到退市警告6个月的调整期内，若柯达股价仍未达标则会被摘牌。",
                        "研究报告指出，乾癣（Psoriasis，又称牛皮癣）患者的动脉较容易堵塞。王强是医生。"])
     assert found == []
 
