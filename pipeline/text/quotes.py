@@ -201,6 +201,13 @@ _ORG_SUFFIX_ANYWHERE = re.compile("(?:%s)" % "|".join(map(re.escape, sorted(ORG_
 _NOT_A_BODYS_START = ("该", "这", "此", "各", "一些", "有的", "本", "除了", "必须", "还", "被", "把", "将", "已", "对", "向", "在",
                       "从", "给", "让", "接到", "获得", "授予", "成为", "作为", "加入", "进入", "离开")
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|第)")
+# What news reports mention: reporters, agencies, reporting, and the days of the events.
+_REPORTING = re.compile(r"记者|本报|本台|通讯员|日电|新华社|中新社|路透|美联社|法新社|报道|据悉|消息|采访|发布会|日前|近日"
+                        r"|昨日|昨天|昨晚|今天|今日|上午|下午|晚间|当天|当日|\d{1,2}月\d{1,2}日")
+# A text of this many characters or more with fewer than one such mention per _REPORTING_PER_CHARS
+# is no report (measured on the gold pages: essays and papers 0–0.7 per 2,000, reports 1–17; BENCHMARKS.md).
+_REPORT_CHECK_CHARS = 2000
+_REPORTING_PER_CHARS = 2000
 _MIN_CONTENT = 4
 _TERM_CHARS = 12
 _SENTENCE_MARK = re.compile(r"[。！？!?]")
@@ -651,6 +658,8 @@ def attribute_quotes(article: Article) -> Article:
                  if start < speech.end_offset and start + len(paragraphs[index]) > speech.start_offset}
     # One middle dot for foreign names, also where a space stands for it ("安东尼 彼里茨").
     folded = [_SPACED_FOREIGN_NAME.sub("·", simplified(text).replace("・", "·")) for text in paragraphs]
+    if not _reads_as_a_report("".join(folded)):
+        return dataclasses.replace(article, quotes=[])
     context = _context("\n".join(folded), simplified(article.title))
     found: list[Quote] = []
     for index, text in enumerate(folded):
@@ -666,6 +675,15 @@ def attribute_quotes(article: Article) -> Article:
         for quote in _continued(quoted, text, index, offsets[index], paragraphs[index], last):
             found.append(dataclasses.replace(quote, index=len(found)))
     return dataclasses.replace(article, quotes=found)
+
+
+def _reads_as_a_report(text: str) -> bool:
+    """News reports say who reported and when ("记者", "新华社", "据悉", "昨日", "1月12日") every
+    few hundred characters; a long text that almost never does is an essay, a paper, a sermon or
+    a story, whose "柏拉图认为" and "他说" are no statements to record (the gold's rule, README)."""
+    if len(text) < _REPORT_CHECK_CHARS:
+        return True
+    return len(_REPORTING.findall(text)) * _REPORTING_PER_CHARS >= len(text)
 
 
 def _continued(quoted: list[Quote], text: str, index: int, offset: int, raw: str, last: Quote | None) -> list[Quote]:

@@ -297,3 +297,10 @@ def test_an_opening_quotation_goes_to_the_speaker_its_paragraph_names_over_the_o
                        "“这个产品经过系列安全检测，符合各项法律法规。”除了再次向记者强调声明之外，公司代表裴逸群还向记者透露，实验仪器来自日本。"])
     assert [(name, text[:4]) for name, *_, text in found] == [
         ("上海汇达丰律师事务所有关律师", "广告没有"), ("裴逸群", "这个产品"), ("裴逸群", "实验仪器")]
+
+
+def test_a_long_text_that_never_reports_is_no_report_and_holds_no_statements():
+    essay = ["柏拉图认为，人的灵魂分为三部分。" + "这种看法影响了后来的许多哲学家，也影响了我们对人性的理解。" * 20] * 4
+    report = [essay[0], "记者昨日采访了王强。王强说，这种看法很有道理。" + "新华社北京1月12日电，" * 3] + essay[1:]
+    assert quotes_of(essay) == []
+    assert ("柏拉图", "认为") in [(name, cue) for name, _, cue, *_ in quotes_of(report)]
