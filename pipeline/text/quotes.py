@@ -122,7 +122,7 @@ _TRAILING_ADVERBIALS = re.compile(
     r"(?:在[^，。]{0,30}?(?:上|中|时候|时|期间|后|前|里|间)|接受[^，。]{0,24}?采访时|对记者|向记者|对本报记者|向本报记者|告诉记者"
     r"|日前|近日|昨天|昨日|今天|今日|当天|当日|此前|随后|最后|首先|接着|同时|也|还|则|又|更|都|均|亦|就此|对此|为此|进一步|明确|再次|一再|多次"
     r"|就|已|已经|正|正在|便|再|仍|仍然|即|随即|当即|不禁|却|只|才|始终|一度|先后|分别|纷纷|甚至|郑重|私下|反复|坦率|公开|随后又"
-    r"|曾经|曾|特别|专门|公开|坦率地|坦然|坦率|笑着|激动|感慨|直接|积极|还是|坚持|及时|主动|(?:上|本|这)(?:周|月|星期)|去年|今年|\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|不无担忧地|笑着|激动地|深有感触地|\d{1,2}月\d{1,2}日|\d{1,2}日|后来|当时|昨|早前|稍后)+$"
+    r"|曾经|曾|特别|专门|公开|坦率地|坦然|坦率|笑着|激动|感慨|直接|积极|还是|坚持|及时|主动|由此|因此|据此|(?:上|本|这)(?:周|月|星期)|去年|今年|\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|不无担忧地|笑着|激动地|深有感触地|\d{1,2}月\d{1,2}日|\d{1,2}日|后来|当时|昨|早前|稍后)+$"
 )
 # Who is never a speaker: vague sources, the reporter, the first person (anywhere in the
 # subject), and documents and media (the subject's head noun, at its end).
@@ -208,6 +208,11 @@ _REPORTING = re.compile(r"记者|本报|本台|通讯员|日电|新华社|中新
 # is no report (measured on the gold pages: essays and papers 0–0.7 per 2,000, reports 1–17; BENCHMARKS.md).
 _REPORT_CHECK_CHARS = 2000
 _REPORTING_PER_CHARS = 2000
+# What a cue takes as its object rather than introducing content ("回应麦田的质疑，并…", "质疑…的说法"):
+# a first clause ending in a noun of what others said.
+_OBJECT_OF_THE_CUE = re.compile(r"[^，。！？；：,\n]{0,24}的(?:质疑|说法|言论|观点|批评|指责|传言|传闻|报道|文章|博文|提问|问题|消息|声明)"
+                                r"(?=[，。！？；,]|$)")
+_CUES_TAKING_OBJECTS = frozenset("回应 质疑 评论 批评 怀疑 反驳 否认 驳斥 回答 澄清 证实 评价".split())
 _MIN_CONTENT = 4
 _TERM_CHARS = 12
 _SENTENCE_MARK = re.compile(r"[。！？!?]")
@@ -752,7 +757,7 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         clause = bisect.bisect_right(boundaries, match.start()) - 1
         clause_start = boundaries[clause] if clause >= 0 else 0
         words = text[clause_start : match.start()]
-        if (len(words) > _SUBJECT_CHARS
+        if (len(words) > _SUBJECT_CHARS or (words.endswith("的") and _CUE_AT.search(words))  # "回应麦田的质疑": a noun
                 or (len(match.group("cue")) == 1 and text[match.start() - 1 : match.start() + 1] in _WORDS_ENDING_IN_A_CUE)
                 or _NEGATED.search(words)):
             continue  # "维罗达没有说明…": what someone did not say is no statement
@@ -786,7 +791,8 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
             end, kind = _indirect_content(text, start), "indirect"
         elif match.group("open"):
             end, kind = _closing_quote(text, start), "direct"
-        elif match.group("punct") or (not _NOT_CONTENT.match(text, start) and match.group("cue") not in _CUES_BEFORE_PUNCTUATION):
+        elif match.group("punct") or (not _NOT_CONTENT.match(text, start) and match.group("cue") not in _CUES_BEFORE_PUNCTUATION
+                                      and not (match.group("cue") in _CUES_TAKING_OBJECTS and _OBJECT_OF_THE_CUE.match(text, start))):
             end, kind = _indirect_content(text, start), "indirect"
         else:
             continue

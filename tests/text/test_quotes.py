@@ -304,3 +304,9 @@ def test_a_long_text_that_never_reports_is_no_report_and_holds_no_statements():
     report = [essay[0], "记者昨日采访了王强。王强说，这种看法很有道理。" + "新华社北京1月12日电，" * 3] + essay[1:]
     assert quotes_of(essay) == []
     assert ("柏拉图", "认为") in [(name, cue) for name, _, cue, *_ in quotes_of(report)]
+
+
+def test_a_cue_taking_what_others_said_as_its_object_introduces_nothing():
+    found = quotes_of(["韩寒回应麦田的质疑，并写下《小破文章一篇》的博文。", "郭德纲称，是其知名度的问题。",
+                       "麦田由此怀疑，韩寒的文章可能是代笔。"])
+    assert [(name, cue, text[:3]) for name, _, cue, _, _, text in found] == [("郭德纲", "称", "是其知"), ("麦田", "怀疑", "韩寒的")]
