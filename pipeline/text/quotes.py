@@ -663,7 +663,7 @@ def attribute_quotes(article: Article) -> Article:
                  if start < speech.end_offset and start + len(paragraphs[index]) > speech.start_offset}
     # One middle dot for foreign names, also where a space stands for it ("安东尼 彼里茨").
     folded = [_SPACED_FOREIGN_NAME.sub("·", simplified(text).replace("・", "·")) for text in paragraphs]
-    if not _reads_as_a_report("".join(folded)):
+    if not reads_as_a_report("".join(folded)):
         return dataclasses.replace(article, quotes=[])
     context = _context("\n".join(folded), simplified(article.title))
     found: list[Quote] = []
@@ -682,7 +682,7 @@ def attribute_quotes(article: Article) -> Article:
     return dataclasses.replace(article, quotes=found)
 
 
-def _reads_as_a_report(text: str) -> bool:
+def reads_as_a_report(text: str) -> bool:
     """News reports say who reported and when ("记者", "新华社", "据悉", "昨日", "1月12日") every
     few hundred characters; a long text that almost never does is an essay, a paper, a sermon or
     a story, whose "柏拉图认为" and "他说" are no statements to record (the gold's rule, README)."""
