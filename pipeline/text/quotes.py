@@ -223,14 +223,15 @@ _COLON_THEN_QUOTE = re.compile(r"[：:]\s*[“「]")
 # The connectives before a cue whose subject is the clause before's ("表示…，并称…").
 _ZERO_SUBJECT = frozenset(("并", "还", "也", "又", "同时", "随后", "并且", "则", "更", "他还", "并再次"))
 # What follows a cue word that is not speech ("表示了歉意", "称为", "说明书", "说得好").
-_ZERO_SUBJECT_CUES = frozenset(("称", "表示", "强调", "指出", "说", "认为", "透露", "坦言", "直言", "评价", "补充"))
+_ZERO_SUBJECT_CUES = frozenset(("称", "表示", "强调", "指出", "说", "认为", "透露", "坦言", "直言", "评价", "补充", "相信", "建议"))
 _NOT_CONTENT = re.compile(r"为|得|过|着|明|出|起|到|法|的|了(?:歉意|感谢|谢意|祝贺|欢迎|慰问|支持|同情|关注|关切|哀悼|遗憾)")
 # "X如是说": X said the words quoted before.
 _SO_SAID = re.compile(r"(?:如是|这样|如此)$")
 # The subject of "…，并称…": the speaker of the statement before.
 _SAME_SPEAKER = "\0"
 # "，并称…", "，还表示…": a clause that goes on to a new statement of the same speaker.
-_GOES_ON_TO_SAY = re.compile(r"(?:并|还|同时|并且|他还|她还)(?:再次|进一步|又)?(?:称|表示|强调|指出|说|认为|透露|坦言|直言|评价|补充)")
+_GOES_ON_TO_SAY = re.compile(r"(?:并|还|同时|并且|(?:他|她)(?:还|也|又|并)?)(?:再次|进一步|又)?"
+                             r"(?:称|表示|强调|指出|说|认为|透露|坦言|直言|评价|补充|建议)")
 # Where a clause starts: a name there is its subject ("孙启勤坦言", "。李某承认", "张梅英仍旧…").
 # Posts and occupations a name follows ("画家田庆华", "导演彭浩翔", "编剧朱耀廷").
 _DESCRIPTION_WORDS = (
@@ -400,6 +401,13 @@ class _Context:
             name = f"{given}·{family}"
             self.mention(start, self.people.get(name) or Speaker(name, name))
 
+    def named_in_full(self, given: str, at: int) -> Speaker | None:
+        """The one person named before `at` whose three-character name ends with `given`."""
+        self.read_clauses()
+        index = bisect.bisect_left(self.mentions, (at, ""))
+        found = {name for _, name in self.mentions[:index] if len(name) == 3 and name.endswith(given)}
+        return self.people[found.pop()] if len(found) == 1 else None
+
     def holder_before(self, post: str, at: int) -> Speaker | None:
         """The person named last before `at` whom the article gives the post `post`."""
         self.read_clauses()
@@ -546,6 +554,8 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
         return (holder, "person", "coref") if holder else None
     if subject in context.people and not _ADDRESSED.fullmatch(subject):  # named before, described there ("专家言茂松" … "言茂松认为")
         return context.people[subject], "person", "name"
+    if len(subject) == 2 and (given := context.named_in_full(subject, at)):  # "思浩" for 梁思浩
+        return given, "person", "coref"
     if len(subject) <= 5 and is_short_form(subject):  # "申局长", "老王"
         context.read_clauses()
         short = person_by_short_form(subject, context.people, context.text[:at])

@@ -310,3 +310,10 @@ def test_a_cue_taking_what_others_said_as_its_object_introduces_nothing():
     found = quotes_of(["韩寒回应麦田的质疑，并写下《小破文章一篇》的博文。", "郭德纲称，是其知名度的问题。",
                        "麦田由此怀疑，韩寒的文章可能是代笔。"])
     assert [(name, cue, text[:3]) for name, _, cue, _, _, text in found] == [("郭德纲", "称", "是其知"), ("麦田", "怀疑", "韩寒的")]
+
+
+def test_a_given_name_alone_is_the_person_named_in_full_and_he_goes_on_in_a_new_statement():
+    found = quotes_of(["梁思浩心有余悸。梁思浩于2002年在九龙塘一食肆遭两名大汉打了耳光，其后思浩表示事发地点并非一间食肆内。",
+                       "林孟儒医师说，急性牙髓炎是常见的求诊情况，他建议，年前先把蛀牙补好。"])
+    assert [(name, cue, via) for name, _, cue, _, via, _ in found] == [
+        ("梁思浩", "表示", "coref"), ("林孟儒", "说", "name"), ("林孟儒", "建议", "coref")]
