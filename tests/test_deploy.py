@@ -87,6 +87,13 @@ def test_the_airflow_extra_brings_the_executor_and_drivers_at_pinned_versions():
         assert package in pinned, f"{package} is not pinned in constraints.txt"
 
 
+def test_the_celery_executor_imports_with_the_installed_versions():
+    """What a worker imports first (celery 5.7 broke it); make test-celery runs the workers."""
+    result = subprocess.run([sys.executable, "-c", "import airflow.providers.celery.executors.celery_executor"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
 def test_no_secret_literals_and_every_variable_documented():
     compose = (REPO / "docker-compose.yml").read_text(encoding="utf-8")
     secret_keys = re.findall(r"^\s*(\w*(?:PASSWORD|SECRET|FERNET_KEY|ACCESS_KEY)\w*):\s*(.+)$", compose, re.M)

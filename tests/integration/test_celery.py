@@ -269,6 +269,6 @@ def test_forum_articles_on_two_celery_workers_publishes_what_one_process_does(pr
     assert local_tables["articles"] and celery_tables == local_tables
 
     wall = datetime.fromisoformat(run["end_date"]) - datetime.fromisoformat(run["start_date"])
-    per_worker = {name: Counter(t["task_id"].split("_")[0] for t in tasks if t["hostname"] == name) for name in WORKERS}
+    per_worker = {name: dict(Counter(t["task_id"] for t in tasks if t["hostname"] == name)) for name in WORKERS}
     print(f"\nforum_articles on CeleryExecutor: {wall.total_seconds():.0f} s wall, {len(tasks)} task instances; "
           f"per worker: {per_worker}; the CLI in one process: {single_process_seconds:.0f} s")
