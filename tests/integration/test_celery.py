@@ -225,6 +225,8 @@ def test_forum_articles_on_two_celery_workers_publishes_what_one_process_does(pr
         worker_env = {}
         for name in WORKERS:
             # Each worker a host of its own name; its log server on a port of its own, as each host has 8793.
+            # One task at a time (the compose default is 16): two tasks queued together then land
+            # on different workers, and the machine's 2 cores are not oversubscribed.
             worker_env[name] = env_of("airflow-worker", HOSTNAME=name, AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()))
             groups.start(name, ["unshare", "--uts", "sh", "-c", 'hostname "$0" && exec "$@"', name, str(AIRFLOW),
                                 *services["airflow-worker"]["command"].split(), "--celery-hostname", f"celery@{name}",
