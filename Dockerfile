@@ -14,6 +14,8 @@ COPY --chown=airflow:root examples ./examples
 COPY --chown=airflow:root dags ./dags
 COPY --chown=airflow:root deploy ./deploy
 # Editable: the compiled module lands beside its source in /opt/forum-etl/pipeline. The
-# library is part of the image (rebuild it after changing pipeline/); DAGs are mounted.
-RUN pip install --no-cache-dir -c constraints.txt -e . "apache-airflow==3.3.2"
+# library is part of the image (rebuild it after changing pipeline/); DAGs are mounted. The
+# `airflow` extra brings the Celery and Postgres providers and drivers at constraints.txt's
+# versions, the ones `make test-celery` runs the same deployment with outside containers.
+RUN pip install --no-cache-dir -c constraints.txt -e ".[airflow]"
 WORKDIR /opt/airflow

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 BUILD_INPUTS := pyproject.toml constraints.txt setup.py $(wildcard pipeline/text/extract/*.pyx)
 INSTALLED := $(VENV)/.installed-$(shell cat $(BUILD_INPUTS) | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test bench bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults bench-speech bench-quotes bench-dedup clean
+.PHONY: install demo test test-celery bench bench-accuracy bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults bench-speech bench-quotes bench-dedup clean
 
 install: $(INSTALLED)
 
@@ -23,6 +23,11 @@ demo: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# The deployment on its real services outside containers: Postgres, Redis, two Celery workers
+# on hostnames of their own (root, apt-get install postgresql redis-server docker-compose; minutes).
+test-celery: install
+	$(BIN)/python -m pytest -q -s -m deployment tests/integration
 
 bench: bench-accuracy bench-speech bench-quotes bench-dedup bench-extract bench-crawl bench-warehouse bench-scale bench-e2e bench-faults
 

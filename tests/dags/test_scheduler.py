@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from devkit.crawl_helpers import config_file as config_for
+from devkit.processes import free_port, wait_for
 from devkit.sample_site import load_content
 from devkit.sample_site.server import serve
 from pipeline.warehouse.storage import Warehouse
@@ -24,25 +23,6 @@ from pipeline.warehouse.tables import read_table
 REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = Path(sys.executable).with_name("airflow")
 pytestmark = pytest.mark.skipif(not AIRFLOW.exists(), reason="apache-airflow is not installed (make test installs it)")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(check, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            result = check()
-            if result:
-                return result
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_triggered_run_succeeds_under_a_real_scheduler(tmp_path):
