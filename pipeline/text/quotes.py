@@ -168,7 +168,7 @@ _DOTTED_NAME_AT_END = re.compile(r"[\u3400-\u9fff]{1,8}·[\u3400-\u9fff]{1,8}$")
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.\-]*(?: [A-Z][A-Za-z.\-]*){0,3}$")
 _OFFICE = re.compile(
     r"^(?P<org>.{2,30}?)(?:的)?(?:一位|一名|有关|相关)?(?:高层)?(?:新闻发言人|发言人|负责人|主要负责人|负责同志|官员|人员|工作人员|员工|律师|民警"
-    r"|警察|职员|代表|人士)$"
+    r"|警察|职员|代表|人士|高层|管理层)$"
 )
 # Someone of a body the subject names, known by what they do there ("华东电网公司一位参与电价政策改革的人士").
 _BODY_PERSON = re.compile(r"^(?P<org>[^，。的]{2,20}?(?:%s|厂|店))(?:的)?(?:一位|一名)?(?:[^，。]{2,16}的)?人士$"
@@ -188,6 +188,7 @@ _STAFF = re.compile(r"^(?:[\u3400-\u9fff]{1,6}(?P<of>的))?(?:一位|一名)?"
 _REPORTER_CONTACTS = re.compile(r"记者(?:先后)?(?:致电|联系|电话联系|来到|走访|拨打|暗访|探访)(?P<org>[^，。；！？“”\n]{2,24})[，。；]")
 _CONTACT_REACH = 80
 _OFFICE_COREF = re.compile(r"^(?:(?:该|这位|此位)(?:负责人|官员|发言人|负责同志|人士|工作人员)|(?:新闻)?发言人|负责人)$")
+_OFFICE_COREF_AT = re.compile(r"(?:该|这位|此位)(?:负责人|官员|发言人|负责同志|人士|工作人员)")
 _ORG_SUFFIX = re.compile("(?:%s)$" % "|".join(map(re.escape, ORG_SUFFIXES)))
 # News outlets report; they are not the speaker ("法国星期天报说", "人民网称").
 _MEDIA = re.compile(r"(?:报|报纸|网|电视台|电台|通讯社|社|杂志|周刊|频道)$")
@@ -212,6 +213,8 @@ _REPORTING_PER_CHARS = 2000
 # a first clause ending in a noun of what others said.
 _OBJECT_OF_THE_CUE = re.compile(r"[^，。！？；：,\n]{0,24}的(?:质疑|说法|言论|观点|批评|指责|传言|传闻|报道|文章|博文|提问|问题|消息|声明)"
                                 r"(?=[，。！？；,]|$)")
+# A word or two on how something was said between the cue and the quotation.
+_MANNER_THEN_QUOTE = re.compile(r"[^，。！？；：,“”「」\n]{1,4}[，,：:]\s*[“「]")
 _CUES_TAKING_OBJECTS = frozenset("回应 质疑 评论 批评 怀疑 反驳 否认 驳斥 回答 澄清 证实 评价".split())
 _MIN_CONTENT = 4
 _TERM_CHARS = 12
@@ -528,6 +531,8 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
             and not _VAGUE_ORG.search(office.group("org")) and not _NO_SPEAKER.search(office.group("org")):
         # "HTC一位发言人" is HTC's spokesperson: the count is no part of the office.
         return Speaker(_COUNTED.sub("", subject), subject, "", office.group("org")), "office", "name"
+    if _OFFICE_COREF.match(subject):  # "该人士": the office quoted last, although 人士 alone is no one
+        return (Speaker(context.last_office[0], subject, "", context.last_office[1]), "office", "coref") if context.last_office else None
     if _NO_SPEAKER.search(subject) and not _names_someone(subject, context.text):
         return None
     if _PRONOUN.match(subject) or _DEMONSTRATIVE_PERSON.match(subject):  # 他, 这位…农民工
@@ -547,8 +552,6 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
             return None
         org = contacted[-1].group("org")
         return Speaker(org + (staff.group("of") or "") + staff.group("staff"), subject, "", org), "office", "name"
-    if _OFFICE_COREF.match(subject):
-        return (Speaker(context.last_office[0], subject, "", context.last_office[1]), "office", "coref") if context.last_office else None
     if len(subject) <= 4 and is_position(subject):  # "局长表示", "医师指出": the holder named before
         holder = context.holder_before(subject, at)
         return (holder, "person", "coref") if holder else None
@@ -588,6 +591,8 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
     if is_proper_noun(subject) and not _MEDIA.search(subject):  # "美国指责…", "英特尔预计…", "联合国呼吁…"
         return Speaker(subject, subject, "", subject), "organisation", "name"
     body = subject.rpartition("的")[2]  # "长期从事鞋与健康研究的北京正之本人体力学研究所"
+    if body != subject and is_proper_noun(body) and not _MEDIA.search(body):  # "为超级本投入已超3亿美元的英特尔"
+        return Speaker(body, body, "", body), "organisation", "name"
     if (3 <= len(body) <= 20 and _ORG_SUFFIX.search(body) and not _MEDIA.search(body) and not _ENUMERATION.match(body)
             and "、" not in body and not body.startswith(_NOT_A_BODYS_START)):
         return Speaker(body, body, "", body), "organisation", "name"
@@ -753,6 +758,9 @@ def _introducing_person(text: str, at: int, context: _Context) -> str:
     whose words these are not) or 他/她 — or ""."""
     if text[at : at + 1] in ("他", "她") and text[at + 1 : at + 2] not in ("们", "的"):
         return text[at]
+    office = _OFFICE_COREF_AT.match(text, at)  # "该人士付之一笑：“…”"
+    if office:
+        return office.group()
     context.read_clauses()
     name = _name_at(text, at, context.people)
     return name if name and text[at + len(name) : at + len(name) + 1] not in ("的", "们") else ""
@@ -800,6 +808,9 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
             start = match.start("open")
             end, kind = _indirect_content(text, start), "indirect"
         elif match.group("open"):
+            end, kind = _closing_quote(text, start), "direct"
+        elif manner := _MANNER_THEN_QUOTE.match(text, start):  # "回答巧妙，“…”", "回答肯定，“…”"
+            start = manner.end()
             end, kind = _closing_quote(text, start), "direct"
         elif match.group("punct") or (not _NOT_CONTENT.match(text, start) and match.group("cue") not in _CUES_BEFORE_PUNCTUATION
                                       and not (match.group("cue") in _CUES_TAKING_OBJECTS and _OBJECT_OF_THE_CUE.match(text, start))):

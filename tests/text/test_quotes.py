@@ -317,3 +317,12 @@ def test_a_given_name_alone_is_the_person_named_in_full_and_he_goes_on_in_a_new_
                        "林孟儒医师说，急性牙髓炎是常见的求诊情况，他建议，年前先把蛀牙补好。"])
     assert [(name, cue, via) for name, _, cue, _, via, _ in found] == [
         ("梁思浩", "表示", "coref"), ("林孟儒", "说", "name"), ("林孟儒", "建议", "coref")]
+
+
+def test_a_bodys_top_people_and_that_person_again_with_a_manner_or_a_colon():
+    found = quotes_of(["广汽有关高层人士表示，不会生产乘用车。韩国现代高层表示，产量的三分之一将放在中国。",
+                       "该人士回答巧妙，“至于现代如何处理广汽与江淮的关系，那是现代要考虑的事情。”",
+                       "为超级本投入已超3亿美元的英特尔预计，今年上市的超级本将超过75款。"])
+    assert [(name, kind, cue, via) for name, kind, cue, _, via, _ in found] == [
+        ("广汽有关高层人士", "office", "表示", "name"), ("韩国现代高层", "office", "表示", "name"),
+        ("韩国现代高层", "office", "回答", "coref"), ("英特尔", "organisation", "预计", "name")]
