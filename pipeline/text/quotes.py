@@ -404,6 +404,18 @@ class _Context:
             name = f"{given}·{family}"
             self.mention(start, self.people.get(name) or Speaker(name, name))
 
+    def subject_named_in(self, start: int, end: int) -> tuple[int, str] | None:
+        """(where, name) of the first person named between `start` and `end` (a clause) after a
+        post or at its start — not as an object ("为郑定祥创作了…") —, or None."""
+        self.read_clauses()
+        index = bisect.bisect_left(self.mentions, (start, ""))
+        for offset, name in self.mentions[index:]:
+            if offset >= end:
+                return None
+            if name and name not in self.offices and self.text[offset - 1 : offset] not in _OBJECT_MARKERS:
+                return offset, name
+        return None
+
     def named_in_full(self, given: str, at: int) -> Speaker | None:
         """The one person named before `at` whose three-character name ends with `given`."""
         self.read_clauses()
@@ -801,9 +813,14 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
             else:  # "郭德纲大吐苦水，称…": the name that opened the clause before
                 before = boundaries[clause - 1] if clause >= 1 else 0
                 opening = _name_at(text, before, context.people)
-                if not opening or text[before + len(opening) : before + len(opening) + 1] == "的":
-                    continue
-                subject, clause_start, words = opening, before, opening
+                if opening and text[before + len(opening) : before + len(opening) + 1] != "的":
+                    subject, clause_start, words = opening, before, opening
+                else:  # "讲师郭春宁昨日便率先抢购龙年邮票，称…": the person its description names
+                    described = context.subject_named_in(offset + before, offset + clause_start)
+                    if described is None:
+                        continue
+                    at, subject = described[0] - offset, described[1]
+                    clause_start, words = at, subject
         if match.group("open") and _opens_a_term(text, start):  # "称，“红顶奖”的评审…": a quoted term opens indirect speech
             start = match.start("open")
             end, kind = _indirect_content(text, start), "indirect"

@@ -326,3 +326,9 @@ def test_a_bodys_top_people_and_that_person_again_with_a_manner_or_a_colon():
     assert [(name, kind, cue, via) for name, kind, cue, _, via, _ in found] == [
         ("广汽有关高层人士", "office", "表示", "name"), ("韩国现代高层", "office", "表示", "name"),
         ("韩国现代高层", "office", "回答", "coref"), ("英特尔", "organisation", "预计", "name")]
+
+
+def test_a_zero_subject_after_a_clause_that_names_someone_after_their_post():
+    found = quotes_of(["中国人民大学讲师郭春宁昨日便率先抢购龙年邮票，称他的父亲非常热爱集邮。",
+                       "本地邮票收藏家王先生昨日则一口气狂扫10套邮票，强调自己每年都会购买。", "这批邮票为画家田庆华设计，称为龙票。"])
+    assert [(name, cue) for name, _, cue, *_ in found] == [("郭春宁", "称"), ("王先生", "强调")]
