@@ -406,13 +406,14 @@ class _Context:
 
     def subject_named_in(self, start: int, end: int) -> tuple[int, str] | None:
         """(where, name) of the first person named between `start` and `end` (a clause) after a
-        post or at its start — not as an object ("为郑定祥创作了…") —, or None."""
+        post or at its start — not as an object ("为郑定祥创作了…") nor as whose ("陆娟的律师") —, or None."""
         self.read_clauses()
         index = bisect.bisect_left(self.mentions, (start, ""))
         for offset, name in self.mentions[index:]:
             if offset >= end:
                 return None
-            if name and name not in self.offices and self.text[offset - 1 : offset] not in _OBJECT_MARKERS:
+            if (name and name not in self.offices and self.text[offset - 1 : offset] not in _OBJECT_MARKERS
+                    and self.text[offset + len(name) : offset + len(name) + 1] != "的"):  # not "陆娟的律师"
                 return offset, name
         return None
 
