@@ -213,6 +213,8 @@ _REPORTING_PER_CHARS = 2000
 # a first clause ending in a noun of what others said.
 _OBJECT_OF_THE_CUE = re.compile(r"[^，。！？；：,\n]{0,24}的(?:质疑|说法|言论|观点|批评|指责|传言|传闻|报道|文章|博文|提问|问题|消息|声明)"
                                 r"(?=[，。！？；,]|$)")
+# "希望民众…", "要求市民…": an appeal to the public is said, whatever the verb otherwise takes.
+_ADDRESSING_THE_PUBLIC = re.compile(r"(?:广大|全体|各位)?(?:民众|市民|公众|大家|各界|社会各界|游客|消费者|家长|网友|居民|群众)")
 # A word or two on how something was said between the cue and the quotation.
 _MANNER_THEN_QUOTE = re.compile(r"[^，。！？；：,“”「」\n]{1,4}[，,：:]\s*[“「]")
 _CUES_TAKING_OBJECTS = frozenset("回应 质疑 评论 批评 怀疑 反驳 否认 驳斥 回答 澄清 证实 评价".split())
@@ -830,7 +832,8 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         elif manner := _MANNER_THEN_QUOTE.match(text, start):  # "回答巧妙，“…”", "回答肯定，“…”"
             start = manner.end()
             end, kind = _closing_quote(text, start), "direct"
-        elif match.group("punct") or (not _NOT_CONTENT.match(text, start) and match.group("cue") not in _CUES_BEFORE_PUNCTUATION
+        elif match.group("punct") or _ADDRESSING_THE_PUBLIC.match(text, start) or (
+                not _NOT_CONTENT.match(text, start) and match.group("cue") not in _CUES_BEFORE_PUNCTUATION
                                       and not (match.group("cue") in _CUES_TAKING_OBJECTS and _OBJECT_OF_THE_CUE.match(text, start))):
             end, kind = _indirect_content(text, start), "indirect"
         else:

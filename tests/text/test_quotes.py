@@ -332,3 +332,8 @@ def test_a_zero_subject_after_a_clause_that_names_someone_after_their_post():
     found = quotes_of(["中国人民大学讲师郭春宁昨日便率先抢购龙年邮票，称他的父亲非常热爱集邮。",
                        "本地邮票收藏家王先生昨日则一口气狂扫10套邮票，强调自己每年都会购买。", "这批邮票为画家田庆华设计，称为龙票。"])
     assert [(name, cue) for name, _, cue, *_ in found] == [("郭春宁", "称"), ("王先生", "强调")]
+
+
+def test_an_appeal_to_the_public_is_a_statement_whatever_the_verb_otherwise_takes():
+    found = quotes_of(["處長林鴻忠希望民眾經常走向大自然，投入森林懷抱。", "处长林鸿忠希望明年再来。"])
+    assert [(name, cue, text[:2]) for name, _, cue, _, _, text in found] == [("林鸿忠", "希望", "民眾")]
