@@ -107,7 +107,7 @@ _LATIN_BEFORE_TITLE = re.compile(r"[A-Za-z.\-]$")
 _DATELINE = r"(?:[^，。（(]{0,24}(?:电|讯)\s*[（(][^）)]{0,30}[）)]\s*)?"
 _LEADING = re.compile(r"^" + _DATELINE
                       + r"(?:而|但|但是|并|并且|另外|此外|同时|对此|其中|不过|然而|因为|因此|所以|如果|虽然|可是|于是|随后|后来|当时)?"
-                      r"(?:次日|当晚|昨晚|今晚|近期|目前|开始|(?:昨晚|今晨)?\d{1,2}点(?:\d{1,2}分)?)*"
+                      r"(?:次日|当晚|昨晚|今晚|今天|今日|昨天|昨日|当天|当日|日前|近日|近期|目前|开始|(?:昨晚|今晨)?\d{1,2}点(?:\d{1,2}分)?)*"
                       r"(?:根据|据|按照|依照|照|正如|经|其后|之后|此后)?(?:一位|一名)?(?:其所在的|所在的)?(?:\d{1,2}月\d{1,2}日)?(?:在[^，。]{1,16}中)?")
 # Modal verbs and "的" after the subject ("普通人可能会说", "袁绍宏的介绍"), and "X地" manners ("感慨万千地说").
 _TRAILING_OF = re.compile(
@@ -215,6 +215,7 @@ _OBJECT_OF_THE_CUE = re.compile(r"[^，。！？；：,\n]{0,24}的(?:质疑|说
                                 r"(?=[，。！？；,]|$)")
 # "希望民众…", "要求市民…": an appeal to the public is said, whatever the verb otherwise takes.
 _ADDRESSING_THE_PUBLIC = re.compile(r"(?:广大|全体|各位)?(?:民众|市民|公众|大家|各界|社会各界|游客|消费者|家长|网友|居民|群众)")
+_ADDRESSEE_THEN_COMMA = re.compile(r"(?:您|你们|大家|各位|(?:广大)?(?:民众|市民|公众|消费者|游客|家长|网友))[，,：:]")
 # A word or two on how something was said between the cue and the quotation.
 _MANNER_THEN_QUOTE = re.compile(r"[^，。！？；：,“”「」\n]{1,4}[，,：:]\s*[“「]")
 _CUES_TAKING_OBJECTS = frozenset("回应 质疑 评论 批评 怀疑 反驳 否认 驳斥 回答 澄清 证实 评价".split())
@@ -832,6 +833,9 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         elif manner := _MANNER_THEN_QUOTE.match(text, start):  # "回答巧妙，“…”", "回答肯定，“…”"
             start = manner.end()
             end, kind = _closing_quote(text, start), "direct"
+        elif addressee := _ADDRESSEE_THEN_COMMA.match(text, start):  # "提醒大家，…", "呼吁您，…": what follows is said
+            start = addressee.end()
+            end, kind = _indirect_content(text, start), "indirect"
         elif match.group("punct") or _ADDRESSING_THE_PUBLIC.match(text, start) or (
                 not _NOT_CONTENT.match(text, start) and match.group("cue") not in _CUES_BEFORE_PUNCTUATION
                                       and not (match.group("cue") in _CUES_TAKING_OBJECTS and _OBJECT_OF_THE_CUE.match(text, start))):

@@ -337,3 +337,8 @@ def test_a_zero_subject_after_a_clause_that_names_someone_after_their_post():
 def test_an_appeal_to_the_public_is_a_statement_whatever_the_verb_otherwise_takes():
     found = quotes_of(["處長林鴻忠希望民眾經常走向大自然，投入森林懷抱。", "处长林鸿忠希望明年再来。"])
     assert [(name, cue, text[:2]) for name, _, cue, _, _, text in found] == [("林鸿忠", "希望", "民眾")]
+
+
+def test_the_public_addressed_before_a_comma_is_no_part_of_what_was_said_nor_today_of_the_speaker():
+    found = quotes_of(["今天气象局提醒大家，周六开始又会有冷空气。疾管局呼吁您，预防流感没有别的方法，就是要多洗手。"])
+    assert [(name, text[:4]) for name, *_, text in found] == [("气象局", "周六开始"), ("疾管局", "预防流感")]
