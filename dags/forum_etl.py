@@ -43,6 +43,7 @@ warehouse only delays the alert.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from datetime import datetime, timedelta
@@ -57,8 +58,14 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = str(REPO / "examples" / "sample-site.toml")
 DEFAULT_WAREHOUSE = str(REPO / "warehouse")
 SHAPE = resolve_settings(read_config_file=False, defaults={"config": DEFAULT_CONFIG})
-# Each source's fetch tasks take slots of its own pool (pipeline/pools.py).
-SOURCES = source_names(SHAPE.config)
+# Each source's fetch tasks take slots of its own pool (pipeline/pools.py). A configuration
+# that cannot be read must not take the DAGs out of Airflow with it: forum_articles is then
+# parsed without sources and its discover task fails with the reason.
+try:
+    SOURCES, SOURCES_UNREADABLE = source_names(SHAPE.config), None
+except (OSError, ValueError) as error:  # tomllib.TOMLDecodeError is a ValueError
+    SOURCES, SOURCES_UNREADABLE = [], f"{SHAPE.config} could not be read when the DAG was parsed: {error}"
+    logging.getLogger(__name__).warning("forum_articles has no fetch tasks: %s", SOURCES_UNREADABLE)
 
 
 # Logical identities of the published tables: where the warehouse lives is configuration,
@@ -102,6 +109,26 @@ def _run_id() -> str:
     """A warehouse-safe id of this DAG run: rerunning the same run reuses it."""
     context = get_current_context()
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{context['dag'].dag_id}-{context['run_id']}")
+
+
+def _timetable(schedule: str | None):
+    """A cron schedule with data intervals: each run stands for the interval before it, so a run of a
+    past interval (a backfill) knows which part of the archive is its own (pipeline/intervals.py)."""
+    from airflow.sdk import CronDataIntervalTimetable
+
+    if schedule is None or schedule in ("@once", "@continuous"):
+        return schedule
+    return CronDataIntervalTimetable(schedule, timezone="UTC")
+
+
+def _backfill_window():
+    """This run's archive window when it is a backfill of a past interval, else None."""
+    from datetime import UTC
+
+    from pipeline.intervals import backfill_window
+
+    context = get_current_context()
+    return backfill_window(context.get("data_interval_start"), context.get("data_interval_end"), datetime.now(UTC))
 
 
 def _date(value: str | None):
@@ -192,7 +219,7 @@ def check_validation(verdict: dict, catalog: str) -> None:
 
 @dag(
     dag_id="forum_articles",
-    schedule=SHAPE.schedule,
+    schedule=_timetable(SHAPE.schedule),
     **DAG_DEFAULTS,
     params={"max_pages": Param(None, type=["null", "integer"], minimum=1,
                                description="fetch at most this many article pages (empty: every due page)"),
@@ -203,19 +230,28 @@ def check_validation(verdict: dict, catalog: str) -> None:
 def forum_articles():
     @task(**NETWORK_RETRIES)
     def discover() -> list[dict]:
+        """The batches of article URLs this run processes: those due for fetching, or for a
+        backfill of a past interval the articles archived in it (nothing is fetched)."""
         from airflow.sdk.exceptions import AirflowFailException
 
-        from pipeline.acquire.crawl import plan_crawl
+        from pipeline.acquire.crawl import plan_crawl, url_batches
+        from pipeline.warehouse.archive import archived_article_urls
 
         settings = _settings()
-        params = get_current_context()["params"]
-        plan = plan_crawl(settings.crawl_config, settings.open_warehouse(), since=_date(params.get("since")),
-                          max_pages=params.get("max_pages"), run_id=_run_id())
-        batches = plan.batches(settings.batch_size)
+        if window := _backfill_window():
+            archived = archived_article_urls(settings.open_warehouse(), window)
+            between = [moment.isoformat() for moment in window]
+            batches = [{**batch, "archived_between": between} for batch in url_batches(archived, settings.batch_size)]
+        else:
+            params = get_current_context()["params"]
+            plan = plan_crawl(settings.crawl_config, settings.open_warehouse(), since=_date(params.get("since")),
+                              max_pages=params.get("max_pages"), run_id=_run_id())
+            batches = plan.batches(settings.batch_size)
         unknown = sorted({batch["source"] for batch in batches} - set(SOURCES))
         if unknown:
             raise AirflowFailException(f"sources {unknown} are not in {SHAPE.config}, the configuration the DAG was parsed "
-                                       "with: point FORUM_ETL_CONFIG at the same file as the Variable forum_etl_config")
+                                       "with: point FORUM_ETL_CONFIG at the same file as the Variable forum_etl_config"
+                                       + (f" ({SOURCES_UNREADABLE})" if SOURCES_UNREADABLE else ""))
         return batches
 
     # Airflow maps only over a task's whole return value: each source's batches are a task's.
@@ -227,6 +263,8 @@ def forum_articles():
     def fetch(batch: dict) -> dict:
         from pipeline.acquire.crawl import fetch_batch
 
+        if "archived_between" in batch:  # a backfill's batch: its pages are in the archive already
+            return {**batch, "fetched": 0, "failed": 0}
         # Up to fetch_parallelism batches run at once, possibly on different workers.
         settings = _settings()
         summary = fetch_batch(settings.crawl_config.shared_among(SHAPE.fetch_parallelism), settings.open_warehouse(),
@@ -238,7 +276,10 @@ def forum_articles():
         from pipeline.load.transform import archived_articles, process_to_stage
 
         warehouse = _settings().open_warehouse()
-        return process_to_stage(warehouse, _run_id(), fetched["part"], archived_articles(warehouse, urls=fetched["urls"]))
+        between = fetched.get("archived_between")
+        articles = archived_articles(warehouse, urls=fetched["urls"],
+                                     fetched_between=tuple(map(datetime.fromisoformat, between)) if between else None)
+        return process_to_stage(warehouse, _run_id(), fetched["part"], articles)
 
     planned = discover()
     verdict = validate()

@@ -361,12 +361,16 @@ class CrawlPlan:
     summary: CrawlSummary
 
     def batches(self, size: int) -> list[dict]:
-        """JSON-ready batches of at most `size` URLs: {"source", "part", "urls"}."""
-        out = []
-        for source, urls in self.due.items():
-            for start in range(0, len(urls), size):
-                out.append({"source": source, "part": f"b{len(out):04d}", "urls": urls[start : start + size]})
-        return out
+        return url_batches(self.due, size)
+
+
+def url_batches(urls_by_source: dict[str, list[str]], size: int) -> list[dict]:
+    """JSON-ready batches of at most `size` URLs: {"source", "part", "urls"}."""
+    out = []
+    for source, urls in urls_by_source.items():
+        for start in range(0, len(urls), size):
+            out.append({"source": source, "part": f"b{len(out):04d}", "urls": urls[start : start + size]})
+    return out
 
 
 def _fetcher(source: Source, shared: dict[str, Fetcher] | None) -> contextlib.AbstractContextManager[Fetcher]:
