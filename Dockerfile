@@ -15,5 +15,5 @@ COPY --chown=airflow:root dags ./dags
 COPY --chown=airflow:root deploy ./deploy
 # Editable: the compiled module lands beside its source in /opt/forum-etl/pipeline. The
 # library is part of the image (rebuild it after changing pipeline/); DAGs are mounted.
-RUN pip install --no-cache-dir -c constraints.txt -e . "apache-airflow==3.3.2"
+RUN pip install --no-cache-dir -c constraints.txt -e . "apache-airflow[fab,graphviz]==3.3.2"
 WORKDIR /opt/airflow

@@ -129,6 +129,16 @@ def test_timeouts_come_from_the_environment():
     assert {task["timeout"] for dag in dags.values() for task in dag["tasks"].values()} == {300}
 
 
+def test_airflow_dags_show_draws_the_graph(airflow_home):
+    """`airflow dags show` reads the DAG as the dag-processor serialized it and needs graphviz."""
+    subprocess.run([str(AIRFLOW), "dags", "reserialize"], env=airflow_home, check=True, capture_output=True)
+    shown = subprocess.run([str(AIRFLOW), "dags", "show", "forum_articles"], env=airflow_home, capture_output=True,
+                           text=True, timeout=120)
+    assert shown.returncode == 0, shown.stdout[-2000:] + shown.stderr[-2000:]
+    assert "digraph forum_articles {" in shown.stdout
+    assert "publish -> refresh_catalog" in shown.stdout and "refresh_catalog -> vacuum" in shown.stdout
+
+
 def test_dag_test_end_to_end_then_reports_and_an_idempotent_rerun(airflow_home, tmp_path):
     warehouse_dir = tmp_path / "warehouse"
     with serve() as site:
