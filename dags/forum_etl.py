@@ -7,6 +7,15 @@ modules (pipeline, pandas, great_expectations, duckdb) only when it runs.
 - forum_reports   (on the published-table assets): catalog and HTML report
 - forum_reprocess (manual): re-extract archived pages for a date range, then validate/publish
 
+Each forum_articles run stands for a data interval of its schedule (the day before a daily
+run). The run of the interval that has just ended crawls. A run of an interval that ended more
+than one interval ago (`airflow backfill create`, or a manual run with a past logical date) is a
+backfill: the sites no longer show that interval, so it fetches nothing of what the archive
+holds and reprocesses the article pages the raw archive received within the interval (their
+`fetched_at`); only for sources with sitemaps or feeds, which date their articles, does it
+fetch the articles they date within the interval that were never fetched
+(pipeline/intervals.py). `since` and `max_pages` apply to crawls.
+
 A page that cannot become an article is a row of `extract_errors`, never a failed task; a
 task that fails for any other reason fails the run (the `watcher` task), after the other
 batches were still validated and published.
@@ -27,8 +36,10 @@ retention_hours (how long superseded files stay for readers of older versions, d
 batch_size (URLs per fetch batch, default 50).
 
 The DAGs' shape is fixed when Airflow parses this file, from the environment (no Variable is
-read at every parse) and the crawl configuration's source names (one fetch pool per source, so
-the configuration file is read at every parse): FORUM_ETL_SCHEDULE (cron or preset, default
+read at every parse) and the crawl configuration's source names (one fetch pool per source: the
+file is read with tomllib at every parse, well under a millisecond; a file that cannot be read
+leaves forum_articles without fetch tasks, its discover task failing with the reason, and the
+other DAGs as they are): FORUM_ETL_SCHEDULE (cron or preset, default
 @daily; "none" for manual runs only), FORUM_ETL_FETCH_PARALLELISM (fetch batches at once
 per run, default 2), FORUM_ETL_TASK_TIMEOUT_MINUTES (a task's execution_timeout, default 120)
 and FORUM_ETL_RUN_TIMEOUT_HOURS (a run's dagrun_timeout, default 12).
@@ -231,7 +242,8 @@ def forum_articles():
     @task(**NETWORK_RETRIES)
     def discover() -> list[dict]:
         """The batches of article URLs this run processes: those due for fetching, or for a
-        backfill of a past interval the articles archived in it (nothing is fetched)."""
+        backfill of a past interval the articles archived in it (reprocessed, not fetched) and
+        those the sources' sitemaps and feeds date within it that were never fetched."""
         from airflow.sdk.exceptions import AirflowFailException
 
         from pipeline.acquire.crawl import plan_crawl, url_batches
@@ -239,9 +251,11 @@ def forum_articles():
 
         settings = _settings()
         if window := _backfill_window():
-            archived = archived_article_urls(settings.open_warehouse(), window)
+            warehouse = settings.open_warehouse()
             between = [moment.isoformat() for moment in window]
-            batches = [{**batch, "archived_between": between} for batch in url_batches(archived, settings.batch_size)]
+            archived = url_batches(archived_article_urls(warehouse, window), settings.batch_size, prefix="a")
+            missing = plan_crawl(settings.crawl_config, warehouse, run_id=_run_id(), published_between=window)
+            batches = [{**batch, "archived_between": between} for batch in archived] + missing.batches(settings.batch_size)
         else:
             params = get_current_context()["params"]
             plan = plan_crawl(settings.crawl_config, settings.open_warehouse(), since=_date(params.get("since")),

@@ -123,6 +123,16 @@ def test_each_sources_fetch_tasks_take_slots_of_its_own_pool(tmp_path):
     assert tasks["discover"]["pool"] == "default_pool"
 
 
+def test_a_configuration_that_cannot_be_read_takes_no_dag_out_of_airflow(tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[sources]\nname = ", encoding="utf-8")
+    for config in (broken, tmp_path / "missing.toml"):
+        dags = dag_properties({"FORUM_ETL_CONFIG": str(config)})  # asserts no import error
+        assert set(dags) == {"forum_articles", "forum_reports", "forum_reprocess"}
+        assert not [task_id for task_id in dags["forum_articles"]["tasks"] if task_id.startswith("fetch")]
+        assert "discover" in dags["forum_articles"]["tasks"]  # which fails the run, naming the file
+
+
 def test_timeouts_come_from_the_environment():
     dags = dag_properties({"FORUM_ETL_TASK_TIMEOUT_MINUTES": "5", "FORUM_ETL_RUN_TIMEOUT_HOURS": "1"})
     assert {dag["dagrun_timeout"] for dag in dags.values()} == {3600}
