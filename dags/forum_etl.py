@@ -33,7 +33,9 @@ warehouse (a path or s3:// URI, default the repository's warehouse/), catalog_fi
 report_dir, data_docs_dir, expectations_dir (`FORUM_ETL_EXPECTATIONS`), s3_endpoint
 (`AWS_ENDPOINT_URL`; credentials from the standard AWS_* variables or the warehouse URI),
 retention_hours (how long superseded files stay for readers of older versions, default 1),
-batch_size (URLs per fetch batch, default 50).
+batch_size (URLs per fetch batch, default 50), failure_threshold (the share of the article
+URLs a run tried whose fetch may fail before check_crawl fails the run, default 0.5; the rest
+is published all the same).
 
 The DAGs' shape is fixed when Airflow parses this file, from the environment (no Variable is
 read at every parse) and the crawl configuration's source names (one fetch pool per source: the
@@ -278,12 +280,14 @@ def forum_articles():
         from pipeline.acquire.crawl import fetch_batch
 
         if "archived_between" in batch:  # a backfill's batch: its pages are in the archive already
-            return {**batch, "fetched": 0, "failed": 0}
+            return {**batch, "fetched": 0, "not_modified": 0, "failed": 0, "failures": {}, "causes": {}}
         # Up to fetch_parallelism batches run at once, possibly on different workers.
         settings = _settings()
         summary = fetch_batch(settings.crawl_config.shared_among(SHAPE.fetch_parallelism), settings.open_warehouse(),
                               batch["source"], batch["urls"], _run_id(), batch["part"])
-        return {"part": batch["part"], "urls": batch["urls"], "fetched": summary.fetched, "failed": summary.failed}
+        return {"part": batch["part"], "urls": batch["urls"], "fetched": summary.fetched,
+                "not_modified": summary.not_modified, "failed": summary.failed, "failures": summary.failures,
+                "causes": summary.causes}
 
     @task
     def process(fetched: dict) -> dict:
@@ -295,13 +299,33 @@ def forum_articles():
                                      fetched_between=tuple(map(datetime.fromisoformat, between)) if between else None)
         return process_to_stage(warehouse, _run_id(), fetched["part"], articles)
 
+    # all_done: judged on the batches that ran, even when one failed outright.
+    @task(trigger_rule="all_done")
+    def check_crawl(fetched_per_source: list) -> None:
+        """Fail the run when more than failure_threshold of the article URLs it tried failed, or
+        all did (the CLI's rule, CrawlSummary.failure); what was fetched is published all the same."""
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from pipeline.acquire.crawl import CrawlSummary
+
+        summary = CrawlSummary(_run_id())
+        for batches in fetched_per_source:
+            for batch in batches:
+                summary.add(CrawlSummary(summary.run_id, fetched=batch["fetched"], not_modified=batch["not_modified"],
+                                         failed=batch["failed"], failures=batch["failures"], causes=batch["causes"]))
+        if failure := summary.failure(_settings().failure_threshold):
+            raise AirflowFailException(f"the crawl failed: {failure} (see fetch_errors)")
+
     planned = discover()
     verdict = validate()
+    fetched_per_source = []
     for source in SOURCES:
         task_suffix = pool_name(source).removeprefix("forum_etl_fetch_")
         own_batches = batches_of.override(task_id=f"batches_{task_suffix}")(planned, source)
         fetched = fetch.override(task_id=f"fetch_{task_suffix}", pool=pool_name(source)).expand(batch=own_batches)
         process.override(task_id=f"process_{task_suffix}").expand(fetched=fetched) >> verdict
+        fetched_per_source.append(fetched)
+    check_crawl(fetched_per_source)
     catalog = refresh_catalog(publish(verdict))
     vacuum(catalog)
     watch(check_validation(verdict, catalog))

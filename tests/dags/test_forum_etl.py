@@ -213,6 +213,16 @@ def test_a_failing_batch_does_not_lose_the_others(airflow_home, tmp_path):
     assert read_table(warehouse, "articles").num_rows == len(load_content()) - 1
 
 
+def test_a_crawl_whose_failed_share_is_over_the_threshold_fails_the_run_and_still_publishes_the_rest(airflow_home,
+                                                                                                      tmp_path):
+    seed = "/zscqb/2022/04/27/gclt-zzyj.html"
+    with serve(faults={seed: Fault("status", status=500)}) as site:
+        env = {**airflow_home, "FORUM_ETL_WAREHOUSE": str(tmp_path / "warehouse"),
+               "FORUM_ETL_CONFIG": str(config_for(site.url, tmp_path)), "FORUM_ETL_FAILURE_THRESHOLD": "5%"}
+        assert dag_test_state(env) == "failed"  # 1 of 11 article URLs is over 5 %
+    assert read_table(Warehouse.open(str(tmp_path / "warehouse")), "articles").num_rows == len(load_content()) - 1
+
+
 def test_a_hostile_page_is_one_error_row_its_batch_is_published_and_the_run_is_green(airflow_home, tmp_path):
     with serve(faults=hostile_pages()) as site:
         env = {**airflow_home, "FORUM_ETL_WAREHOUSE": str(tmp_path / "warehouse"),
