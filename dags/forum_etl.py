@@ -47,7 +47,8 @@ per run, default 2), FORUM_ETL_TASK_TIMEOUT_MINUTES (a task's execution_timeout,
 and FORUM_ETL_RUN_TIMEOUT_HOURS (a run's dagrun_timeout, default 12).
 
 A failed run is reported through FORUM_ETL_ALERT_WEBHOOK and/or SMTP (FORUM_ETL_ALERT_SMTP_HOST,
-FORUM_ETL_ALERT_MAIL_TO, ...; see pipeline/alerts.py); with neither set, nothing is sent.
+FORUM_ETL_ALERT_MAIL_TO, ...; see pipeline/alerts.py); with neither set, nothing is sent. These
+are settings of the environment too, checked at parse time: a malformed one is an import error.
 
 Tasks that reach a website (discover, fetch) and publish (which may lose a commit race) are
 retried with exponential backoff; the others fail at once, since retrying a bug or a broken
@@ -57,7 +58,6 @@ warehouse only delays the alert.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -88,11 +88,11 @@ ASSETS = {table: Asset(name=f"forum_{table}", uri=f"forum-etl://warehouse/{table
 
 
 def notify_failure(context) -> None:
-    """Alert through the webhook and/or SMTP that the environment configures (pipeline.alerts);
-    a no-op when it configures neither."""
+    """Alert through the webhook and/or SMTP that the environment configures (pipeline.alerts,
+    settings resolved with the DAG's shape); a no-op when it configures neither."""
     from pipeline.alerts import alert_from_context, send_alert
 
-    send_alert(alert_from_context(context), os.environ)
+    send_alert(alert_from_context(context), SHAPE)
 
 
 # Every DAG here runs one at a time, does not catch up on missed intervals and gives up on a
