@@ -15,8 +15,9 @@ Each setting is taken from the first of these layers that gives it:
 5. the front's default, then the built-in default.
 
 A relative path is relative to the working directory, whichever layer gave it. Locations
-left unset (None) mean the library's default: the catalog, Data Docs and report inside a
-local warehouse, or under the working directory for one on object storage.
+left unset (None) mean the library's default: Data Docs and the report inside the warehouse
+(on object storage too), the catalog inside a local warehouse or under the working directory
+for one on object storage.
 """
 
 from __future__ import annotations
