@@ -15,7 +15,7 @@ COPY --chown=airflow:root dags ./dags
 COPY --chown=airflow:root deploy ./deploy
 # Editable: the compiled module lands beside its source in /opt/forum-etl/pipeline. The
 # library is part of the image (rebuild it after changing pipeline/); DAGs are mounted. The
-# `airflow` extra brings the Celery and Postgres providers and drivers at constraints.txt's
-# versions, the ones `make test-celery` runs the same deployment with outside containers.
+# `airflow` extra brings the Celery and Postgres providers and drivers, the FAB auth manager and
+# graphviz at constraints.txt's versions, the ones `make test-celery` runs outside containers.
 RUN pip install --no-cache-dir -c constraints.txt -e ".[airflow]"
 WORKDIR /opt/airflow

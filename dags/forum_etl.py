@@ -7,6 +7,15 @@ modules (pipeline, pandas, great_expectations, duckdb) only when it runs.
 - forum_reports   (on the published-table assets): catalog and HTML report
 - forum_reprocess (manual): re-extract archived pages for a date range, then validate/publish
 
+Each forum_articles run stands for a data interval of its schedule (the day before a daily
+run). The run of the interval that has just ended crawls. A run of an interval that ended more
+than one interval ago (`airflow backfill create`, or a manual run with a past logical date) is a
+backfill: the sites no longer show that interval, so it fetches nothing of what the archive
+holds and reprocesses the article pages the raw archive received within the interval (their
+`fetched_at`); only for sources with sitemaps or feeds, which date their articles, does it
+fetch the articles they date within the interval that were never fetched
+(pipeline/intervals.py). `since` and `max_pages` apply to crawls.
+
 A page that cannot become an article is a row of `extract_errors`, never a failed task; a
 task that fails for any other reason fails the run (the `watcher` task), after the other
 batches were still validated and published.
@@ -24,17 +33,22 @@ warehouse (a path or s3:// URI, default the repository's warehouse/), catalog_fi
 report_dir, data_docs_dir, expectations_dir (`FORUM_ETL_EXPECTATIONS`), s3_endpoint
 (`AWS_ENDPOINT_URL`; credentials from the standard AWS_* variables or the warehouse URI),
 retention_hours (how long superseded files stay for readers of older versions, default 1),
-batch_size (URLs per fetch batch, default 50).
+batch_size (URLs per fetch batch, default 50), failure_threshold (the share of the article
+URLs a run tried whose fetch may fail before check_crawl fails the run, default 0.5; the rest
+is published all the same).
 
 The DAGs' shape is fixed when Airflow parses this file, from the environment (no Variable is
-read at every parse) and the crawl configuration's source names (one fetch pool per source, so
-the configuration file is read at every parse): FORUM_ETL_SCHEDULE (cron or preset, default
+read at every parse) and the crawl configuration's source names (one fetch pool per source: the
+file is read with tomllib at every parse, well under a millisecond; a file that cannot be read
+leaves forum_articles without fetch tasks, its discover task failing with the reason, and the
+other DAGs as they are): FORUM_ETL_SCHEDULE (cron or preset, default
 @daily; "none" for manual runs only), FORUM_ETL_FETCH_PARALLELISM (fetch batches at once
 per run, default 2), FORUM_ETL_TASK_TIMEOUT_MINUTES (a task's execution_timeout, default 120)
 and FORUM_ETL_RUN_TIMEOUT_HOURS (a run's dagrun_timeout, default 12).
 
 A failed run is reported through FORUM_ETL_ALERT_WEBHOOK and/or SMTP (FORUM_ETL_ALERT_SMTP_HOST,
-FORUM_ETL_ALERT_MAIL_TO, ...; see pipeline/alerts.py); with neither set, nothing is sent.
+FORUM_ETL_ALERT_MAIL_TO, ...; see pipeline/alerts.py); with neither set, nothing is sent. These
+are settings of the environment too, checked at parse time: a malformed one is an import error.
 
 Tasks that reach a website (discover, fetch) and publish (which may lose a commit race) are
 retried with exponential backoff; the others fail at once, since retrying a bug or a broken
@@ -43,7 +57,7 @@ warehouse only delays the alert.
 
 from __future__ import annotations
 
-import os
+import logging
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -57,8 +71,14 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = str(REPO / "examples" / "sample-site.toml")
 DEFAULT_WAREHOUSE = str(REPO / "warehouse")
 SHAPE = resolve_settings(read_config_file=False, defaults={"config": DEFAULT_CONFIG})
-# Each source's fetch tasks take slots of its own pool (pipeline/pools.py).
-SOURCES = source_names(SHAPE.config)
+# Each source's fetch tasks take slots of its own pool (pipeline/pools.py). A configuration
+# that cannot be read must not take the DAGs out of Airflow with it: forum_articles is then
+# parsed without sources and its discover task fails with the reason.
+try:
+    SOURCES, SOURCES_UNREADABLE = source_names(SHAPE.config), None
+except (OSError, ValueError) as error:  # tomllib.TOMLDecodeError is a ValueError
+    SOURCES, SOURCES_UNREADABLE = [], f"{SHAPE.config} could not be read when the DAG was parsed: {error}"
+    logging.getLogger(__name__).warning("forum_articles has no fetch tasks: %s", SOURCES_UNREADABLE)
 
 
 # Logical identities of the published tables: where the warehouse lives is configuration,
@@ -68,11 +88,11 @@ ASSETS = {table: Asset(name=f"forum_{table}", uri=f"forum-etl://warehouse/{table
 
 
 def notify_failure(context) -> None:
-    """Alert through the webhook and/or SMTP that the environment configures (pipeline.alerts);
-    a no-op when it configures neither."""
+    """Alert through the webhook and/or SMTP that the environment configures (pipeline.alerts,
+    settings resolved with the DAG's shape); a no-op when it configures neither."""
     from pipeline.alerts import alert_from_context, send_alert
 
-    send_alert(alert_from_context(context), os.environ)
+    send_alert(alert_from_context(context), SHAPE)
 
 
 # Every DAG here runs one at a time, does not catch up on missed intervals and gives up on a
@@ -102,6 +122,26 @@ def _run_id() -> str:
     """A warehouse-safe id of this DAG run: rerunning the same run reuses it."""
     context = get_current_context()
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{context['dag'].dag_id}-{context['run_id']}")
+
+
+def _timetable(schedule: str | None):
+    """A cron schedule with data intervals: each run stands for the interval before it, so a run of a
+    past interval (a backfill) knows which part of the archive is its own (pipeline/intervals.py)."""
+    from airflow.sdk import CronDataIntervalTimetable
+
+    if schedule is None or schedule in ("@once", "@continuous"):
+        return schedule
+    return CronDataIntervalTimetable(schedule, timezone="UTC")
+
+
+def _backfill_window():
+    """This run's archive window when it is a backfill of a past interval, else None."""
+    from datetime import UTC
+
+    from pipeline.intervals import backfill_window
+
+    context = get_current_context()
+    return backfill_window(context.get("data_interval_start"), context.get("data_interval_end"), datetime.now(UTC))
 
 
 def _date(value: str | None):
@@ -192,7 +232,7 @@ def check_validation(verdict: dict, catalog: str) -> None:
 
 @dag(
     dag_id="forum_articles",
-    schedule=SHAPE.schedule,
+    schedule=_timetable(SHAPE.schedule),
     **DAG_DEFAULTS,
     params={"max_pages": Param(None, type=["null", "integer"], minimum=1,
                                description="fetch at most this many article pages (empty: every due page)"),
@@ -203,19 +243,31 @@ def check_validation(verdict: dict, catalog: str) -> None:
 def forum_articles():
     @task(**NETWORK_RETRIES)
     def discover() -> list[dict]:
+        """The batches of article URLs this run processes: those due for fetching, or for a
+        backfill of a past interval the articles archived in it (reprocessed, not fetched) and
+        those the sources' sitemaps and feeds date within it that were never fetched."""
         from airflow.sdk.exceptions import AirflowFailException
 
-        from pipeline.acquire.crawl import plan_crawl
+        from pipeline.acquire.crawl import plan_crawl, url_batches
+        from pipeline.warehouse.archive import archived_article_urls
 
         settings = _settings()
-        params = get_current_context()["params"]
-        plan = plan_crawl(settings.crawl_config, settings.open_warehouse(), since=_date(params.get("since")),
-                          max_pages=params.get("max_pages"), run_id=_run_id())
-        batches = plan.batches(settings.batch_size)
+        if window := _backfill_window():
+            warehouse = settings.open_warehouse()
+            between = [moment.isoformat() for moment in window]
+            archived = url_batches(archived_article_urls(warehouse, window), settings.batch_size, prefix="a")
+            missing = plan_crawl(settings.crawl_config, warehouse, run_id=_run_id(), published_between=window)
+            batches = [{**batch, "archived_between": between} for batch in archived] + missing.batches(settings.batch_size)
+        else:
+            params = get_current_context()["params"]
+            plan = plan_crawl(settings.crawl_config, settings.open_warehouse(), since=_date(params.get("since")),
+                              max_pages=params.get("max_pages"), run_id=_run_id())
+            batches = plan.batches(settings.batch_size)
         unknown = sorted({batch["source"] for batch in batches} - set(SOURCES))
         if unknown:
             raise AirflowFailException(f"sources {unknown} are not in {SHAPE.config}, the configuration the DAG was parsed "
-                                       "with: point FORUM_ETL_CONFIG at the same file as the Variable forum_etl_config")
+                                       "with: point FORUM_ETL_CONFIG at the same file as the Variable forum_etl_config"
+                                       + (f" ({SOURCES_UNREADABLE})" if SOURCES_UNREADABLE else ""))
         return batches
 
     # Airflow maps only over a task's whole return value: each source's batches are a task's.
@@ -227,26 +279,53 @@ def forum_articles():
     def fetch(batch: dict) -> dict:
         from pipeline.acquire.crawl import fetch_batch
 
+        if "archived_between" in batch:  # a backfill's batch: its pages are in the archive already
+            return {**batch, "fetched": 0, "not_modified": 0, "failed": 0, "failures": {}, "causes": {}}
         # Up to fetch_parallelism batches run at once, possibly on different workers.
         settings = _settings()
         summary = fetch_batch(settings.crawl_config.shared_among(SHAPE.fetch_parallelism), settings.open_warehouse(),
                               batch["source"], batch["urls"], _run_id(), batch["part"])
-        return {"part": batch["part"], "urls": batch["urls"], "fetched": summary.fetched, "failed": summary.failed}
+        return {"part": batch["part"], "urls": batch["urls"], "fetched": summary.fetched,
+                "not_modified": summary.not_modified, "failed": summary.failed, "failures": summary.failures,
+                "causes": summary.causes}
 
     @task
     def process(fetched: dict) -> dict:
         from pipeline.load.transform import archived_articles, process_to_stage
 
         warehouse = _settings().open_warehouse()
-        return process_to_stage(warehouse, _run_id(), fetched["part"], archived_articles(warehouse, urls=fetched["urls"]))
+        between = fetched.get("archived_between")
+        articles = archived_articles(warehouse, urls=fetched["urls"],
+                                     fetched_between=tuple(map(datetime.fromisoformat, between)) if between else None)
+        return process_to_stage(warehouse, _run_id(), fetched["part"], articles)
+
+    # all_done: judged on the batches that ran, even when one failed outright.
+    @task(trigger_rule="all_done")
+    def check_crawl(fetched_per_source: list) -> None:
+        """Fail the run when more than failure_threshold of the article URLs it tried failed, or
+        all did (the CLI's rule, CrawlSummary.failure); what was fetched is published all the same."""
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from pipeline.acquire.crawl import CrawlSummary
+
+        summary = CrawlSummary(_run_id())
+        for batches in fetched_per_source:
+            for batch in batches:
+                summary.add(CrawlSummary(summary.run_id, fetched=batch["fetched"], not_modified=batch["not_modified"],
+                                         failed=batch["failed"], failures=batch["failures"], causes=batch["causes"]))
+        if failure := summary.failure(_settings().failure_threshold):
+            raise AirflowFailException(f"the crawl failed: {failure} (see fetch_errors)")
 
     planned = discover()
     verdict = validate()
+    fetched_per_source = []
     for source in SOURCES:
         task_suffix = pool_name(source).removeprefix("forum_etl_fetch_")
         own_batches = batches_of.override(task_id=f"batches_{task_suffix}")(planned, source)
         fetched = fetch.override(task_id=f"fetch_{task_suffix}", pool=pool_name(source)).expand(batch=own_batches)
         process.override(task_id=f"process_{task_suffix}").expand(fetched=fetched) >> verdict
+        fetched_per_source.append(fetched)
+    check_crawl(fetched_per_source)
     catalog = refresh_catalog(publish(verdict))
     vacuum(catalog)
     watch(check_validation(verdict, catalog))

@@ -1,6 +1,7 @@
 """The compose init job's first step: refuse to start a deployment whose secrets are missing,
 malformed or the published examples, before anything is written with them (a Fernet key
-encrypts Connections and Variables for good; a known JWT secret lets anyone sign task tokens).
+encrypts Connections and Variables for good; a known JWT secret lets anyone sign task tokens; a
+known admin password opens the Airflow UI).
 
 Reads the .env variables the init job is given; exits 1 naming every weak one, 0 otherwise.
 Standard library only: it runs before anything else is known to work.
@@ -45,7 +46,7 @@ def problems(environment: Mapping[str, str]) -> list[str]:
     """One line per weak secret, naming its variable; none when all are fit for use."""
     found = {"AIRFLOW_FERNET_KEY": _fernet_problem(environment.get("AIRFLOW_FERNET_KEY", "").strip()),
              "AIRFLOW_JWT_SECRET": _secret_problem(environment.get("AIRFLOW_JWT_SECRET", ""), MIN_JWT_SECRET_LENGTH)}
-    for name in ("POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD"):
+    for name in ("POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD", "AIRFLOW_ADMIN_PASSWORD"):
         found[name] = _secret_problem(environment.get(name, ""), MIN_PASSWORD_LENGTH)
     return [f"{name} {problem}" for name, problem in found.items() if problem]
 

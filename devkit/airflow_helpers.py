@@ -27,16 +27,19 @@ def hostile_pages() -> dict[str, Fault]:
             BINARY: Fault("body", body=random.Random(7).randbytes(20_000))}
 
 
-def dag_test_state(env: dict[str, str]) -> str:
-    """Run forum_articles with dag.test() in a subprocess; the run's final state."""
+def dag_test_state(env: dict[str, str], logical_date: str | None = None) -> str:
+    """Run forum_articles with dag.test() in a subprocess (at `logical_date`, ISO 8601, when
+    given); the run's final state."""
     script = textwrap.dedent("""
         import sys
+        from datetime import datetime
         sys.path.insert(0, sys.argv[1])
         from forum_etl import forum_articles
-        print("STATE", forum_articles().test().state)
+        dates = {"logical_date": datetime.fromisoformat(sys.argv[2])} if len(sys.argv) > 2 else {}
+        print("STATE", forum_articles().test(**dates).state)
         """)
-    result = subprocess.run([sys.executable, "-c", script, str(REPO / "dags")], env=env, capture_output=True, text=True,
-                            timeout=600)
+    result = subprocess.run([sys.executable, "-c", script, str(REPO / "dags"), *([logical_date] if logical_date else [])],
+                            env=env, capture_output=True, text=True, timeout=600)
     states = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("STATE ")]
     if not states:
         raise RuntimeError("dag.test() ended without a state: " + result.stdout[-3000:] + result.stderr[-3000:])

@@ -1,11 +1,15 @@
 """Building blocks for crawler tests and benchmarks: a config for a served sample site, quick to
-crawl, what a crawl archived, and a crawl that is killed mid-run."""
+crawl, what a crawl archived, an archive dated in the past, and a crawl that is killed mid-run."""
 
 from __future__ import annotations
 
 import textwrap
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from devkit.sample_site import load_content, page_paths
 from pipeline.acquire.config import CrawlConfig, Politeness, parse_config
@@ -80,3 +84,14 @@ def write_then_die(warehouse, run_id, part, pages):
 pipeline.acquire.crawl.write_raw_pages = write_then_die
 pipeline.acquire.crawl.crawl(sample_config(sys.argv[1], sys.argv[2]), Warehouse.open(sys.argv[2]))
 """
+
+
+def date_archive_run(warehouse: Warehouse, run_id: str, fetched_at: datetime) -> None:
+    """Make what one crawl run archived look fetched at `fetched_at`: an archive that grew over
+    past days, built from a crawl today."""
+    for path in warehouse.files(f"raw_pages/run_id={run_id}"):
+        table = pq.read_table(path, filesystem=warehouse.filesystem)
+        column = table.schema.get_field_index("fetched_at")
+        moments = pa.array([fetched_at] * table.num_rows, table.schema.field(column).type)
+        relative = path[len(warehouse.root) + 1:]
+        warehouse.write_parquet(relative, table.set_column(column, table.schema.field(column), moments), compression="zstd")

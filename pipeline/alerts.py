@@ -1,14 +1,15 @@
 """Failure alerts: a JSON POST to a webhook and/or a mail through SMTP, each sent only when the
 deployment configured it; with neither configured an alert is a no-op.
 
-The front (the DAGs' failure callback) passes its environment in; this module reads none:
+The front (the DAGs' failure callback) passes its `Settings` in (pipeline.settings resolves
+them from the environment):
 
-- FORUM_ETL_ALERT_WEBHOOK: a URL that receives `{"text": ..., **alert}` as JSON (the `text`
-  key is what Slack, Mattermost and Teams incoming webhooks display).
-- FORUM_ETL_ALERT_SMTP_HOST and FORUM_ETL_ALERT_MAIL_TO (comma-separated) turn mail on;
-  FORUM_ETL_ALERT_SMTP_PORT (default 587 with STARTTLS, 25 with FORUM_ETL_ALERT_SMTP_STARTTLS=false),
-  FORUM_ETL_ALERT_SMTP_USER / FORUM_ETL_ALERT_SMTP_PASSWORD (login when given) and
-  FORUM_ETL_ALERT_MAIL_FROM (default forum-etl@<host name>).
+- alert_webhook (FORUM_ETL_ALERT_WEBHOOK): a URL that receives `{"text": ..., **alert}` as JSON
+  (the `text` key is what Slack, Mattermost and Teams incoming webhooks display).
+- alert_smtp_host and alert_mail_to (FORUM_ETL_ALERT_SMTP_HOST, FORUM_ETL_ALERT_MAIL_TO,
+  comma-separated) turn mail on; alert_smtp_port (FORUM_ETL_ALERT_SMTP_PORT, default 587 with
+  STARTTLS, 25 with FORUM_ETL_ALERT_SMTP_STARTTLS=false), alert_smtp_user / alert_smtp_password
+  (login when given) and alert_mail_from (default forum-etl@<host name>).
 
 A channel that fails is logged and the other still tried: an alert must never be the reason a
 second thing breaks, nor hide the first failure.
@@ -24,6 +25,10 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -58,23 +63,19 @@ def webhook_payload(alert: Alert) -> bytes:
                        "error": alert.error, "log_url": alert.log_url}, ensure_ascii=False).encode("utf-8")
 
 
-def mail_message(alert: Alert, environment: Mapping[str, str]) -> EmailMessage:
+def mail_message(alert: Alert, settings: Settings) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = alert.subject
-    message["From"] = environment.get("FORUM_ETL_ALERT_MAIL_FROM") or f"forum-etl@{socket.getfqdn()}"
-    message["To"] = ", ".join(_recipients(environment))
+    message["From"] = settings.alert_mail_from or f"forum-etl@{socket.getfqdn()}"
+    message["To"] = ", ".join(settings.alert_mail_to)
     message.set_content(alert.text)
     return message
 
 
-def _recipients(environment: Mapping[str, str]) -> list[str]:
-    return [address.strip() for address in environment.get("FORUM_ETL_ALERT_MAIL_TO", "").split(",") if address.strip()]
-
-
-def send_alert(alert: Alert, environment: Mapping[str, str]) -> list[str]:
+def send_alert(alert: Alert, settings: Settings) -> list[str]:
     """Send `alert` through every configured channel; the channels that took it."""
     sent = []
-    if url := environment.get("FORUM_ETL_ALERT_WEBHOOK", "").strip():
+    if url := settings.alert_webhook:
         try:
             request = urllib.request.Request(url, data=webhook_payload(alert), method="POST",
                                              headers={"Content-Type": "application/json"})
@@ -82,23 +83,22 @@ def send_alert(alert: Alert, environment: Mapping[str, str]) -> list[str]:
                 sent.append("webhook")
         except OSError:
             log.exception("the failure alert could not be posted to FORUM_ETL_ALERT_WEBHOOK")
-    if (host := environment.get("FORUM_ETL_ALERT_SMTP_HOST", "").strip()) and _recipients(environment):
+    if settings.alert_smtp_host and settings.alert_mail_to:
         try:
-            _send_mail(host, mail_message(alert, environment), environment)
+            _send_mail(mail_message(alert, settings), settings)
             sent.append("mail")
-        except (OSError, smtplib.SMTPException, ValueError):  # ValueError: a port that is no number
+        except (OSError, smtplib.SMTPException):
             log.exception("the failure alert could not be mailed through FORUM_ETL_ALERT_SMTP_HOST")
     return sent
 
 
-def _send_mail(host: str, message: EmailMessage, environment: Mapping[str, str]) -> None:
-    starttls = environment.get("FORUM_ETL_ALERT_SMTP_STARTTLS", "true").strip().lower() not in ("false", "0", "no")
-    port = int(environment.get("FORUM_ETL_ALERT_SMTP_PORT") or (587 if starttls else 25))
-    with smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS) as smtp:
-        if starttls:
+def _send_mail(message: EmailMessage, settings: Settings) -> None:
+    port = settings.alert_smtp_port or (587 if settings.alert_smtp_starttls else 25)
+    with smtplib.SMTP(settings.alert_smtp_host, port, timeout=TIMEOUT_SECONDS) as smtp:
+        if settings.alert_smtp_starttls:
             smtp.starttls()
-        if user := environment.get("FORUM_ETL_ALERT_SMTP_USER"):
-            smtp.login(user, environment.get("FORUM_ETL_ALERT_SMTP_PASSWORD", ""))
+        if settings.alert_smtp_user:
+            smtp.login(settings.alert_smtp_user, settings.alert_smtp_password or "")
         smtp.send_message(message)
 
 

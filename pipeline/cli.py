@@ -431,7 +431,8 @@ def _report_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.serve.report import build_report
 
     index = build_report(settings.open_warehouse(), settings.report_dir, settings.catalog_file)
-    log.info("report: %s", index.resolve().as_uri(), extra={"path": str(index.resolve())})
+    where = index if index.startswith("s3://") else Path(index).resolve().as_uri()
+    log.info("report: %s", where, extra={"path": index})
     return 0
 
 

@@ -29,10 +29,14 @@ def pool_name(source: str) -> str:
 
 def source_names(config: str | Path) -> list[str]:
     """The sources a crawl configuration file names, in its order (not otherwise validated:
-    load_config does that when a task runs)."""
+    load_config does that when a task runs). Raises OSError for a file that cannot be read and
+    ValueError for one that is no TOML or whose `sources` is no list."""
     with open(config, "rb") as file:
         data = tomllib.load(file)
-    return [table["name"] for table in data.get("sources", []) if isinstance(table, dict) and "name" in table]
+    sources = data.get("sources", [])
+    if not isinstance(sources, list):
+        raise ValueError(f"{config}: sources must be a list of tables ([[sources]])")
+    return [str(table["name"]) for table in sources if isinstance(table, dict) and "name" in table]
 
 
 def pool_definitions(config: str | Path, slots: int) -> dict[str, dict]:

@@ -15,8 +15,9 @@ Each setting is taken from the first of these layers that gives it:
 5. the front's default, then the built-in default.
 
 A relative path is relative to the working directory, whichever layer gave it. Locations
-left unset (None) mean the library's default: the catalog, Data Docs and report inside a
-local warehouse, or under the working directory for one on object storage.
+left unset (None) mean the library's default: Data Docs and the report inside the warehouse
+(on object storage too), the catalog inside a local warehouse or under the working directory
+for one on object storage.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -76,6 +77,37 @@ def parse_share(value: str) -> float:
     return share
 
 
+def _optional(value: str) -> str | None:
+    """Text, or None when blank (a deployment that leaves a channel's variable empty)."""
+    return value.strip() or None
+
+
+def _port(value: str) -> int | None:
+    if not value.strip():
+        return None
+    try:
+        port = int(value)
+    except ValueError:
+        raise ValueError("not a port number") from None
+    if not 0 < port < 65536:
+        raise ValueError("a port is 1 to 65535")
+    return port
+
+
+def _flag(value: str) -> bool:
+    text = value.strip().lower()
+    if text in ("", "true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise ValueError("not true or false")
+
+
+def _addresses(value: str) -> tuple[str, ...]:
+    """Comma-separated mail addresses."""
+    return tuple(address.strip() for address in value.split(",") if address.strip())
+
+
 def _schedule(value: str) -> str | None:
     """A cron expression or preset; "none" (or "manual", or empty) for manual runs only."""
     return None if value.strip().lower() in ("", "none", "manual") else value
@@ -111,6 +143,17 @@ _SOURCES = {
     "schedule": _Source("FORUM_ETL_SCHEDULE", variable=False, parse=_schedule),
     "task_timeout_minutes": _Source("FORUM_ETL_TASK_TIMEOUT_MINUTES", variable=False, parse=_count),
     "run_timeout_hours": _Source("FORUM_ETL_RUN_TIMEOUT_HOURS", variable=False, parse=_count),
+    # Failure alerts (pipeline/alerts.py): read by the DAGs' failure callback, which may not reach
+    # the metadata DB, from the environment the DAG file was parsed in, so a malformed value is an
+    # import error at once rather than an alert lost when something fails.
+    "alert_webhook": _Source("FORUM_ETL_ALERT_WEBHOOK", variable=False, parse=_optional),
+    "alert_smtp_host": _Source("FORUM_ETL_ALERT_SMTP_HOST", variable=False, parse=_optional),
+    "alert_smtp_port": _Source("FORUM_ETL_ALERT_SMTP_PORT", variable=False, parse=_port),
+    "alert_smtp_starttls": _Source("FORUM_ETL_ALERT_SMTP_STARTTLS", variable=False, parse=_flag),
+    "alert_smtp_user": _Source("FORUM_ETL_ALERT_SMTP_USER", variable=False, parse=_optional),
+    "alert_smtp_password": _Source("FORUM_ETL_ALERT_SMTP_PASSWORD", variable=False, parse=_optional),
+    "alert_mail_to": _Source("FORUM_ETL_ALERT_MAIL_TO", variable=False, parse=_addresses),
+    "alert_mail_from": _Source("FORUM_ETL_ALERT_MAIL_FROM", variable=False, parse=_optional),
 }
 
 # The Airflow Variables a DAG may pass in.
@@ -140,6 +183,14 @@ class Settings:
     # healthy daily run (minutes) and leave room for a first crawl of a large source.
     task_timeout_minutes: int = 120
     run_timeout_hours: int = 12
+    alert_webhook: str | None = None  # a URL that receives a failed run's alert as JSON
+    alert_smtp_host: str | None = None  # with alert_mail_to: mail the alert through this server
+    alert_smtp_port: int | None = None  # None: 587 with STARTTLS, 25 without
+    alert_smtp_starttls: bool = True
+    alert_smtp_user: str | None = None  # log in when given
+    alert_smtp_password: str | None = field(default=None, repr=False)
+    alert_mail_to: tuple[str, ...] = ()
+    alert_mail_from: str | None = None  # None: forum-etl@<host name>
 
     @property
     def retention(self) -> timedelta:
@@ -195,4 +246,4 @@ def resolve_settings(explicit: Mapping[str, object] | None = None, *,
     return Settings(config=config, crawl_config=crawl_config, **values)
 
 
-_BUILT_IN = {field.name: field.default for field in fields(Settings)}
+_BUILT_IN = {setting.name: setting.default for setting in fields(Settings)}

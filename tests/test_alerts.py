@@ -11,9 +11,15 @@ from types import SimpleNamespace
 import pytest
 
 from pipeline.alerts import Alert, alert_from_context, mail_message, send_alert
+from pipeline.settings import Settings, resolve_settings
 
 ALERT = Alert(dag_id="forum_articles", run_id="scheduled__2025-01-01", task_id="fetch", error="HTTP 503 from robots.txt",
               log_url="http://airflow/log")
+
+
+def configured(environment: dict[str, str]) -> Settings:
+    """The alert settings a deployment's environment gives (the DAG file resolves them at parse)."""
+    return resolve_settings(environment=environment, read_config_file=False)
 
 
 @pytest.fixture
@@ -40,7 +46,7 @@ def webhook():
 
 def test_the_webhook_receives_the_alert_as_json(webhook):
     url, received = webhook
-    assert send_alert(ALERT, {"FORUM_ETL_ALERT_WEBHOOK": url}) == ["webhook"]
+    assert send_alert(ALERT, configured({"FORUM_ETL_ALERT_WEBHOOK": url})) == ["webhook"]
     [request] = received
     assert request["content_type"] == "application/json"
     assert request["body"]["text"].startswith("[forum-etl] forum_articles.fetch failed (scheduled__2025-01-01)")
@@ -49,8 +55,9 @@ def test_the_webhook_receives_the_alert_as_json(webhook):
 
 def test_nothing_configured_sends_nothing(webhook):
     _, received = webhook
-    assert send_alert(ALERT, {}) == []
-    assert send_alert(ALERT, {"FORUM_ETL_ALERT_SMTP_HOST": "127.0.0.1"}) == []  # no recipient: mail is off
+    assert send_alert(ALERT, configured({})) == []
+    assert send_alert(ALERT, configured({"FORUM_ETL_ALERT_SMTP_HOST": "127.0.0.1"})) == []  # no recipient: mail is off
+    assert send_alert(ALERT, configured({"FORUM_ETL_ALERT_WEBHOOK": " "})) == []  # left empty in .env
     assert received == []
 
 
@@ -58,13 +65,13 @@ def test_an_unreachable_channel_is_logged_not_raised(caplog):
     environment = {"FORUM_ETL_ALERT_WEBHOOK": "http://127.0.0.1:9/nothing-listens",
                    "FORUM_ETL_ALERT_SMTP_HOST": "127.0.0.1", "FORUM_ETL_ALERT_SMTP_PORT": "9",
                    "FORUM_ETL_ALERT_MAIL_TO": "oncall@example.org"}
-    assert send_alert(ALERT, environment) == []
+    assert send_alert(ALERT, configured(environment)) == []
     assert "FORUM_ETL_ALERT_WEBHOOK" in caplog.text and "FORUM_ETL_ALERT_SMTP_HOST" in caplog.text
 
 
 def test_the_mail_names_what_failed_and_goes_to_every_recipient():
-    message = mail_message(ALERT, {"FORUM_ETL_ALERT_MAIL_TO": "a@example.org, b@example.org",
-                                   "FORUM_ETL_ALERT_MAIL_FROM": "etl@example.org"})
+    message = mail_message(ALERT, configured({"FORUM_ETL_ALERT_MAIL_TO": "a@example.org, b@example.org",
+                                              "FORUM_ETL_ALERT_MAIL_FROM": "etl@example.org"}))
     assert message["Subject"] == "[forum-etl] forum_articles.fetch failed (scheduled__2025-01-01)"
     assert (message["From"], message["To"]) == ("etl@example.org", "a@example.org, b@example.org")
     assert "HTTP 503 from robots.txt" in message.get_content() and "http://airflow/log" in message.get_content()
@@ -87,7 +94,7 @@ def test_a_mail_reaches_a_local_smtp_server():
         environment = {"FORUM_ETL_ALERT_SMTP_HOST": "127.0.0.1", "FORUM_ETL_ALERT_SMTP_PORT": str(server.socket.getsockname()[1]),
                        "FORUM_ETL_ALERT_SMTP_STARTTLS": "false", "FORUM_ETL_ALERT_MAIL_TO": "oncall@example.org",
                        "FORUM_ETL_ALERT_MAIL_FROM": "etl@example.org"}
-        assert send_alert(ALERT, environment) == ["mail"]
+        assert send_alert(ALERT, configured(environment)) == ["mail"]
     finally:
         server.close()
         thread.join(timeout=5)

@@ -77,13 +77,15 @@ def test_code_is_mounted_and_built_from_the_same_pins(resolved):
     assert "-c constraints.txt" in dockerfile and '-e ".[airflow]"' in dockerfile
 
 
-def test_the_airflow_extra_brings_the_executor_and_drivers_at_pinned_versions():
-    """The image and make test-celery install the same extra under the same constraints."""
+def test_the_airflow_extra_brings_the_executor_drivers_and_auth_manager_at_pinned_versions():
+    """The image and make test-celery install the same extra under the same constraints: the
+    Celery executor, the Postgres drivers, the FAB auth manager, graphviz for `airflow dags show`."""
     constraints = (REPO / "constraints.txt").read_text(encoding="utf-8")
     pinned = dict(re.findall(r"^([\w.-]+)==(\S+)$", constraints, re.M))
     extra = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]["airflow"]
-    assert extra == [f"apache-airflow[celery,postgres]=={pinned['apache-airflow']}"]
-    for package in ("apache-airflow-providers-celery", "celery", "redis", "apache-airflow-providers-postgres", "psycopg2-binary"):
+    assert extra == [f"apache-airflow[celery,fab,graphviz,postgres]=={pinned['apache-airflow']}"]
+    for package in ("apache-airflow-providers-celery", "celery", "redis", "apache-airflow-providers-postgres", "psycopg2-binary",
+                    "apache-airflow-providers-fab", "graphviz"):
         assert package in pinned, f"{package} is not pinned in constraints.txt"
 
 
@@ -124,30 +126,85 @@ def check_secrets(environment: dict[str, str]) -> subprocess.CompletedProcess:
 
 STRONG = {"AIRFLOW_FERNET_KEY": base64.urlsafe_b64encode(bytes(range(32))).decode(),
           "AIRFLOW_JWT_SECRET": "3d1f0c5e9b7a4c2e8f6d0a1b3c5e7f9a2b4d6f8a", "POSTGRES_PASSWORD": "Vq8-long-postgres-pw",
-          "MINIO_ROOT_PASSWORD": "Zr4-long-minio-password"}
+          "MINIO_ROOT_PASSWORD": "Zr4-long-minio-password", "AIRFLOW_ADMIN_PASSWORD": "Kp7-long-admin-password"}
+SECRETS = ("AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET", "POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD", "AIRFLOW_ADMIN_PASSWORD")
 
 
 def test_the_init_check_refuses_the_example_env():
     result = check_secrets(_env_file(REPO / ".env.example"))
     assert result.returncode == 1
-    for name in ("AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET", "POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD"):
+    for name in SECRETS:
         assert f"refusing to start: {name}" in result.stderr
 
 
 def test_the_init_check_refuses_each_weak_secret_and_accepts_strong_ones():
     assert check_secrets(STRONG).returncode == 0
     for name, weak in (("AIRFLOW_FERNET_KEY", ""), ("AIRFLOW_FERNET_KEY", "not-a-key"), ("POSTGRES_PASSWORD", "airflow"),
-                       ("MINIO_ROOT_PASSWORD", "short"), ("AIRFLOW_JWT_SECRET", "change-me-local-development-only")):
+                       ("MINIO_ROOT_PASSWORD", "short"), ("AIRFLOW_JWT_SECRET", "change-me-local-development-only"),
+                       ("AIRFLOW_ADMIN_PASSWORD", "admin")):
         result = check_secrets({**STRONG, name: weak})
         assert result.returncode == 1 and result.stderr.startswith(f"refusing to start: {name}"), (name, weak)
     missing = check_secrets({})
-    assert missing.returncode == 1 and missing.stderr.count("refusing to start") == 4
+    assert missing.returncode == 1 and missing.stderr.count("refusing to start") == len(SECRETS)
 
 
-def test_the_init_job_checks_secrets_then_creates_the_pools():
+def _init_job() -> tuple[dict, list[str]]:
+    """The compose file's init service and the steps of its command, in order."""
     init = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))["services"]["airflow-init"]
-    steps = [step.strip() for step in init["command"][1].split("&&")]
+    return init, [" ".join(step.split()) for step in init["command"][1].split("&&")]
+
+
+def test_the_init_job_checks_secrets_then_creates_the_admin_and_the_pools():
+    init, steps = _init_job()
     assert steps[0] == "python /opt/forum-etl/deploy/check_secrets.py" and steps[1] == "airflow db migrate"
+    assert [step.split()[:3] for step in steps[2:4]] == [["airflow", "users", "create"], ["airflow", "users", "reset-password"]]
     assert "airflow pools import /tmp/forum-etl-pools.json" in steps
-    assert {"AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET", "POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD"} <= set(init["environment"])
+    assert {*SECRETS, "AIRFLOW_ADMIN_USER", "AIRFLOW_ADMIN_EMAIL"} <= set(init["environment"])
     assert "COPY --chown=airflow:root deploy ./deploy" in (REPO / "Dockerfile").read_text(encoding="utf-8")
+
+
+def test_the_ui_has_users_and_the_host_reaches_minios_s3_api(resolved):
+    services = resolved["services"]
+    for name in ("airflow-apiserver", "airflow-worker", "airflow-init"):
+        environment = services[name]["environment"]
+        assert environment["AIRFLOW__CORE__AUTH_MANAGER"] == FAB_AUTH_MANAGER, name
+        assert not any(key.startswith("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER") for key in environment), name
+    assert {(int(port["published"]), int(port["target"])) for port in services["minio"]["ports"]} == {(9000, 9000), (9001, 9001)}
+    # The report and Data Docs go to the warehouse's defaults (report/, _data_docs/ in the bucket).
+    assert not {"FORUM_ETL_REPORT_DIR", "FORUM_ETL_DATA_DOCS_DIR"} & set(services["airflow-worker"]["environment"])
+
+
+FAB_AUTH_MANAGER = "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager"
+AIRFLOW = Path(sys.executable).with_name("airflow")
+
+
+# FAB's own password check, as its login endpoint runs it (the API server's /auth/token), without
+# the minute an API server takes to start here.
+LOGIN_PROBE = """
+import sys
+from airflow.providers.fab.auth_manager.cli_commands.utils import get_application_builder
+with get_application_builder() as builder:
+    for password in sys.argv[2:]:
+        user = builder.sm.auth_user_db(sys.argv[1], password, rotate_session_id=False)
+        print("LOGIN", user is not None and [role.name for role in user.roles])
+"""
+
+
+@pytest.mark.skipif(not AIRFLOW.exists(), reason="apache-airflow is not installed (make test installs it)")
+def test_the_init_jobs_admin_can_log_in(tmp_path):
+    """The init job's user steps run for real (SQLite instead of Postgres, outside a container) with
+    the compose file's auth manager: the admin of .env logs in as Admin, a wrong password does not."""
+    _, steps = _init_job()
+    environment = {**os.environ, "AIRFLOW_HOME": str(tmp_path / "home"), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+                   "AIRFLOW__CORE__DAGS_FOLDER": str(tmp_path / "no-dags"), "AIRFLOW__CORE__AUTH_MANAGER": FAB_AUTH_MANAGER,
+                   "AIRFLOW_ADMIN_USER": "forum-admin", "AIRFLOW_ADMIN_PASSWORD": STRONG["AIRFLOW_ADMIN_PASSWORD"],
+                   "AIRFLOW_ADMIN_EMAIL": "admin@example.org", "PATH": f"{AIRFLOW.parent}{os.pathsep}{os.environ['PATH']}"}
+    subprocess.run([str(AIRFLOW), "db", "migrate"], env=environment, check=True, capture_output=True)
+    for step in (step for step in steps if step.startswith("airflow users ")):
+        # Compose's $$ is the container shell's $: the shell expands the init job's variables.
+        done = subprocess.run(["bash", "-c", step.replace("$$", "$")], env=environment, capture_output=True, text=True)
+        assert done.returncode == 0, step + "\n" + done.stderr[-3000:]
+    probe = subprocess.run([sys.executable, "-c", LOGIN_PROBE, "forum-admin", STRONG["AIRFLOW_ADMIN_PASSWORD"], "wrong-password"],
+                           env=environment, capture_output=True, text=True, timeout=120)
+    logins = [line.split(" ", 1)[1] for line in probe.stdout.splitlines() if line.startswith("LOGIN ")]
+    assert logins == ["['Admin']", "False"], probe.stdout[-2000:] + probe.stderr[-2000:]

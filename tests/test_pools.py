@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipeline.pools import pool_definitions, pool_name, source_names
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,3 +30,13 @@ def test_the_module_writes_the_pools_of_the_configured_sources(tmp_path):
     subprocess.run([sys.executable, "-m", "pipeline.pools", str(target)], env=environment, check=True, cwd=REPO)
     assert json.loads(target.read_text(encoding="utf-8")) == {"forum_etl_fetch_cipnews_gclt": {
         "slots": 4, "description": "forum-etl: concurrent fetch batches of cipnews-gclt", "include_deferred": False}}
+
+
+def test_a_configuration_without_a_list_of_sources_is_a_value_error(tmp_path):
+    config = tmp_path / "flat.toml"
+    config.write_text('sources = "cipnews"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="sources must be a list"):
+        source_names(config)
+    config.write_text("[[sources]\n", encoding="utf-8")
+    with pytest.raises(ValueError):  # tomllib.TOMLDecodeError
+        source_names(config)

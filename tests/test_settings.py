@@ -177,3 +177,21 @@ def test_a_failure_threshold_outside_0_to_1_is_refused_with_its_source(given):
 
 def test_the_failure_threshold_defaults_to_half():
     assert resolve_settings(environment={}).failure_threshold == 0.5
+
+
+def test_alert_settings_come_from_the_environment_parsed_and_checked():
+    settings = resolve_settings(read_config_file=False, environment={
+        "FORUM_ETL_ALERT_SMTP_HOST": "mail.example.org", "FORUM_ETL_ALERT_SMTP_PORT": "2525",
+        "FORUM_ETL_ALERT_SMTP_STARTTLS": "false", "FORUM_ETL_ALERT_MAIL_TO": "a@example.org, b@example.org",
+        "FORUM_ETL_ALERT_WEBHOOK": "", "FORUM_ETL_ALERT_SMTP_PASSWORD": "hunter2-long"})
+    assert (settings.alert_smtp_host, settings.alert_smtp_port, settings.alert_smtp_starttls) == ("mail.example.org", 2525, False)
+    assert settings.alert_mail_to == ("a@example.org", "b@example.org") and settings.alert_webhook is None  # empty: unset
+    assert "hunter2" not in repr(settings)
+    assert resolve_settings(read_config_file=False, environment={}).alert_smtp_starttls is True
+
+
+@pytest.mark.parametrize(("name", "value"), [("FORUM_ETL_ALERT_SMTP_PORT", "smtp"), ("FORUM_ETL_ALERT_SMTP_PORT", "70000"),
+                                             ("FORUM_ETL_ALERT_SMTP_STARTTLS", "maybe")])
+def test_a_malformed_alert_setting_is_refused_with_its_source(name, value):
+    with pytest.raises(SettingsError, match=name):
+        resolve_settings(read_config_file=False, environment={name: value})

@@ -280,16 +280,17 @@ def _visit(fetcher: Fetcher, run: _Run, source: Source, url: str, kind: str) -> 
     return body
 
 
-def _discover(source: Source, fetcher: Fetcher, run: _Run, since: date | None) -> dict[str, Link]:
-    """In-scope article links of a source, from its listing pages, sitemaps and feeds."""
+def _discover(source: Source, fetcher: Fetcher, run: _Run, since: date | None, listings: bool = True) -> dict[str, Link]:
+    """In-scope article links of a source, from its listing pages (unless `listings` is false),
+    sitemaps and feeds."""
     articles: dict[str, Link] = {}
     offsite: set[str] = set()
-    queue = [canonicalize_url(url) for url in source.start_urls]
+    queue = [canonicalize_url(url) for url in source.start_urls] if listings else []
     seen = set(queue)
-    listings = 0
-    while queue and listings < source.max_listing_pages:
+    visited = 0
+    while queue and visited < source.max_listing_pages:
         url = queue.pop(0)
-        listings += 1
+        visited += 1
         body = _visit(fetcher, run, source, url, "listing")
         if body is None:
             continue
@@ -312,9 +313,9 @@ def _discover(source: Source, fetcher: Fetcher, run: _Run, since: date | None) -
                 seen.add(link_url)
                 queue.append(link_url)
     sitemaps = [canonicalize_url(url) for url in source.sitemap_urls]
-    while sitemaps and listings < source.max_listing_pages + MAX_NESTED_SITEMAPS:
+    while sitemaps and visited < source.max_listing_pages + MAX_NESTED_SITEMAPS:
         url = sitemaps.pop(0)
-        listings += 1
+        visited += 1
         body = _visit(fetcher, run, source, url, "sitemap")
         if body is not None:
             links, nested = sitemap_links(body)
@@ -361,12 +362,17 @@ class CrawlPlan:
     summary: CrawlSummary
 
     def batches(self, size: int) -> list[dict]:
-        """JSON-ready batches of at most `size` URLs: {"source", "part", "urls"}."""
-        out = []
-        for source, urls in self.due.items():
-            for start in range(0, len(urls), size):
-                out.append({"source": source, "part": f"b{len(out):04d}", "urls": urls[start : start + size]})
-        return out
+        return url_batches(self.due, size)
+
+
+def url_batches(urls_by_source: dict[str, list[str]], size: int, prefix: str = "b") -> list[dict]:
+    """JSON-ready batches of at most `size` URLs: {"source", "part", "urls"}; parts are named
+    `prefix` and a number, so batches of several calls for one run need different prefixes."""
+    out = []
+    for source, urls in urls_by_source.items():
+        for start in range(0, len(urls), size):
+            out.append({"source": source, "part": f"{prefix}{len(out):04d}", "urls": urls[start : start + size]})
+    return out
 
 
 def _fetcher(source: Source, shared: dict[str, Fetcher] | None) -> contextlib.AbstractContextManager[Fetcher]:
@@ -381,19 +387,31 @@ def _fetcher(source: Source, shared: dict[str, Fetcher] | None) -> contextlib.Ab
 
 def plan_crawl(config: CrawlConfig, warehouse: Warehouse, *, since: date | None = None, max_pages: int | None = None,
                run_id: str | None = None, progress: Callable[[CrawlSummary], None] | None = None,
-               fetchers: dict[str, Fetcher] | None = None) -> CrawlPlan:
-    """Discovery: fetch listings, sitemaps and feeds; decide which articles are due."""
+               fetchers: dict[str, Fetcher] | None = None,
+               published_between: tuple[datetime, datetime] | None = None) -> CrawlPlan:
+    """Discovery: fetch listings, sitemaps and feeds; decide which articles are due.
+
+    With `published_between` (start, end), a backfill's re-discovery of a past interval: only
+    sitemaps and feeds are read (they date their entries, listings do not; a source with
+    neither is not asked at all), and only the articles they date within the interval that
+    were never fetched are due."""
     run = _Run(config, warehouse, run_id or new_run_id(), "discover", compact_state(warehouse), progress)
     budget = max_pages
     due: dict[str, list[str]] = {}
     try:
         for source in config.sources:
-            with _fetcher(source, fetchers) as fetcher:
-                candidates = _discover(source, fetcher, run, since)
             due[source.name] = []
+            if published_between and not (source.sitemap_urls or source.feed_urls):
+                continue
+            with _fetcher(source, fetchers) as fetcher:
+                candidates = _discover(source, fetcher, run, since, listings=published_between is None)
             for url, link in candidates.items():
-                too_old = since is not None and link.published is not None and link.published.date() < since
-                if too_old or not run.is_due(url) or (budget is not None and budget <= 0):
+                if published_between:
+                    wanted = url not in run.state and _published_within(link, published_between)
+                else:
+                    too_old = since is not None and link.published is not None and link.published.date() < since
+                    wanted = not too_old and run.is_due(url)
+                if not wanted or (budget is not None and budget <= 0):
                     run.summary.skipped += 1
                     continue
                 due[source.name].append(url)
@@ -404,6 +422,15 @@ def plan_crawl(config: CrawlConfig, warehouse: Warehouse, *, since: date | None 
     finally:
         run.flush()
     return CrawlPlan(run.summary.run_id, due, run.summary)
+
+
+def _published_within(link: Link, interval: tuple[datetime, datetime]) -> bool:
+    published = link.published
+    if published is None:
+        return False
+    # A feed's date without a zone is taken as UTC.
+    published = published if published.tzinfo else published.replace(tzinfo=UTC)
+    return interval[0] <= published < interval[1]
 
 
 def fetch_batch(config: CrawlConfig, warehouse: Warehouse, source_name: str, urls: list[str], run_id: str,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -52,13 +53,15 @@ def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = No
     """Validate everything staged for a run, a group of staged batches at a time (memory stays
     that of a group; GX's fixed cost per validation is paid once per group); record results,
     quarantine failing articles, and keep the verdict for `publish_staged`. Data Docs go to
-    `docs_dir` (default: _data_docs/ in a local warehouse, else a temporary folder); the
+    `docs_dir` (default: _data_docs/ in the warehouse, also on object storage); the
     suites come from `expectations_dir` (default: the packaged ones)."""
     now = now or datetime.now(UTC)
     batch_dirs = staged_batches(warehouse, run_id)
     known = set(read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist())
     known |= staged_article_ids(warehouse, batch_dirs)
-    # One folder for every group, so GX's context (cached per folder) is built once per run.
+    # One folder for every group, so GX's context (cached per folder) is built once per run. GX
+    # writes a folder: on object storage the docs are built aside, then copied into the warehouse.
+    built_aside = docs_dir is None and not warehouse.is_local
     docs_dir = docs_dir or (warehouse.path(DOCS) if warehouse.is_local else tempfile.mkdtemp(prefix="forum-etl-docs-"))
     results, failed, batch_failures, held, docs_index = [], {}, [], set(), None
     for number, group in enumerate(_groups(warehouse, batch_dirs)):
@@ -76,6 +79,11 @@ def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = No
                         _quarantine_rows(tables, validation, group_held, run_id, now))
     write_table(warehouse, run_file("validation_results", run_id, "00000"),
                 pa.Table.from_pylist(results, schema=VALIDATION_RESULTS))
+    if built_aside:
+        if docs_index is not None:
+            warehouse.upload_folder(docs_dir, DOCS)
+            docs_index = warehouse.location(DOCS, "index.html")
+        shutil.rmtree(docs_dir, ignore_errors=True)
     verdict = Verdict({article_id: failed.get(article_id, set()) for article_id in held}, batch_failures, docs_index)
     _write_verdict(warehouse, run_id, verdict)
     log.info("run %s validated: %d expectations checked, %d failed; %d articles held back", run_id, len(results),

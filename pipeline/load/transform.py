@@ -55,16 +55,19 @@ def process_pages(url: str, source: str, pages: list[dict], hints: SiteHints | N
 
 def archived_articles(warehouse: Warehouse, since: date | None = None, until: date | None = None,
                       hints: dict[str, SiteHints] | None = None, urls: Iterable[str] | None = None,
-                      chunk: int = 200, progress: Callable[[int, int], None] | None = None) -> Iterator[Processed]:
+                      chunk: int = 200, progress: Callable[[int, int], None] | None = None,
+                      fetched_between: tuple[datetime, datetime] | None = None) -> Iterator[Processed]:
     """Every archived article (its newest pages), or those whose first page is in `urls`,
     processed; publish date within [since, until] when given (undated articles are kept).
+    With `fetched_between` (start, end) only the pages fetched in that interval are read (the
+    newest of each URL within it): the archive as a past interval left it, for a backfill.
     `progress(done, total)` is called after each article processed, yielded or not.
 
     Bodies are read `chunk` articles at a time, in archive order, so memory stays that of a
     chunk however large the archive."""
     wanted = set(urls) if urls is not None else None
     groups: dict[str, list[dict]] = defaultdict(list)
-    for page in latest_page_index(warehouse, "article"):
+    for page in latest_page_index(warehouse, "article", fetched_between):
         first = page["article_url"] or page["url"]
         if wanted is None or first in wanted:
             groups[first].append(page)

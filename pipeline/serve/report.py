@@ -3,6 +3,7 @@ or styles from anywhere else, so it opens from disk in any browser with no netwo
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -64,15 +65,22 @@ def _columns(items: list[tuple[str, float, float]], width: int = 720, height: in
     return "".join(parts)
 
 
-def default_report_dir(warehouse: Warehouse) -> str:
-    """`report/` inside a local warehouse; ./report for one on object storage."""
-    return warehouse.path("report") if warehouse.is_local else "report"
+REPORT = "report"  # the report's folder inside the warehouse
 
 
-def build_report(warehouse: Warehouse, out_dir: str | Path | None = None, catalog_file: str | None = None) -> Path:
-    """Write index.html into `out_dir` (default: default_report_dir), from the catalog
-    `catalog_file` (default: catalog_path's); returns its path."""
-    out = Path(out_dir or default_report_dir(warehouse))
+def build_report(warehouse: Warehouse, out_dir: str | Path | None = None, catalog_file: str | None = None) -> str:
+    """Write index.html into `out_dir` (default: `report/` inside the warehouse, also on object
+    storage, where readers of the warehouse find it), from the catalog `catalog_file`
+    (default: catalog_path's); returns where it is: a local path or an s3:// location."""
+    if out_dir is None and not warehouse.is_local:
+        with tempfile.TemporaryDirectory(prefix="forum-etl-report-") as aside:
+            _write_report(warehouse, Path(aside), catalog_file)
+            warehouse.upload_folder(aside, REPORT)
+        return warehouse.location(REPORT, "index.html")
+    return str(_write_report(warehouse, Path(out_dir or warehouse.path(REPORT)), catalog_file))
+
+
+def _write_report(warehouse: Warehouse, out: Path, catalog_file: str | None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     connection = open_catalog(warehouse, catalog_file)  # one connection for every query of the report
 

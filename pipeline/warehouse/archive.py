@@ -15,6 +15,7 @@ running (the start of the next crawl).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
@@ -119,20 +120,36 @@ def latest_pages(warehouse: Warehouse, kind: str | tuple[str, ...] = "article") 
     return table.take(keep)
 
 
-def latest_page_index(warehouse: Warehouse, kind: str = "article") -> list[dict]:
+def latest_page_index(warehouse: Warehouse, kind: str = "article",
+                      fetched_between: tuple[datetime, datetime] | None = None) -> list[dict]:
     """Where the newest archived body of every URL of one kind is — file and row — with its
-    small columns but not the body, so that callers can read bodies a few at a time."""
+    small columns but not the body, so that callers can read bodies a few at a time. With
+    `fetched_between` (start, end), only bodies fetched at or after start and before end count:
+    the archive as that interval left it."""
     newest: dict[str, dict] = {}
     columns = ["url", "final_url", "kind", "article_url", "page_number", "charset", "fetched_at", "source"]
     for path in warehouse.files("raw_pages"):
         table = pq.read_table(path, filesystem=warehouse.filesystem, columns=columns)
-        # Only the rows of this kind become Python objects.
-        row_numbers = pc.indices_nonzero(pc.equal(table["kind"], kind))
+        wanted = pc.equal(table["kind"], kind)
+        if fetched_between is not None:
+            start, end = (pa.scalar(moment, table["fetched_at"].type) for moment in fetched_between)
+            wanted = pc.and_(wanted, pc.and_(pc.greater_equal(table["fetched_at"], start), pc.less(table["fetched_at"], end)))
+        # Only the wanted rows become Python objects.
+        row_numbers = pc.indices_nonzero(wanted)
         for row_number, row in zip(row_numbers.to_pylist(), table.take(row_numbers).to_pylist()):
             known = newest.get(row["url"])
             if known is None or row["fetched_at"] > known["fetched_at"]:
                 newest[row["url"]] = {**row, "file": path, "row": row_number}
     return list(newest.values())
+
+
+def archived_article_urls(warehouse: Warehouse, fetched_between: tuple[datetime, datetime]) -> dict[str, list[str]]:
+    """The first-page URL of every article with a page fetched within `fetched_between`
+    (start inclusive, end exclusive), per source, sorted."""
+    by_source: dict[str, set[str]] = defaultdict(set)
+    for page in latest_page_index(warehouse, "article", fetched_between):
+        by_source[page["source"]].add(page["article_url"] or page["url"])
+    return {source: sorted(urls) for source, urls in sorted(by_source.items())}
 
 
 def read_bodies(warehouse: Warehouse, path: str, rows: list[int]) -> list[bytes]:

@@ -9,12 +9,14 @@ conditional PUT (If-None-Match: *) on object storage, which pyarrow cannot send,
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pyarrow as pa
@@ -110,16 +112,26 @@ class Warehouse:
         with local_atomic_write(target) as temporary:
             pq.write_table(table, temporary, filesystem=self.filesystem, **options)
 
-    def write_bytes(self, relative: str, data: bytes) -> None:
-        """Write (or replace) a small file whole."""
+    def write_bytes(self, relative: str, data: bytes, content_type: str | None = None) -> None:
+        """Write (or replace) a small file whole; on object storage with `content_type`, so that
+        a browser shows it (an HTML page opened from the store's console or a shared link)."""
         target = self.path(relative)
         self.filesystem.create_dir(target.rsplit("/", 1)[0], recursive=True)
         if not self.is_local:
-            with self.filesystem.open_output_stream(target) as stream:
+            with self.filesystem.open_output_stream(target, metadata={"Content-Type": content_type} if content_type else None) as stream:
                 stream.write(data)
             return
         with local_atomic_write(target) as temporary:
             _write_synced(temporary, data)
+
+    def upload_folder(self, local_dir: str | os.PathLike, relative: str) -> None:
+        """Copy every file below a local folder to the same place below `relative`, replacing
+        files of the same names (an HTML site built aside: the report, Data Docs)."""
+        root = Path(local_dir)
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                self.write_bytes(f"{relative}/{path.relative_to(root).as_posix()}", path.read_bytes(),
+                                 mimetypes.guess_type(path.name)[0])
 
     def create_exclusive(self, relative: str, data: bytes) -> bool:
         """Create a file only if it does not exist yet, atomically: False when another writer

@@ -7,7 +7,8 @@ import signal
 import socket
 import subprocess
 import sys
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pyarrow.compute as pc
 import pytest
@@ -26,7 +27,7 @@ from devkit.crawl_helpers import (
 from devkit.sample_site import load_content
 from devkit.sample_site.server import Fault, serve
 from pipeline.acquire.config import parse_config
-from pipeline.acquire.crawl import CrawlSummary, crawl
+from pipeline.acquire.crawl import CrawlSummary, crawl, fetch_batch, plan_crawl
 from pipeline.load.transform import archived_articles
 from pipeline.warehouse.archive import latest_pages, read_fetch_errors, read_raw_pages, read_state
 from pipeline.warehouse.storage import Warehouse
@@ -326,3 +327,22 @@ def test_a_killed_crawl_does_not_refetch_what_it_archived(tmp_path):
         refetched = {request.path for request in site.requests[start:]} & archived
     assert refetched == set()
     assert fetched_paths(warehouse, site.url) == ALL_ARTICLE_PATHS
+
+
+def test_a_backfill_rediscovers_its_interval_from_dated_sitemaps_and_fetches_only_what_was_never_archived(tmp_path):
+    year_2022 = (datetime(2022, 1, 1, tzinfo=UTC), datetime(2023, 1, 1, tzinfo=UTC))
+    with serve() as site:
+        warehouse = Warehouse.open(str(tmp_path))
+        config = sample_config(site.url, str(tmp_path))
+        dated = replace(config, sources=tuple(replace(source, sitemap_urls=(site.url + "/sitemap.xml",))
+                                              for source in config.sources))
+        fetch_batch(dated, warehouse, "sample", [site.url + SEED], "earlier", "b0000")  # archived before
+        assert plan_crawl(config, warehouse, published_between=year_2022).due == {"sample": []}  # no dates: not asked
+        requests_before = len(site.requests)
+        plan = plan_crawl(dated, warehouse, published_between=year_2022)
+        asked = {request.path for request in site.requests[requests_before:]}
+    published_2022 = {site.url + content["path"] for content in load_content()
+                      if year_2022[0] <= datetime.fromisoformat(content["published"]) < year_2022[1]}
+    assert site.url + SEED in published_2022 and len(published_2022) > 1
+    assert set(plan.due["sample"]) == published_2022 - {site.url + SEED}
+    assert asked <= {"/robots.txt", "/sitemap.xml"}  # no listing page: listings date nothing

@@ -10,17 +10,20 @@ import os
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from devkit.airflow_helpers import BINARY, dag_test_state, hostile_pages
 from devkit.crawl_helpers import config_file as config_for
+from devkit.crawl_helpers import date_archive_run, sample_config
 from devkit.sample_site import load_content
 from devkit.sample_site.server import Fault, serve
+from pipeline.acquire.crawl import crawl
 from pipeline.load.transform import read_extract_errors
 from pipeline.serve.catalog import query
-from pipeline.warehouse.archive import read_fetch_errors
+from pipeline.warehouse.archive import archived_article_urls, read_fetch_errors
 from pipeline.warehouse.manifest import read_manifest
 from pipeline.warehouse.storage import Warehouse
 from pipeline.warehouse.tables import read_table
@@ -120,10 +123,30 @@ def test_each_sources_fetch_tasks_take_slots_of_its_own_pool(tmp_path):
     assert tasks["discover"]["pool"] == "default_pool"
 
 
+def test_a_configuration_that_cannot_be_read_takes_no_dag_out_of_airflow(tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[sources]\nname = ", encoding="utf-8")
+    for config in (broken, tmp_path / "missing.toml"):
+        dags = dag_properties({"FORUM_ETL_CONFIG": str(config)})  # asserts no import error
+        assert set(dags) == {"forum_articles", "forum_reports", "forum_reprocess"}
+        assert not [task_id for task_id in dags["forum_articles"]["tasks"] if task_id.startswith("fetch")]
+        assert "discover" in dags["forum_articles"]["tasks"]  # which fails the run, naming the file
+
+
 def test_timeouts_come_from_the_environment():
     dags = dag_properties({"FORUM_ETL_TASK_TIMEOUT_MINUTES": "5", "FORUM_ETL_RUN_TIMEOUT_HOURS": "1"})
     assert {dag["dagrun_timeout"] for dag in dags.values()} == {3600}
     assert {task["timeout"] for dag in dags.values() for task in dag["tasks"].values()} == {300}
+
+
+def test_airflow_dags_show_draws_the_graph(airflow_home):
+    """`airflow dags show` reads the DAG as the dag-processor serialized it and needs graphviz."""
+    subprocess.run([str(AIRFLOW), "dags", "reserialize"], env=airflow_home, check=True, capture_output=True)
+    shown = subprocess.run([str(AIRFLOW), "dags", "show", "forum_articles"], env=airflow_home, capture_output=True,
+                           text=True, timeout=120)
+    assert shown.returncode == 0, shown.stdout[-2000:] + shown.stderr[-2000:]
+    assert "digraph forum_articles {" in shown.stdout
+    assert "publish -> refresh_catalog" in shown.stdout and "refresh_catalog -> vacuum" in shown.stdout
 
 
 def test_dag_test_end_to_end_then_reports_and_an_idempotent_rerun(airflow_home, tmp_path):
@@ -147,13 +170,34 @@ def test_dag_test_end_to_end_then_reports_and_an_idempotent_rerun(airflow_home, 
         assert query(warehouse, "SELECT count(*) AS n FROM speakers").to_pylist() == [{"n": 18}]  # 17 speak, 陈光远 is quoted
 
         requests_before = len(site.requests)
+        today = datetime.now(UTC).date().isoformat()  # its run stands for yesterday: a crawl, not a backfill
         for _ in range(2):  # the same logical date twice
-            rerun = run_dag(env, "forum_articles", logical_date="2025-01-01")
+            rerun = run_dag(env, "forum_articles", logical_date=today)
             assert rerun.returncode == 0, rerun.stdout[-3000:]
         article_paths = {p for c in load_content() for p in [c["path"]]}
         assert not [r for r in site.requests[requests_before:] if r.path in article_paths]  # nothing new fetched
     assert {name: read_table(warehouse, name).num_rows for name in counts} == counts
     assert read_manifest(warehouse)["version"] == 3
+
+
+def test_a_backfill_of_a_past_interval_reprocesses_what_the_archive_received_then_and_fetches_nothing(airflow_home,
+                                                                                                      tmp_path):
+    warehouse_dir = tmp_path / "warehouse"
+    warehouse = Warehouse.open(str(warehouse_dir))
+    march_10 = (datetime(2025, 3, 10, tzinfo=UTC), datetime(2025, 3, 11, tzinfo=UTC))
+    with serve() as site:
+        # An archive that grew over days: a few articles fetched on 10 March, the rest today.
+        crawl(sample_config(site.url, str(warehouse_dir)), warehouse, max_pages=4, run_id="crawl-march-10")
+        date_archive_run(warehouse, "crawl-march-10", march_10[0] + timedelta(hours=9))
+        crawl(sample_config(site.url, str(warehouse_dir)), warehouse, run_id="crawl-today")
+        archived_then = archived_article_urls(warehouse, march_10)["sample"]
+        assert 0 < len(archived_then) < len(load_content())
+        requests_before = len(site.requests)
+        env = {**airflow_home, "FORUM_ETL_WAREHOUSE": str(warehouse_dir), "FORUM_ETL_CONFIG": str(config_for(site.url, tmp_path))}
+        # A manual run at midnight of 11 March stands for the day before (the schedule's interval).
+        assert dag_test_state(env, logical_date=march_10[1].isoformat()) == "success"
+        assert site.requests[requests_before:] == []
+    assert sorted(read_table(warehouse, "articles").column("url").to_pylist()) == archived_then
 
 
 def test_a_failing_batch_does_not_lose_the_others(airflow_home, tmp_path):
@@ -167,6 +211,16 @@ def test_a_failing_batch_does_not_lose_the_others(airflow_home, tmp_path):
     errors = read_fetch_errors(warehouse).to_pylist()
     assert [(e["url"].endswith(seed), e["error_class"]) for e in errors] == [(True, "HTTP 500")]
     assert read_table(warehouse, "articles").num_rows == len(load_content()) - 1
+
+
+def test_a_crawl_whose_failed_share_is_over_the_threshold_fails_the_run_and_still_publishes_the_rest(airflow_home,
+                                                                                                      tmp_path):
+    seed = "/zscqb/2022/04/27/gclt-zzyj.html"
+    with serve(faults={seed: Fault("status", status=500)}) as site:
+        env = {**airflow_home, "FORUM_ETL_WAREHOUSE": str(tmp_path / "warehouse"),
+               "FORUM_ETL_CONFIG": str(config_for(site.url, tmp_path)), "FORUM_ETL_FAILURE_THRESHOLD": "5%"}
+        assert dag_test_state(env) == "failed"  # 1 of 11 article URLs is over 5 %
+    assert read_table(Warehouse.open(str(tmp_path / "warehouse")), "articles").num_rows == len(load_content()) - 1
 
 
 def test_a_hostile_page_is_one_error_row_its_batch_is_published_and_the_run_is_green(airflow_home, tmp_path):

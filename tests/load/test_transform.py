@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -37,6 +37,22 @@ def test_pages_are_joined_in_order_bad_pages_are_errors_and_dates_filter(tmp_pat
     assert len(processed[seed].article.speeches) == 4
     recent = {p.url for p in archived_articles(warehouse, since=date(2023, 1, 1)) if p.article}
     assert recent == {first}
+
+
+
+def test_a_past_interval_reads_the_pages_fetched_in_it(tmp_path):
+    """A backfill reprocesses the body archived in its interval, not a newer fetch of the page."""
+    warehouse = Warehouse.open(str(tmp_path))
+    seed = "http://h/zscqb/2022/04/27/gclt-zzyj.html"
+    then = raw(seed, (SITE_DIR / "zscqb/2022/04/27/gclt-zzyj.html").read_bytes(), seed, 1)
+    later = raw(seed, b"", seed, 1)  # the page as a later fetch found it: empty
+    later.fetched_at = NOW + timedelta(days=2)
+    write_raw_pages(warehouse, "r", "b0000-00000", [then])
+    write_raw_pages(warehouse, "r2", "b0000-00000", [later])
+    assert [p.failure.error_class for p in archived_articles(warehouse)] == ["empty page"]
+    [processed] = archived_articles(warehouse, fetched_between=(NOW, NOW + timedelta(days=1)))
+    assert len(processed.article.speeches) == 4
+    assert list(archived_articles(warehouse, fetched_between=(NOW - timedelta(days=1), NOW))) == []
 
 
 def test_any_error_in_a_page_costs_that_page_only(tmp_path, monkeypatch):

@@ -62,6 +62,6 @@ def test_data_docs_show_failing_scraped_values_escaped_and_cut(hostile_warehouse
 def test_report_shows_scraped_titles_and_names_escaped(hostile_warehouse, tmp_path):
     warehouse, _, _ = hostile_warehouse
     build_catalog(warehouse)
-    dom = dump_dom(build_report(warehouse, tmp_path / "report"), tmp_path)
+    dom = dump_dom(Path(build_report(warehouse, tmp_path / "report")), tmp_path)
     assert not ran_script(dom)
     assert "&lt;b&gt;李明&lt;/b&gt;" in dom and "<b>李明</b>" not in dom

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -52,7 +53,7 @@ def test_report_renders_its_charts_without_console_errors(tmp_path):
     warehouse = Warehouse.open(str(tmp_path / "wh"))
     publish(warehouse, sample_articles())
     build_catalog(warehouse)
-    index = build_report(warehouse, tmp_path / "report")
+    index = Path(build_report(warehouse, tmp_path / "report"))
     html = index.read_text(encoding="utf-8")
     for fetch in ("<script", "<link", "src=", "@import", "url("):  # nothing is loaded from anywhere
         assert fetch not in html
@@ -68,7 +69,7 @@ def test_report_puts_speeches_and_quotes_side_by_side(tmp_path):
     warehouse = Warehouse.open(str(tmp_path / "wh"))
     publish(warehouse, sample_articles())
     build_catalog(warehouse)
-    html = build_report(warehouse, tmp_path / "report").read_text(encoding="utf-8")
+    html = Path(build_report(warehouse, tmp_path / "report")).read_text(encoding="utf-8")
     statements = html[html.index('<table id="statements">'):html.index('<table id="quoted">')]
     assert "<td>陈光远</td><td>0</td><td>3</td>" in statements  # quoted three times, no speech
     assert "<td>申长雨</td><td>1</td><td>0</td>" in statements  # the seed and its GBK copy: one speech, counted once

@@ -6,7 +6,9 @@ from pipeline.warehouse.archive import (
     FetchFailure,
     RawPage,
     UrlState,
+    archived_article_urls,
     compact_state,
+    latest_page_index,
     latest_pages,
     read_fetch_errors,
     read_raw_pages,
@@ -31,6 +33,22 @@ def test_latest_page_per_url_across_runs(tmp_path):
     assert read_raw_pages(warehouse).num_rows == 3
     latest = {row["url"]: row["body"] for row in latest_pages(warehouse).to_pylist()}
     assert latest == {"http://x/a": b"new", "http://x/b": b"b"}
+
+
+
+def test_the_archive_as_a_past_interval_left_it(tmp_path):
+    """A window [start, end) sees only the bodies fetched in it: the newest of them per URL."""
+    warehouse = Warehouse.open(str(tmp_path))
+    day = timedelta(days=1)
+    write_raw_pages(warehouse, "r1", "b0000-00000", [page("http://x/a", b"a1", NOW, "r1"), page("http://x/b", b"b", NOW, "r1")])
+    write_raw_pages(warehouse, "r2", "b0000-00000", [page("http://x/a", b"a2", NOW + day, "r2"),
+                                                     page("http://x/c", b"c", NOW + day, "r2")])
+    first_day = (NOW, NOW + day)
+    index = {row["url"]: row for row in latest_page_index(warehouse, "article", first_day)}
+    assert {url: row["fetched_at"] for url, row in index.items()} == {"http://x/a": NOW, "http://x/b": NOW}
+    assert archived_article_urls(warehouse, first_day) == {"src": ["http://x/a", "http://x/b"]}
+    assert archived_article_urls(warehouse, (NOW + day, NOW + 2 * day)) == {"src": ["http://x/a", "http://x/c"]}
+    assert archived_article_urls(warehouse, (NOW - day, NOW)) == {}  # the end is exclusive, the start inclusive
 
 
 def test_errors_and_state_round_trip(tmp_path):

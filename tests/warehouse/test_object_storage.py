@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from devkit.publish_helpers import sample_articles
 from pipeline.load.publish import publish
 from pipeline.serve.catalog import build_catalog, query
+from pipeline.serve.report import build_report
 from pipeline.warehouse.archive import RawPage, latest_pages, write_raw_pages
 from pipeline.warehouse.manifest import read_manifest
 from pipeline.warehouse.storage import Warehouse
@@ -64,3 +65,20 @@ def test_credentials_in_the_warehouse_uri_are_used_and_never_shown(s3, monkeypat
     warehouse = Warehouse.open("s3://testing:testing@forum/keyed", s3)
     assert publish(warehouse, sample_articles()[:1], validate_rows=False).version == 1
     assert warehouse.uri == "s3://forum/keyed" and "testing" not in repr(warehouse)
+
+
+def test_the_report_and_data_docs_land_in_the_warehouse_on_s3(s3, tmp_path, monkeypatch):
+    """Where readers of the warehouse (the host, BI tools) find them, served as web pages."""
+    import boto3
+
+    monkeypatch.chdir(tmp_path)  # nothing but the catalog may land beside the process
+    warehouse = Warehouse.open("s3://forum/warehouse", s3)
+    assert publish(warehouse, sample_articles()).docs_index == "s3://forum/warehouse/_data_docs/index.html"
+    catalog = tmp_path / "forum.duckdb"
+    assert build_report(warehouse, catalog_file=str(catalog)) == "s3://forum/warehouse/report/index.html"
+    assert "国家知识产权局" in warehouse.read_bytes("report/index.html").decode("utf-8")
+    assert b"<html" in warehouse.read_bytes("_data_docs/index.html")
+    client = boto3.client("s3", endpoint_url=s3)
+    for key in ("warehouse/report/index.html", "warehouse/_data_docs/index.html"):
+        assert client.head_object(Bucket="forum", Key=key)["ContentType"] == "text/html"
+    assert {path.name for path in tmp_path.iterdir()} == {"forum.duckdb", "forum.duckdb.lock"}
