@@ -68,13 +68,22 @@ def catalog_path(warehouse: Warehouse, catalog_file: str | None = None) -> str:
 
 
 def connect(warehouse: Warehouse, path: str | None = None, read_only: bool = True):
-    """A connection to the catalog at `path` that finds the warehouse's files from any working directory."""
+    """A connection to the catalog at `path` that finds the warehouse's files from any working directory.
+
+    A reader attaches the file to a database of its own: DuckDB shares one database per file
+    among a process's connections, so opening the file directly would hand back the catalog
+    some other connection (a BI pool's) opened before a republish, or refuse this one's
+    settings ("a different configuration than existing connections")."""
     import duckdb
 
     config = {"file_search_path": warehouse.root} if warehouse.is_local else {}
-    if not read_only:  # a new file: in the format DuckDB 1.x reads too
-        config["storage_compatibility_version"] = STORAGE_VERSION
-    connection = duckdb.connect(path or catalog_path(warehouse), read_only=read_only, config=config)
+    path = path or catalog_path(warehouse)
+    if read_only:
+        connection = duckdb.connect(":memory:", config=config)
+        connection.execute(f"ATTACH {_sql_text(path)} AS {CATALOG_NAME.removesuffix('.duckdb')} (READ_ONLY)")
+        connection.execute(f"USE {CATALOG_NAME.removesuffix('.duckdb')}")
+    else:  # a new file, in the format DuckDB 1.x reads too
+        connection = duckdb.connect(path, config={**config, "storage_compatibility_version": STORAGE_VERSION})
     if not warehouse.is_local:
         _register_object_storage(connection, warehouse)
     return connection
@@ -177,7 +186,7 @@ def catalog_version(warehouse: Warehouse, catalog_file: str | None = None) -> in
     if not Path(path).exists():
         return None
     try:
-        with duckdb.connect(path, read_only=True) as connection:
+        with connect(warehouse, path) as connection:
             found = connection.execute(f"SELECT manifest_version FROM {INFO_TABLE} WHERE catalog_format = ?",
                                        [CATALOG_FORMAT]).fetchone()
     except duckdb.Error:  # a catalog from before catalog_info or its format, or a damaged file
