@@ -273,3 +273,31 @@ def test_connections_open_across_a_republish_keep_answering_and_new_ones_see_it(
     superset_like = sqlalchemy.create_engine(f"duckdb:///{catalog}", connect_args=bi_settings, poolclass=NullPool)
     with superset_like.connect() as fresh:
         assert fresh.execute(sqlalchemy.text(count)).scalar() == len(sample_articles())
+
+
+def test_an_s3_warehouse_is_read_through_python_or_a_local_copy(s3, tmp_path):
+    """Plain DuckDB reaches s3:// only through its httpfs extension (not installable offline);
+    the supported ways are a Python session that hands DuckDB pyarrow's S3 filesystem (connect),
+    pyarrow.dataset on a table folder, or a local copy with its own catalog."""
+    import pyarrow.dataset as ds
+    import pyarrow.fs as pafs
+
+    from pipeline.serve.catalog import connect
+    from pipeline.warehouse.tables import read_table
+
+    warehouse = Warehouse.open(f"s3://forum/{tmp_path.name}", s3)
+    publish(warehouse, sample_articles()[:3], validate_rows=False)
+    catalog, _ = build_catalog(warehouse, str(tmp_path / "forum.duckdb"))
+    with duckdb.connect(catalog, read_only=True) as plain, pytest.raises(duckdb.Error, match="httpfs|s3"):
+        plain.execute("SELECT count(*) FROM articles").fetchone()
+    with connect(warehouse, catalog) as session:
+        assert session.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+    folder = ds.dataset(warehouse.path("speeches"), filesystem=warehouse.filesystem, format="parquet", partitioning="hive")
+    assert folder.count_rows() == read_table(warehouse, "speeches").num_rows > 0
+    local = tmp_path / "synced"
+    pafs.copy_files(warehouse.root, str(local), source_filesystem=warehouse.filesystem,
+                    destination_filesystem=pafs.LocalFileSystem())  # as `aws s3 sync` would
+    assert main(["catalog", "--warehouse", str(local)]) == 0
+    with duckdb.connect(str(local / "forum.duckdb"), read_only=True, config={"file_search_path": str(local)}) as client:
+        assert client.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+
