@@ -41,6 +41,7 @@ from pipeline.warehouse.schemas import (
 from pipeline.warehouse.storage import Warehouse, local_atomic_write
 
 CATALOG_NAME = "forum.duckdb"
+_ATTACHED_AS = "forum"  # the name a reader's own database gives the attached catalog
 REPORT_VIEWS = (
     "speeches_per_speaker_per_year", "avg_speech_length_by_org", "most_active_orgs",
     "top_terms_per_speaker", "articles_per_month", "statements_per_speaker_per_year", "most_quoted", "copies",
@@ -80,8 +81,8 @@ def connect(warehouse: Warehouse, path: str | None = None, read_only: bool = Tru
     path = path or catalog_path(warehouse)
     if read_only:
         connection = duckdb.connect(":memory:", config=config)
-        connection.execute(f"ATTACH {_sql_text(path)} AS {CATALOG_NAME.removesuffix('.duckdb')} (READ_ONLY)")
-        connection.execute(f"USE {CATALOG_NAME.removesuffix('.duckdb')}")
+        connection.execute(f"ATTACH {_sql_text(path)} AS {_ATTACHED_AS} (READ_ONLY)")
+        connection.execute(f"USE {_ATTACHED_AS}")
     else:  # a new file, in the format DuckDB 1.x reads too
         connection = duckdb.connect(path, config={**config, "storage_compatibility_version": STORAGE_VERSION})
     if not warehouse.is_local:
