@@ -197,7 +197,7 @@ def reader_open_across_publish(scratch: Path) -> Trial:
     warehouse = Warehouse.open(str(scratch / "wh"))
     publish(warehouse, copies(0, 2), validate_rows=False)
     path, _ = build_catalog(warehouse)
-    reader = duckdb.connect(path, read_only=True)
+    reader = duckdb.connect(path, read_only=True, config={"file_search_path": warehouse.root})  # as a BI tool opens it
     try:
         before = reader.execute("SELECT count(*), sum(length(text)) FROM speeches").fetchone()
         publish(warehouse, copies(0, 2, "（修订）"), validate_rows=False)  # every partition rewritten

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -254,7 +255,7 @@ def _crawl_command(args: argparse.Namespace, settings: Settings) -> int:
 def _reprocess_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.load.publish import new_run_id
 
-    warehouse = settings.open_warehouse()
+    warehouse = settings.open_warehouse(existing=True)
     arguments = {"warehouse": warehouse.uri, "since": args.since, "until": args.until}
     with _recorded_run(args, "reprocess", new_run_id(datetime.now(UTC)), warehouse, arguments) as run:
         records = []
@@ -354,7 +355,7 @@ def _vacuum(warehouse: Warehouse, retention: timedelta) -> None:
 
 
 def _vacuum_command(args: argparse.Namespace, settings: Settings) -> int:
-    _vacuum(settings.open_warehouse(), settings.retention)
+    _vacuum(settings.open_warehouse(existing=True), settings.retention)
     return 0
 
 
@@ -371,34 +372,28 @@ def _query_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.serve.catalog import query
 
     try:
-        table = query(settings.open_warehouse(), args.sql, settings.catalog_file)
+        table = query(settings.open_warehouse(existing=True), args.sql, settings.catalog_file)
     except duckdb.Error as error:
         log.error("query failed: %s", error)
         return 1
-    if args.format == "parquet":
-        if not args.out:
-            log.error("--format parquet needs --out FILE")
-            return 2
-        import pyarrow.parquet as pq
-
-        pq.write_table(table, args.out, compression="zstd")
-        return 0
-    output = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout  # noqa: SIM115 (stdout stays open)
-    try:
-        if args.format == "csv":
-            import csv
-
-            writer = csv.writer(output)
-            writer.writerow(table.column_names)
-            writer.writerows(tuple(row.values()) for row in table.to_pylist())
-        elif args.format == "json":
-            json.dump(table.to_pylist(), output, ensure_ascii=False, default=str, indent=1)
-            output.write("\n")
-        else:
-            _print_rows(table, output)
-    finally:
+    if args.format == "table":
         if args.out:
-            output.close()
+            with open(args.out, "w", encoding="utf-8") as output:
+                _print_rows(table, output)
+        else:
+            _print_rows(table, sys.stdout)
+        return 0
+    if args.format == "parquet" and not args.out:
+        log.error("--format parquet needs --out FILE")
+        return 2
+    from pipeline.serve.output import write_result
+
+    if args.out:
+        write_result(table, args.format, args.out)
+    else:
+        sys.stdout.flush()
+        write_result(table, args.format, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
     return 0
 
 
@@ -427,10 +422,18 @@ def _print_rows(table, output) -> None:
     print(f"({len(rows)} rows)", file=output)
 
 
+def _catalog_command(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.serve.catalog import build_catalog
+
+    catalog, seconds = build_catalog(settings.open_warehouse(existing=True), settings.catalog_file)
+    log.info("catalog: %s (rebuilt in %.2f s)", catalog, seconds, extra={"path": catalog})
+    return 0
+
+
 def _report_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.serve.report import build_report
 
-    index = build_report(settings.open_warehouse(), settings.report_dir, settings.catalog_file)
+    index = build_report(settings.open_warehouse(existing=True), settings.report_dir, settings.catalog_file)
     where = index if index.startswith("s3://") else Path(index).resolve().as_uri()
     log.info("report: %s", where, extra={"path": index})
     return 0
@@ -438,7 +441,7 @@ def _report_command(args: argparse.Namespace, settings: Settings) -> int:
 
 # Flags that are settings (each parser's `dest`), layered over the environment and the
 # configuration by resolve_settings.
-_SETTING_FLAGS = ("config", "warehouse", "retention_hours", "report_dir", "failure_threshold")
+_SETTING_FLAGS = ("config", "warehouse", "retention_hours", "report_dir", "failure_threshold", "catalog_file")
 
 
 def _warehouse_command(commands, name: str, help: str, run) -> argparse.ArgumentParser:
@@ -523,8 +526,17 @@ def build_parser() -> argparse.ArgumentParser:
     vacuum_parser.add_argument("--retention-hours", **retention)
     query_parser = _warehouse_command(commands, "query", "run SQL on the DuckDB catalog", _query_command)
     query_parser.add_argument("sql")
-    query_parser.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table")
+    query_parser.add_argument("--format", choices=("table", "csv", "json", "parquet", "markdown"), default="table",
+                              help="table (for a terminal), csv, json (an array of objects), parquet (needs --out) or "
+                                   "markdown; in csv, json and markdown times are ISO 8601 in UTC and lists, structs "
+                                   "and maps JSON")
     query_parser.add_argument("--out", help="write to this file instead of standard output")
+    catalog_parser = _warehouse_command(
+        commands, "catalog", "rebuild the DuckDB catalog of the warehouse where it is now (after copying or moving it, "
+                             "or for a catalog file of your own)", _catalog_command)
+    catalog_parser.add_argument("--out", dest="catalog_file", metavar="FILE",
+                                help="catalog file to write (default: $FORUM_ETL_CATALOG, else the configuration's "
+                                     "catalog_file, else WAREHOUSE/forum.duckdb)")
     report_parser = _warehouse_command(commands, "report", "write the static HTML report", _report_command)
     report_parser.add_argument("--out", dest="report_dir", metavar="DIR",
                                help="directory (default: $FORUM_ETL_REPORT_DIR, else the configuration's "
@@ -533,6 +545,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        # The reader stopped reading (`forum-etl query … | head`): it had what it wanted. Standard
+        # output goes nowhere from here, or Python's flush at exit would fail on the pipe again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     args.verbosity = -1 if getattr(args, "quiet", False) else getattr(args, "verbose", 0)
     args.log_format = getattr(args, "log_format", "text")
@@ -541,13 +563,18 @@ def main(argv: list[str] | None = None) -> int:
         if not getattr(args, "with_settings", False):
             return args.run(args)
         from pipeline.acquire.config import ConfigError  # a configuration is read: the crawler's own checks
+        from pipeline.warehouse.manifest import NotAWarehouse
 
         try:  # the one place the command line's settings are resolved
             settings = resolve_settings({name: getattr(args, name, None) for name in _SETTING_FLAGS})
         except (ConfigError, SettingsError) as error:
             log.error("%s", error)
             return 2
-        return args.run(args, settings)
+        try:
+            return args.run(args, settings)
+        except NotAWarehouse as error:  # a mistyped --warehouse must not answer "0 rows"
+            log.error("%s", error)
+            return 2
 
 
 if __name__ == "__main__":

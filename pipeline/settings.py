@@ -196,10 +196,17 @@ class Settings:
     def retention(self) -> timedelta:
         return DEFAULT_RETENTION if self.retention_hours is None else timedelta(hours=self.retention_hours)
 
-    def open_warehouse(self) -> Warehouse:
+    def open_warehouse(self, existing: bool = False) -> Warehouse:
+        """The warehouse, created when missing; with `existing` (commands that only read it)
+        NotAWarehouse unless something was ever crawled or published there."""
         from pipeline.warehouse.storage import Warehouse
 
-        return Warehouse.open(self.warehouse, self.s3_endpoint)
+        warehouse = Warehouse.open(self.warehouse, self.s3_endpoint, create=not existing)
+        if existing:
+            from pipeline.warehouse.manifest import require_warehouse
+
+            require_warehouse(warehouse)
+        return warehouse
 
 
 def resolve_settings(explicit: Mapping[str, object] | None = None, *,

@@ -384,3 +384,56 @@ def test_progress_off_a_terminal_is_a_plain_line_and_silent_under_q_or_json_logs
     assert capsys.readouterr().err == ""
     assert main(["reprocess", "--warehouse", warehouse, "--log-format", "json"]) == 0
     assert all(json.loads(line) for line in capsys.readouterr().err.splitlines())
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> str:
+    from devkit.publish_helpers import sample_articles
+    from pipeline.load.publish import publish
+    from pipeline.serve.catalog import build_catalog
+
+    warehouse = Warehouse.open(str(tmp_path_factory.mktemp("cli") / "wh"))
+    publish(warehouse, sample_articles(), validate_rows=False)
+    build_catalog(warehouse)
+    return warehouse.root
+
+
+def test_query_csv_shows_lists_as_json_arrays_and_times_as_iso(capsys, published):
+    assert main(["query", "--warehouse", published, "--format", "csv",
+                 "SELECT authors, published_at FROM articles WHERE len(authors) > 1 ORDER BY article_id LIMIT 1"]) == 0
+    import csv
+    import io
+
+    [header, row] = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert header == ["authors", "published_at"]
+    assert len(json.loads(row[0])) > 1 and row[1].endswith("Z") and datetime.fromisoformat(row[1]).tzinfo is not None
+    assert main(["query", "--warehouse", published, "--format", "markdown", "SELECT count(*) AS n FROM articles"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["| n |", "|---|", "| 11 |"]
+
+
+@pytest.mark.parametrize("output_format", ["csv", "table", "json"])
+def test_query_into_a_pipe_closed_early_ends_quietly(published, output_format):
+    command = [sys.executable, "-m", "pipeline.cli", "query", "--warehouse", published, "--format", output_format,
+               "SELECT * FROM paragraphs, range(20)"]  # far more than a pipe holds
+    shown = subprocess.run(["bash", "-o", "pipefail", "-c", " ".join(map(_shell_word, command)) + " | head -1"],
+                           capture_output=True, text=True, cwd=Path(__file__).parents[1], timeout=120)
+    assert (shown.returncode, shown.stderr) == (0, ""), shown.stderr
+    assert len(shown.stdout.splitlines()) == 1
+
+
+def _shell_word(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+@pytest.mark.parametrize("command", [["query", "SELECT count(*) FROM articles"], ["report"], ["catalog"], ["vacuum"],
+                                     ["reprocess"]])
+def test_commands_that_read_refuse_a_path_that_is_no_warehouse(capsys, tmp_path, command):
+    typo = tmp_path / "warehuose"
+    assert main([command[0], "--warehouse", str(typo), *command[1:]]) == 2
+    assert f"{typo}: not a forum-etl warehouse" in capsys.readouterr().err
+    assert not typo.exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main([command[0], "--warehouse", str(empty), *command[1:]]) == 2

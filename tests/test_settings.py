@@ -147,9 +147,11 @@ def test_every_warehouse_command_uses_the_configurations_warehouse(capsys, tmp_p
     assert list(elsewhere.iterdir()) == []
 
     # --warehouse still overrides the configuration's.
-    assert main(["query", *with_config, "--warehouse", str(tmp_path / "other"), "SELECT count(*) AS n FROM articles",
-                 "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out) == [{"n": 0}]
+    other = tmp_path / "other"
+    assert main(["crawl", *with_config, "--warehouse", str(other), "--max-pages", "1"]) == 0
+    capsys.readouterr()
+    assert main(["query", *with_config, "--warehouse", str(other), "SELECT count(*) AS n FROM articles", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"n": 0}]  # crawled there, never published
 
 
 def test_crawl_without_a_configuration_exits_2(capsys, monkeypatch):

@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from pipeline.load.dedup import ITEM_KINDS, link, restore
 from pipeline.load.identity import IDENTITY_COLUMNS, STATEMENT_TABLES, registry_of, speaker_ids, with_speaker_ids
@@ -30,11 +29,11 @@ from pipeline.load.quarantine import read_verdict, validate_staged
 from pipeline.load.rows import QUOTE_SOURCE_COLUMNS, SPEAKER_SOURCE_COLUMNS, speakers
 from pipeline.load.stage import read_staged, stage, staged_article_ids, staged_batches
 from pipeline.records import Article
-from pipeline.warehouse.layout import dedup_index_file, partition_file, partition_of, speakers_file, staged_run
+from pipeline.warehouse.layout import dedup_index_file, partition_of, speakers_file, staged_run
 from pipeline.warehouse.manifest import CommitConflict, commit, read_manifest
 from pipeline.warehouse.schemas import DEDUP_INDEX, PUBLISHED_TABLES
 from pipeline.warehouse.storage import Warehouse
-from pipeline.warehouse.tables import read_table, write_table
+from pipeline.warehouse.tables import read_file, read_table, write_partition, write_table
 
 log = logging.getLogger(__name__)
 
@@ -154,16 +153,14 @@ def _merge(warehouse: Warehouse, manifest: dict, batch_dirs: list[str], publishi
         written = 0
         for year, month in sorted(touched):
             old_files = files_by_partition.get((year, month), [])
-            old = [pq.read_table(warehouse.path(f), filesystem=warehouse.filesystem, schema=PUBLISHED_TABLES[name]) for f in old_files]
+            old = [read_file(warehouse, f, PUBLISHED_TABLES[name]) for f in old_files]
             old = [t.filter(pc.invert(pc.is_in(t["article_id"], value_set=keep))) for t in old]
             fresh = batch.filter(pc.and_(pc.equal(batch["year"], year), pc.equal(batch["month"], month)))
             merged = pa.concat_tables([*old, fresh]) if old else fresh
             if merged.num_rows == 0:
                 continue
             merged = merged.sort_by([(merged.column_names[0], "ascending")])
-            relative = partition_file(name, year, month, version)
-            write_table(warehouse, relative, merged)
-            kept_files.append(relative)
+            kept_files.append(write_partition(warehouse, name, year, month, version, merged))
             written += fresh.num_rows
         new_manifest["tables"][name] = sorted(kept_files)
         rows_written[name] = written

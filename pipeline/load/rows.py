@@ -36,10 +36,13 @@ def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Ta
     out: dict[str, list[dict]] = {name: [] for name in PUBLISHED_TABLES}
     for article in articles:
         year, month = _partition(article)
+        # The day in the page's own zone (published_at keeps it until Arrow stores the UTC instant).
+        published_date = article.published_at.date() if article.published_at else None
         body = article.body_text
         fields = article_fields(article)
         out["articles"].append({
             **_columns(fields, ARTICLES), "canonical_id": article.article_id,  # until publish finds its copies
+            "published_date": published_date,
             "body_text": body, "n_paragraphs": len(article.paragraphs),
             "n_speeches": len(article.speeches), "char_count": len(body), "extracted_at": extracted_at,
             "pipeline_version": __version__, "year": year, "month": month,
@@ -61,7 +64,7 @@ def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Ta
                 "article_id": article.article_id,
                 "speech_index": speech.index, "speaker_id": identity, "text": text,
                 "n_paragraphs": len(speech.paragraphs), "char_count": len(text),
-                "published_at": article.published_at, "year": year, "month": month,
+                "published_at": article.published_at, "published_date": published_date, "year": year, "month": month,
             })
             for term, count in terms(text).most_common(TERMS_PER_SPEECH):
                 out["speech_terms"].append({"speech_id": speech_key, "article_id": article.article_id,
@@ -77,7 +80,8 @@ def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Ta
                 **{name: getattr(quote, name) for name in ("speaker_name", "speaker_name_raw", "speaker_kind", "cue", "kind", "via",
                                                            "text", "start_offset", "end_offset")},
                 "speaker_position": quote.speaker_position or None, "speaker_org": quote.speaker_org or None,
-                "paragraph_index": quote.paragraph, "published_at": article.published_at, "year": year, "month": month,
+                "paragraph_index": quote.paragraph, "published_at": article.published_at, "published_date": published_date,
+                "year": year, "month": month,
             })
         for index, text in enumerate(article.paragraphs):
             out["paragraphs"].append({

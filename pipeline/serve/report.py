@@ -103,7 +103,7 @@ def _write_report(warehouse: Warehouse, out: Path, catalog_file: str | None) -> 
                      "ORDER BY speaker_name, rank")
         speeches = rows(f"""
             SELECT s.speaker_name, s.speaker_org, s.speaker_position, s.role, s.title, s.char_count,
-                   a.title AS article_title, a.url, s.published_at
+                   a.title AS article_title, a.url, s.published_at, s.published_date
             FROM speeches s JOIN articles a USING (article_id)
             ORDER BY s.published_at DESC NULLS LAST, s.article_id, s.speech_index LIMIT {SPEECH_ROWS}""")
     finally:
@@ -120,7 +120,7 @@ def _write_report(warehouse: Warehouse, out: Path, catalog_file: str | None) -> 
             row["speaker_name"] or "（未署名）", row["speaker_org"] or "", row["speaker_position"] or "", row["role"],
             row["title"] or "", row["char_count"])) +
         f'<td><a href="{escape(row["url"], quote=True)}">{escape(row["article_title"])}</a></td>'
-        f'<td>{row["published_at"].date().isoformat() if row["published_at"] else ""}</td></tr>'
+        f'<td>{row["published_date"].isoformat() if row["published_date"] else ""}</td></tr>'
         for row in speeches
     )
     statement_rows = "".join(f"<tr><td>{escape(row['speaker_name'])}</td><td>{row['speeches']}</td><td>{row['quotes']}</td></tr>"

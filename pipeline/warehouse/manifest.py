@@ -25,9 +25,22 @@ from pipeline.warehouse.storage import Warehouse
 
 LOG = "_log"
 LEGACY_MANIFEST = "_manifest.json"  # the single manifest of warehouses made before the log
+RAW_PAGES = "raw_pages"  # the crawl archive (pipeline.warehouse.archive): a warehouse crawled, not yet published
 # Staged rows of a run that never published are kept longer: a DAG run may be retried later.
 STAGING_RETENTION = timedelta(days=2)
 _VERSION_DIGITS = 20
+
+
+class NotAWarehouse(ValueError):
+    """A location given as a warehouse where nothing was ever committed or crawled."""
+
+
+def require_warehouse(warehouse: Warehouse) -> None:
+    """Raise NotAWarehouse unless `warehouse` holds a commit log or a crawl archive, so that a
+    command that only reads never answers "0 rows" from a mistyped path."""
+    if not any(warehouse.exists(mark) for mark in (LOG, LEGACY_MANIFEST, RAW_PAGES)):
+        raise NotAWarehouse(f"{warehouse.uri}: not a forum-etl warehouse (no {LOG}/ commit log, no {RAW_PAGES}/ "
+                            "archive); check --warehouse, FORUM_ETL_WAREHOUSE or the configuration's warehouse")
 
 
 class CommitConflict(RuntimeError):

@@ -14,14 +14,25 @@ def documented(name: str, kind: pa.DataType, doc: str, nullable: bool = True) ->
     return pa.field(name, kind, nullable=nullable, metadata={"doc": doc})
 
 
+def documented_table(doc: str, fields: list[pa.Field]) -> pa.Schema:
+    """A table's schema carrying what one row is (Parquet schema metadata "doc")."""
+    return pa.schema(fields, metadata={"doc": doc})
+
+
 TIMESTAMP = pa.timestamp("us", tz="UTC")
+# Hive partitions: the values live in the folder names (year=2024/month=03), never inside the
+# files, so that readers pointed at a table's folder (pandas, polars, pyarrow.dataset, Spark)
+# take them from there without a type conflict (pipeline.warehouse.tables).
+PARTITION_COLUMNS = ("year", "month")
 _PARTITION_FIELDS = [
     documented("year", pa.int16(), "publish year (Asia/Shanghai), hive partition; 0 when unknown", nullable=False),
     documented("month", pa.int8(), "publish month, hive partition; 0 when unknown", nullable=False),
 ]
+_PUBLISHED_DATE_DOC = ("publish day as the page gives it, in the page's zone (Asia/Shanghai unless stated): the day to "
+                       "count and filter by, where published_at's UTC date can be the day before")
 
 # The raw archive (bronze): see pipeline.warehouse.archive.
-RAW_PAGES_SCHEMA = pa.schema([
+RAW_PAGES_SCHEMA = documented_table("the raw archive: one row per page fetched, its body as received", [
     documented("url", pa.string(), "requested URL, canonicalised", nullable=False),
     documented("final_url", pa.string(), "URL after redirects"),
     documented("kind", pa.string(), "article | listing | sitemap | feed", nullable=False),
@@ -39,7 +50,7 @@ RAW_PAGES_SCHEMA = pa.schema([
     documented("run_id", pa.string(), "crawl run that fetched it", nullable=False),
 ])
 
-FETCH_ERRORS_SCHEMA = pa.schema([
+FETCH_ERRORS_SCHEMA = documented_table("one row per URL the crawler gave up on, and why", [
     documented("url", pa.string(), "URL that failed", nullable=False),
     documented("kind", pa.string(), "article | listing | sitemap | feed | robots", nullable=False),
     documented("error_class", pa.string(), "HTTP 404, ConnectError, ReadTimeout, BodyTooLarge, RobotsDisallowed …", nullable=False),
@@ -51,7 +62,7 @@ FETCH_ERRORS_SCHEMA = pa.schema([
     documented("run_id", pa.string(), "crawl run", nullable=False),
 ])
 
-CRAWL_STATE_SCHEMA = pa.schema([
+CRAWL_STATE_SCHEMA = documented_table("one row per known URL: what the crawler last saw of it", [
     documented("url", pa.string(), "canonicalised URL", nullable=False),
     documented("kind", pa.string(), "article | listing | sitemap | feed", nullable=False),
     documented("article_url", pa.string(), "page 1 of the article (articles only)"),
@@ -68,7 +79,7 @@ CRAWL_STATE_SCHEMA = pa.schema([
 
 
 # The published tables (silver).
-ARTICLES = pa.schema([
+ARTICLES = documented_table("one row per published article (its latest extraction); each story once: canonical_id = article_id", [
     documented("article_id", pa.string(), "16 hex digits of the SHA-256 of the canonical URL", nullable=False),
     documented("url", pa.string(), "URL the article was fetched from (its first page, after redirects)", nullable=False),
     documented("canonical_url", pa.string(), "URL the page declares canonical (<link rel=canonical>, og:url), which may be "
@@ -76,6 +87,7 @@ ARTICLES = pa.schema([
     documented("title", pa.string(), "headline", nullable=False),
     documented("source", pa.string(), "publication named as 来源"),
     documented("published_at", TIMESTAMP, "publish time (UTC instant; the page's zone is Asia/Shanghai unless stated)"),
+    documented("published_date", pa.date32(), "the " + _PUBLISHED_DATE_DOC),
     documented("published_precision", pa.dictionary(pa.int8(), pa.string()), "time | day | month: how much the page gave"),
     documented("authors", pa.list_(pa.string()), "reporters and authors"),
     documented("editor", pa.string(), "editor (责任编辑)"),
@@ -94,7 +106,7 @@ ARTICLES = pa.schema([
     *_PARTITION_FIELDS,
 ])
 
-SPEECHES = pa.schema([
+SPEECHES = documented_table("one row per speech of a forum article, split by speaker; each once: canonical_id = speech_id", [
     documented("speech_id", pa.string(), "article_id-index, stable", nullable=False),
     documented("article_id", pa.string(), "the article it belongs to", nullable=False),
     documented("speech_index", pa.int16(), "order within the article, from 0", nullable=False),
@@ -114,11 +126,12 @@ SPEECHES = pa.schema([
     documented("char_count", pa.int32(), "characters in text", nullable=False),
     documented("start_offset", pa.int32(), "offset of the speech in the article's body_text", nullable=False),
     documented("end_offset", pa.int32(), "end offset (exclusive) in body_text", nullable=False),
-    documented("published_at", TIMESTAMP, "the article's publish time"),
+    documented("published_at", TIMESTAMP, "the article's publish time (UTC instant)"),
+    documented("published_date", pa.date32(), "the article's " + _PUBLISHED_DATE_DOC),
     *_PARTITION_FIELDS,
 ])
 
-QUOTES = pa.schema([
+QUOTES = documented_table("one row per statement reported in narrative news (who said what); each once: canonical_id = quote_id", [
     documented("quote_id", pa.string(), "article_id-q-index, stable", nullable=False),
     documented("article_id", pa.string(), "the article it is quoted in", nullable=False),
     documented("raw_sha256", pa.string(), "SHA-256 of the article's raw page (lineage to the archive)", nullable=False),
@@ -140,11 +153,12 @@ QUOTES = pa.schema([
     documented("paragraph_index", pa.int32(), "the paragraph it is in", nullable=False),
     documented("start_offset", pa.int32(), "offset of the content in the article's body_text", nullable=False),
     documented("end_offset", pa.int32(), "end offset (exclusive) in body_text", nullable=False),
-    documented("published_at", TIMESTAMP, "the article's publish time"),
+    documented("published_at", TIMESTAMP, "the article's publish time (UTC instant)"),
+    documented("published_date", pa.date32(), "the article's " + _PUBLISHED_DATE_DOC),
     *_PARTITION_FIELDS,
 ])
 
-PARAGRAPHS = pa.schema([
+PARAGRAPHS = documented_table("one row per cleaned body paragraph, with the speech it belongs to", [
     documented("paragraph_id", pa.string(), "article_id-index", nullable=False),
     documented("article_id", pa.string(), "the article", nullable=False),
     documented("speech_id", pa.string(),
@@ -158,7 +172,7 @@ PARAGRAPHS = pa.schema([
 _NAME_SEEN = pa.struct([("name", pa.string()), ("first_published_at", TIMESTAMP), ("last_published_at", TIMESTAMP)])
 _SEEN = pa.struct([("position", pa.string()), ("org", pa.string()),
                    ("first_published_at", TIMESTAMP), ("last_published_at", TIMESTAMP)])
-SPEAKERS = pa.schema([
+SPEAKERS = documented_table("one row per person (speaker_id), derived from every published speech and quote", [
     documented("speaker_id", pa.string(), "one person (see pipeline.load.identity)", nullable=False),
     documented("speaker_name", pa.string(), "normalised name (Simplified, no spaces)", nullable=False),
     documented("speaker_org", pa.string(), "the organisation most often given with their speeches"),
@@ -168,7 +182,7 @@ SPEAKERS = pa.schema([
     documented("n_quotes", pa.int32(), "statements quoted in narrative news (the quotes table), each once", nullable=False),
 ])
 
-SPEECH_TERMS = pa.schema([
+SPEECH_TERMS = documented_table("one row per speech and term: its most frequent words (jieba)", [
     documented("speech_id", pa.string(), "the speech", nullable=False),
     documented("article_id", pa.string(), "the article of the speech", nullable=False),
     documented("speaker_id", pa.string(), "its speaker (null when anonymous)"),
@@ -177,7 +191,7 @@ SPEECH_TERMS = pa.schema([
     *_PARTITION_FIELDS,
 ])
 
-VALIDATION_RESULTS = pa.schema([
+VALIDATION_RESULTS = documented_table("one row per expectation checked, per publish run", [
     documented("run_id", pa.string(), "publish run", nullable=False),
     documented("table_name", pa.string(), "table validated", nullable=False),
     documented("expectation", pa.string(), "expectation type and column", nullable=False),
@@ -187,7 +201,7 @@ VALIDATION_RESULTS = pa.schema([
     documented("validated_at", TIMESTAMP, "when", nullable=False),
 ])
 
-QUARANTINE = pa.schema([
+QUARANTINE = documented_table("one row per row validation held back, with the expectations it failed", [
     documented("run_id", pa.string(), "publish run", nullable=False),
     documented("table_name", pa.string(), "table the row was meant for", nullable=False),
     documented("article_id", pa.string(), "article whose rows were held back", nullable=False),
@@ -196,7 +210,7 @@ QUARANTINE = pa.schema([
     documented("quarantined_at", TIMESTAMP, "when", nullable=False),
 ])
 
-EXTRACT_ERRORS = pa.schema([
+EXTRACT_ERRORS = documented_table("one row per archived page that could not become an article, and why", [
     documented("url", pa.string(), "first-page URL of the article that failed", nullable=False),
     documented("source", pa.string(), "configured source"),
     documented("raw_sha256", pa.string(), "SHA-256 of the raw bytes of the page that failed (the first page's when "
@@ -210,7 +224,7 @@ EXTRACT_ERRORS = pa.schema([
 
 # One row per run of crawl, publish or reprocess (pipeline.runs): what an on-call person asks
 # first, in one place, as dbt's run_results.json.
-RUNS = pa.schema([
+RUNS = documented_table("one row per run of crawl, publish or reprocess: its summary", [
     documented("run_id", pa.string(), "the run (the run_id of its fetch_errors, extract_errors, validation rows …)",
                nullable=False),
     documented("command", pa.string(), "crawl | publish | reprocess", nullable=False),
@@ -229,7 +243,7 @@ RUNS = pa.schema([
 
 # The near-duplicate index (pipeline.load.dedup), kept with the warehouse so that every new item
 # is matched against all earlier ones; one file per publish, rows never rewritten.
-DEDUP_INDEX = pa.schema([
+DEDUP_INDEX = documented_table("the near-duplicate index: one row per published article, speech and quote", [
     documented("item_kind", pa.dictionary(pa.int8(), pa.string()), "article | speech | quote", nullable=False),
     documented("item_id", pa.string(), "article_id, speech_id or quote_id", nullable=False),
     documented("canonical_id", pa.string(), "its canonical item", nullable=False),

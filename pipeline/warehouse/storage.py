@@ -69,9 +69,10 @@ class Warehouse:
     credentials: tuple[str, str] | None = field(default=None, repr=False)
 
     @classmethod
-    def open(cls, uri: str, endpoint: str | None = None) -> Warehouse:
-        """A local path (created if missing) or s3://bucket/prefix; `endpoint` is the URL of an
-        S3-compatible store (None for AWS itself), resolved by pipeline.settings."""
+    def open(cls, uri: str, endpoint: str | None = None, create: bool = True) -> Warehouse:
+        """A local path (created if missing, unless not `create`) or s3://bucket/prefix;
+        `endpoint` is the URL of an S3-compatible store (None for AWS itself), resolved by
+        pipeline.settings."""
         if uri.startswith(S3_SCHEME):
             options = {"endpoint_override": endpoint} if endpoint else {}
             if endpoint and endpoint.startswith("http://"):
@@ -85,7 +86,8 @@ class Warehouse:
             filesystem = pafs.S3FileSystem(**options)
             return cls(filesystem, bucket_and_prefix.rstrip("/"), S3_SCHEME + bucket_and_prefix, endpoint, credentials)
         root = os.path.abspath(uri)
-        os.makedirs(root, exist_ok=True)
+        if create:
+            os.makedirs(root, exist_ok=True)
         return cls(pafs.LocalFileSystem(), root, uri)
 
     @property
@@ -166,6 +168,10 @@ class Warehouse:
                 return False
             raise
         return True
+
+    def exists(self, relative: str) -> bool:
+        """Whether a file or folder (on object storage: any key under it) is at `relative`."""
+        return self.filesystem.get_file_info(self.path(relative)).type != pafs.FileType.NotFound
 
     def read_bytes(self, relative: str) -> bytes | None:
         """A small file's content, or None when it does not exist."""

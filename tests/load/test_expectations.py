@@ -42,3 +42,17 @@ def test_the_quotes_suite_refuses_vague_sources_but_not_a_named_bodys_people(tmp
         return sorted(validation.failed_rows.get("quotes", {}))
 
     assert failed_rows("广汽有关高层人士", "国家知识产权局专利局人士", "申长雨", "业内人士", "知情人士", "他") == [3, 4, 5]
+
+
+def test_a_publish_time_without_its_day_is_held_back(tmp_path):
+    from datetime import date
+
+    at = pa.array([datetime(2021, 9, 13, 16, tzinfo=UTC), None, datetime(2021, 9, 13, 16, tzinfo=UTC)], pa.timestamp("us", tz="UTC"))
+    day = pa.array([date(2021, 9, 14), None, None], pa.date32())
+    failed = {}
+    for name in ("articles", "speeches", "quotes"):
+        table = pa.table({"article_id": ["a1", "a2", "a3"], "published_at": at, "published_date": day})
+        validation = validate({name: table}, {"a1", "a2", "a3"}, "r1", datetime.now(UTC), docs_dir=str(tmp_path / "docs"))
+        failed[name] = {row for row, expectations in validation.failed_rows.get(name, {}).items()
+                        if any("published_date" in expectation for expectation in expectations)}
+    assert failed == {"articles": {2}, "speeches": {2}, "quotes": {2}}

@@ -41,7 +41,8 @@ def test_round_trip_readable_by_pyarrow_duckdb_and_pandas(published):
     assert pq.ParquetFile(warehouse.path(files[0])).metadata.row_group(0).column(0).compression == "ZSTD"
     frame = read_table(warehouse, "articles").to_pandas()
     assert str(frame["published_at"].dtype).startswith("datetime64") and frame["char_count"].dtype.name == "int32"
-    with duckdb.connect(warehouse.path("forum.duckdb"), read_only=True) as connection:
+    # any DuckDB client, told where the warehouse is (README: Use it from BI and notebooks)
+    with duckdb.connect(warehouse.path("forum.duckdb"), read_only=True, config={"file_search_path": warehouse.root}) as connection:
         columns = dict(connection.execute("SELECT column_name, data_type FROM information_schema.columns "
                                           "WHERE table_name = 'articles'").fetchall())
         assert columns["published_at"] == "TIMESTAMP WITH TIME ZONE" and columns["authors"] == "VARCHAR[]"
@@ -192,7 +193,7 @@ def test_concurrent_publishes_lose_nothing_and_duplicate_nothing(published, tmp_
 
 def test_a_reader_holding_the_catalog_keeps_reading_across_a_publish(published):
     warehouse, _ = published
-    reader = duckdb.connect(warehouse.path("forum.duckdb"), read_only=True)
+    reader = duckdb.connect(warehouse.path("forum.duckdb"), read_only=True, config={"file_search_path": warehouse.root})
     try:
         before = reader.execute("SELECT count(*), sum(length(text)) FROM speeches").fetchone()
         publish(warehouse, copies(0, 1, "（修订）"), validate_rows=False)  # same ids: every partition rewritten

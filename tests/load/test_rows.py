@@ -59,3 +59,20 @@ def test_quotes_rows_keep_lineage_to_their_article_and_raw_page():
         assert quote["raw_sha256"] == article["raw_sha256"] and (quote["year"], quote["month"]) == (article["year"], article["month"])
         assert article["body_text"][quote["start_offset"]:quote["end_offset"]].strip() == quote["text"]
         assert (quote["speaker_id"] is None) == (quote["speaker_kind"] != "person")
+
+
+def test_a_day_precision_article_keeps_its_day_beside_the_utc_instant():
+    """2021-09-14 (Asia/Shanghai, no time) is 2021-09-13 16:00 UTC: the day analysts count is the 14th."""
+    from datetime import date, timedelta, timezone
+
+    shanghai_day = datetime(2021, 9, 14, tzinfo=timezone(timedelta(hours=8)))
+    seed = next(a for a in sample_articles() if a.speeches)
+    days = [dataclasses.replace(article, published_at=shanghai_day, published_precision="day")
+            for article in (seed, next(a for a in sample_articles() if a.quotes))]
+    tables = rows(days, NOW)
+    for name in ("articles", "speeches", "quotes"):
+        row = tables[name].to_pylist()[0]
+        assert row["published_at"] == datetime(2021, 9, 13, 16, tzinfo=UTC), name
+        assert row["published_date"] == date(2021, 9, 14), name
+    undated = rows([dataclasses.replace(seed, published_at=None, published_precision="")], NOW)["articles"].to_pylist()[0]
+    assert undated["published_date"] is None

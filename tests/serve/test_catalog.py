@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -151,3 +156,148 @@ def test_fetch_and_extract_errors_are_in_the_catalog_typed_even_before_any_failu
         {"url": "http://x/gone", "status": 404, "failed_at": failed_at}]
     assert query(warehouse, "SELECT url, error_class, run_id FROM extract_errors").to_pylist() == [
         {"url": "http://x/blank", "error_class": "empty page", "run_id": "r2"}]
+
+
+# What BI drivers bundle: the newest DuckDB 1.x (1.5, supported into 2027) and an older 1.1.
+LEGACY_DUCKDB = ("1.5.6", "1.1.3")
+
+
+@pytest.fixture(scope="session")
+def legacy_duckdb(request):
+    """Where `duckdb==VERSION` is installed (once, into pytest's cache) for a subprocess: a 1.x
+    client cannot live in the test's own environment."""
+    def install(version: str) -> Path:
+        target = request.config.cache.mkdir(f"duckdb-{version}")
+        if not (target / "duckdb").is_dir():
+            installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                                        "--target", str(target), f"duckdb=={version}"], capture_output=True, text=True)
+            if installed.returncode != 0:
+                if "No matching distribution" in installed.stderr or "connection" in installed.stderr.lower():
+                    pytest.skip(f"duckdb=={version} cannot be installed from PyPI here: {installed.stderr.strip()[-300:]}")
+                raise AssertionError(installed.stderr)
+        return target
+    return install
+
+
+@pytest.mark.parametrize("version", LEGACY_DUCKDB)
+def test_a_duckdb_1x_client_opens_the_catalog_and_queries_its_views(warehouse, legacy_duckdb, version):
+    script = ("import duckdb, json, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+              "c.execute(f\"SET file_search_path = '{sys.argv[2]}'\"); print(json.dumps([duckdb.__version__, "
+              "c.sql('SELECT count(*) FROM speeches').fetchone()[0], c.sql('SELECT count(*) FROM most_active_orgs').fetchone()[0]]))")
+    result = subprocess.run([sys.executable, "-s", "-c", script, warehouse.path("forum.duckdb"), warehouse.root],
+                            env={"PYTHONPATH": str(legacy_duckdb(version)), "PATH": os.environ.get("PATH", "")},
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    client, speeches, orgs = json.loads(result.stdout)
+    assert client == version and speeches == 49 and orgs > 0
+
+
+def test_a_copied_warehouse_answers_from_its_own_files_wherever_it_is_read_from(tmp_path, monkeypatch):
+    original = tmp_path / "original"
+    warehouse = Warehouse.open(str(original))
+    publish(warehouse, sample_articles()[:3], validate_rows=False)
+    build_catalog(warehouse)
+    copy = tmp_path / "mounted" / "elsewhere"
+    shutil.copytree(original, copy)
+    shutil.rmtree(original)  # nothing of the original is left to read
+    monkeypatch.chdir(tmp_path)  # a working directory that is neither
+    # Any DuckDB client, told where the warehouse is (as BI connections are):
+    with duckdb.connect(str(copy / "forum.duckdb"), read_only=True, config={"file_search_path": str(copy)}) as client:
+        assert client.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+        assert client.execute("SELECT count(*) FROM copies").fetchone()[0] >= 0
+    # The copy's own commands, without a rebuild:
+    copied = Warehouse.open(str(copy))
+    assert query(copied, "SELECT count(*) AS n FROM speeches").column("n")[0].as_py() > 0
+    assert main(["catalog", "--warehouse", str(copy), "--out", str(tmp_path / "bi.duckdb")]) == 0
+    with duckdb.connect(str(tmp_path / "bi.duckdb"), read_only=True, config={"file_search_path": str(copy)}) as client:
+        assert client.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+
+
+def test_a_reader_that_does_not_say_where_the_warehouse_is_fails_instead_of_reading_another(tmp_path, monkeypatch):
+    warehouse = Warehouse.open(str(tmp_path / "wh"))
+    publish(warehouse, sample_articles()[:2], validate_rows=False)
+    build_catalog(warehouse)
+    monkeypatch.chdir(tmp_path)
+    with duckdb.connect(warehouse.path("forum.duckdb"), read_only=True) as client, pytest.raises(duckdb.IOException):
+        client.execute("SELECT count(*) FROM articles").fetchone()
+
+
+def test_every_view_and_column_carries_its_schema_doc(warehouse):
+    from pipeline.serve.catalog import connect
+
+    with connect(warehouse) as connection:
+        columns = {(table, column): comment for table, column, comment in connection.execute(
+            "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE database_name = current_database()").fetchall()}
+        tables = dict(connection.execute("SELECT view_name, comment FROM duckdb_views() WHERE database_name = current_database() "
+                                     "UNION ALL SELECT table_name, comment FROM duckdb_tables() "
+                                     "WHERE database_name = current_database()").fetchall())
+    for name, schema in {**MANIFEST_TABLES, **RUN_RECORD_TABLES}.items():
+        assert tables[name] == schema.metadata[b"doc"].decode(), name
+        for field in schema:
+            assert columns[(name, field.name)] == field.metadata[b"doc"].decode(), (name, field.name)
+    assert columns[("articles", "published_date")].startswith("the publish day as the page gives it")
+    for view in REPORT_VIEWS:
+        assert tables[view], view
+
+
+def test_connections_open_across_a_republish_keep_answering_and_new_ones_see_it(tmp_path):
+    """A long-lived DuckDB connection and a SQLAlchemy pool (as Superset holds) stay on the
+    version they opened, within the retention window; the same process's new connections
+    (forum-etl's own, a NullPool engine once the old ones are gone) see the new version."""
+    import sqlalchemy
+    from sqlalchemy.pool import NullPool
+
+    from pipeline.warehouse.manifest import vacuum
+
+    warehouse = Warehouse.open(str(tmp_path / "wh"))
+    publish(warehouse, sample_articles()[:3], validate_rows=False)
+    catalog, _ = build_catalog(warehouse)
+    bi_settings = {"read_only": True, "config": {"file_search_path": warehouse.root}}
+    pool = sqlalchemy.create_engine(f"duckdb:///{catalog}", connect_args=bi_settings)
+    held = pool.connect()
+    long_lived = duckdb.connect(catalog, read_only=True, config={"file_search_path": warehouse.root,
+                                                                 "custom_user_agent": held.connection.dbapi_connection.execute(
+                                                                     "SELECT current_setting('custom_user_agent')").fetchone()[0]})
+    count = "SELECT count(*) FROM articles"
+    assert long_lived.execute(count).fetchone()[0] == held.execute(sqlalchemy.text(count)).scalar() == 3
+
+    publish(warehouse, sample_articles(), validate_rows=False)  # the republish: commit, catalog, vacuum
+    build_catalog(warehouse)
+    vacuum(warehouse, list(MANIFEST_TABLES))
+    assert long_lived.execute(count).fetchone()[0] == held.execute(sqlalchemy.text(count)).scalar() == 3
+    assert query(warehouse, "SELECT count(*) AS n FROM articles").column("n")[0].as_py() == len(sample_articles())
+
+    held.close()
+    pool.dispose()
+    long_lived.close()
+    superset_like = sqlalchemy.create_engine(f"duckdb:///{catalog}", connect_args=bi_settings, poolclass=NullPool)
+    with superset_like.connect() as fresh:
+        assert fresh.execute(sqlalchemy.text(count)).scalar() == len(sample_articles())
+
+
+def test_an_s3_warehouse_is_read_through_python_or_a_local_copy(s3, tmp_path):
+    """Plain DuckDB reaches s3:// only through its httpfs extension (not installable offline);
+    the supported ways are a Python session that hands DuckDB pyarrow's S3 filesystem (connect),
+    pyarrow.dataset on a table folder, or a local copy with its own catalog."""
+    import pyarrow.dataset as ds
+    import pyarrow.fs as pafs
+
+    from pipeline.serve.catalog import connect
+    from pipeline.warehouse.tables import read_table
+
+    warehouse = Warehouse.open(f"s3://forum/{tmp_path.name}", s3)
+    publish(warehouse, sample_articles()[:3], validate_rows=False)
+    catalog, _ = build_catalog(warehouse, str(tmp_path / "forum.duckdb"))
+    with duckdb.connect(catalog, read_only=True) as plain, pytest.raises(duckdb.Error, match="httpfs|s3"):
+        plain.execute("SELECT count(*) FROM articles").fetchone()
+    with connect(warehouse, catalog) as session:
+        assert session.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+    folder = ds.dataset(warehouse.path("speeches"), filesystem=warehouse.filesystem, format="parquet", partitioning="hive")
+    assert folder.count_rows() == read_table(warehouse, "speeches").num_rows > 0
+    local = tmp_path / "synced"
+    pafs.copy_files(warehouse.root, str(local), source_filesystem=warehouse.filesystem,
+                    destination_filesystem=pafs.LocalFileSystem())  # as `aws s3 sync` would
+    assert main(["catalog", "--warehouse", str(local)]) == 0
+    with duckdb.connect(str(local / "forum.duckdb"), read_only=True, config={"file_search_path": str(local)}) as client:
+        assert client.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+

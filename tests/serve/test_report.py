@@ -75,3 +75,14 @@ def test_report_puts_speeches_and_quotes_side_by_side(tmp_path):
     assert "<td>申长雨</td><td>1</td><td>0</td>" in statements  # the seed and its GBK copy: one speech, counted once
     quoted = html[html.index('<table id="quoted">'):]
     assert "<td>office</td><td>知识产权署发言人</td>" in quoted and "<td>person</td><td>陈光远</td>" in quoted
+
+
+def test_report_dates_speeches_by_the_day_the_page_gives(tmp_path):
+    """The interview is dated 2021-09-14 (Asia/Shanghai, no time): 2021-09-13 16:00 UTC."""
+    warehouse = Warehouse.open(str(tmp_path / "wh"))
+    publish(warehouse, sample_articles())
+    build_catalog(warehouse)
+    html = build_report(warehouse, tmp_path / "report").read_text(encoding="utf-8")
+    speeches = html[html.index('<table id="speeches">'):]
+    interview = [row for row in speeches.split("<tr>") if "地理标志保护如何助力乡村振兴" in row]
+    assert interview and all(row.endswith("<td>2021-09-14</td></tr>") for row in interview)
