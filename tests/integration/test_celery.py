@@ -6,8 +6,9 @@ worker in a UTS namespace of its own so that it is a host of its own name, as on
 (a task instance records the hostname of the worker that ran it). Every setting is
 docker-compose.yml's, resolved by docker-compose itself, with service names pointed at ports
 on 127.0.0.1 and container paths at folders here; the init job's command runs as written.
-One forum_articles run must spread its mapped tasks over both workers and publish exactly
-the tables the CLI publishes from the same site in one process.
+One forum_articles run, started through the REST API as the admin the init job created
+(logged in through the FAB auth manager), must spread its mapped tasks over both workers and
+publish exactly the tables the CLI publishes from the same site in one process.
 
 Needs root (unshare; Postgres, which refuses root, runs as the `postgres` user) and the
 Debian packages postgresql, redis-server and docker-compose.
@@ -66,16 +67,18 @@ def prerequisites() -> Path:
 
 
 def _env_file(path: Path, crawl_config: str) -> Path:
-    """A .env as .env.example documents it, with fresh secrets deploy/check_secrets.py accepts
-    and `crawl_config` a path inside the containers."""
+    """.env.example with fresh secrets deploy/check_secrets.py accepts, this user's uid and
+    `crawl_config` a path inside the containers; a variable .env.example gains comes along."""
     from cryptography.fernet import Fernet
+    from dotenv import dotenv_values
 
-    values = {"AIRFLOW_UID": str(os.getuid()), "AIRFLOW_FERNET_KEY": Fernet.generate_key().decode(),
-              "AIRFLOW_JWT_SECRET": secrets.token_hex(32), "POSTGRES_USER": "airflow",
-              "POSTGRES_PASSWORD": secrets.token_hex(12), "POSTGRES_DB": "airflow", "AIRFLOW_ADMIN_USER": "admin",
-              "MINIO_ROOT_USER": "forum-etl", "MINIO_ROOT_PASSWORD": secrets.token_hex(12), "FORUM_ETL_BUCKET": "forum",
-              "FORUM_ETL_CONFIG": crawl_config, "FORUM_ETL_SCHEDULE": "none"}
-    path.write_text("".join(f"{name}={value}\n" for name, value in values.items()), encoding="utf-8")
+    example = dotenv_values(REPO / ".env.example", interpolate=False)
+    fresh = {"AIRFLOW_UID": str(os.getuid()), "AIRFLOW_FERNET_KEY": Fernet.generate_key().decode(),
+             "AIRFLOW_JWT_SECRET": secrets.token_hex(32), "POSTGRES_PASSWORD": secrets.token_hex(12),
+             "MINIO_ROOT_PASSWORD": secrets.token_hex(12), "AIRFLOW_ADMIN_PASSWORD": secrets.token_hex(12),
+             "FORUM_ETL_CONFIG": crawl_config, "FORUM_ETL_SCHEDULE": "none"}
+    assert fresh.keys() <= example.keys(), f"not in .env.example: {fresh.keys() - example.keys()}"
+    path.write_text("".join(f"{name}={value}\n" for name, value in {**example, **fresh}.items()), encoding="utf-8")
     return path
 
 
@@ -153,11 +156,31 @@ def start_redis(groups: ProcessGroups, folder: Path, port: int) -> None:
     wait_for(lambda: groups.check_running() or client.ping(), 30, "Redis", errors=(redis.ConnectionError,))
 
 
+def compose_literal(text: str) -> str:
+    """A command as compose hands it to the container: its `$$` is a literal `$`, left for the
+    container's shell to expand (docker-compose config prints it still escaped)."""
+    return text.replace("$$", "$")
+
+
 def healthy(compose_test: list[str], env: dict[str, str]) -> bool:
-    """A compose healthcheck's CMD-SHELL command, run here with `env` (its $$ is a literal $)."""
+    """A compose healthcheck's CMD-SHELL command, run here with `env`."""
     kind, command = compose_test
     assert kind == "CMD-SHELL"
-    return subprocess.run(["sh", "-c", command.replace("$$", "$")], env=env, capture_output=True, timeout=120).returncode == 0
+    return subprocess.run(["sh", "-c", compose_literal(command)], env=env, capture_output=True, timeout=120).returncode == 0
+
+
+def fab_token(base: str, username: str, password: str) -> str:
+    """A JWT for the public REST API from the FAB auth manager's login (`POST /auth/token`),
+    after making sure that the API refuses a request without one and a wrong password gets none."""
+    def login(attempt: str) -> httpx.Response:
+        # The first login builds FAB's Flask app inside the API server: seconds, not milliseconds.
+        return httpx.post(f"{base}/auth/token", json={"username": username, "password": attempt}, timeout=60)
+
+    assert httpx.get(f"{base}/api/v2/dags").status_code == 401
+    assert login(password + "-wrong").status_code == 401
+    accepted = login(password)
+    assert accepted.status_code == 201, accepted.text
+    return accepted.json()["access_token"]
 
 
 def published_rows(warehouse: Warehouse) -> dict[str, list[dict]]:
@@ -199,8 +222,6 @@ def test_forum_articles_on_two_celery_workers_publishes_what_one_process_does(pr
         here = {
             # The image's own environment: Airflow's home, and this checkout instead of its project copy.
             "PATH": f"{BIN}:{os.environ['PATH']}", "AIRFLOW_HOME": str(airflow_home), "PYTHONPATH": str(REPO),
-            # This test's REST client stands for the admin; logging in is not what it is about.
-            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
             # Containers each have 8974; here the scheduler's health server takes a free port.
             "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT": str(ports["scheduler_health"]),
             "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_HOST": "127.0.0.1",
@@ -211,11 +232,12 @@ def test_forum_articles_on_two_celery_workers_publishes_what_one_process_does(pr
         def env_of(service: str, **extra: str) -> dict[str, str]:
             return {**inherited, **localised.environment(services[service]), **here, **extra}
 
-        # The init job as compose runs it (bash -c "check secrets && migrate && pools ..."), paths mapped.
+        # The init job as compose runs it (bash -c "check secrets && migrate && admin && pools ..."),
+        # paths mapped; its shell expands the admin's variables from the init service's environment.
         init = services["airflow-init"]
         with (tmp_path / "logs" / "airflow-init.log").open("w") as output:
-            subprocess.run([*init["entrypoint"].split(), *map(localised.command, init["command"])], env=env_of("airflow-init"),
-                           check=True, stdout=output, stderr=subprocess.STDOUT, timeout=600)
+            subprocess.run([*init["entrypoint"].split(), *(localised.command(compose_literal(part)) for part in init["command"])],
+                           env=env_of("airflow-init"), check=True, stdout=output, stderr=subprocess.STDOUT, timeout=600)
 
         groups.start("api-server", [str(AIRFLOW), *services["airflow-apiserver"]["command"].split(), "--host", "127.0.0.1",
                                     "--port", str(ports["api"])], env=env_of("airflow-apiserver"))
@@ -233,8 +255,10 @@ def test_forum_articles_on_two_celery_workers_publishes_what_one_process_does(pr
                                 "--concurrency", "1"], env=worker_env[name])
 
         base = f"http://127.0.0.1:{ports['api']}"
-        with httpx.Client(base_url=f"{base}/api/v2", timeout=30) as api:
-            wait_for(lambda: groups.check_running() or api.get("/monitor/health").is_success, 180, "the API server")
+        wait_for(lambda: groups.check_running() or httpx.get(f"{base}/api/v2/monitor/health").is_success, 180, "the API server")
+        # The REST client is the admin the init job created, logged in through the FAB auth manager.
+        token = fab_token(base, init["environment"]["AIRFLOW_ADMIN_USER"], init["environment"]["AIRFLOW_ADMIN_PASSWORD"])
+        with httpx.Client(base_url=f"{base}/api/v2", headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
             wait_for(lambda: groups.check_running() or httpx.get(f"http://127.0.0.1:{ports['scheduler_health']}/health").is_success,
                      120, "the scheduler's health check")
             for name in WORKERS:
