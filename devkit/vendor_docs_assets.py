@@ -64,11 +64,9 @@ OMITTED = {
     "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css":
         "a dark colour scheme only (880 kB of CSS)",
 }
-# Packages whose npm tarball holds no licence file: where their licence is instead.
-LICENCE_ELSEWHERE = {
-    "popper.js": "the MIT notice heads popper-1.12.9.min.js",
-    "vega": "LICENSES/vega.txt, the LICENSE of the vega repository (the npm package ships none)",
-}
+# popper.js's npm tarball holds no licence file; vega's neither, so LICENSES/vega.txt is kept
+# as it is in the repository: the LICENSE of the vega repository.
+LICENCE_IN_FILE = {"popper.js": "the MIT notice heads popper-1.12.9.min.js"}
 # Font Awesome's regular and solid faces (what GX's icons use), inlined: a browser refuses web
 # fonts from file:// in another folder. Brands and the v4 shims are dropped.
 FONT_FACES = {("Font Awesome 6 Free", "400"): "fa-regular-400.woff2", ("Font Awesome 6 Free", "900"): "fa-solid-900.woff2"}
@@ -118,9 +116,10 @@ def vendor(target: Path = TARGET) -> None:
             licence_file = next((path for path in sorted(root.glob("LICEN[CS]E*")) if path.is_file()), None)
             if licence_file is not None:
                 (target / "LICENSES" / f"{slug}.txt").write_bytes(licence_file.read_bytes())
+            kept = (target / "LICENSES" / f"{slug}.txt").is_file()
             manifest["assets"].append({
                 "file": name, "package": package, "version": version, "licence": licence,
-                "licence_text": f"LICENSES/{slug}.txt" if licence_file is not None else LICENCE_ELSEWHERE[package],
+                "licence_text": f"LICENSES/{slug}.txt" if kept else LICENCE_IN_FILE[package],
                 "replaces": urls, "sha256": hashlib.sha256(data).hexdigest(),
             })
     (target / "assets.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
