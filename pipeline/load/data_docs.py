@@ -79,8 +79,8 @@ def offline_page(html: str, page: str, site: Path) -> tuple[str, set[str]]:
                 log.warning("Data Docs: %s loads %s, which is not vendored; left out", page, url)
         else:
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), url.split("?", 1)[0]))
-            if resolved.startswith(STATIC + "/"):
-                target = resolved
+            if f"{STATIC}/" in resolved:  # GX's validation pages climb one folder short to their favicon
+                target = STATIC + "/" + resolved.split(f"{STATIC}/", 1)[1]
         if target is None and _EXTERNAL.match(url):
             element.drop_tree()
             continue
