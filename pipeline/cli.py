@@ -430,7 +430,7 @@ def _print_rows(table, output) -> None:
 def _report_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.serve.report import build_report
 
-    index = build_report(settings.open_warehouse(), settings.report_dir, settings.catalog_file)
+    index = build_report(settings.open_warehouse(), settings.report_dir, settings.catalog_file, settings.data_docs_dir)
     log.info("report: %s", index.resolve().as_uri(), extra={"path": str(index.resolve())})
     return 0
 

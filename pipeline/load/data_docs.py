@@ -52,6 +52,25 @@ def _join(*parts: str) -> str:
     return "/".join(part for part in parts if part)
 
 
+def docs_storage(warehouse: Warehouse, docs_dir: str | None = None) -> tuple[Warehouse, str]:
+    """(storage, root folder in it) of the Data Docs: `docs_dir` (a folder or s3:// URI, on the
+    warehouse's endpoint) when given, else the warehouse's _data_docs/."""
+    from pipeline.warehouse.layout import DOCS
+
+    return (Warehouse.open(docs_dir, warehouse.endpoint), "") if docs_dir else (warehouse, DOCS)
+
+
+def run_index(storage: Warehouse, root: str, run_id: str) -> str | None:
+    """The location of a run's Data Docs index, None when the run has none (not validated, or
+    validated before Data Docs were kept per run)."""
+    import pyarrow.fs as pafs
+
+    relative = _join(root, run_folder(run_id), "index.html")
+    if storage.filesystem.get_file_info(storage.path(relative)).type != pafs.FileType.File:
+        return None
+    return storage.location(relative)
+
+
 def offline_page(html: str, page: str, site: Path) -> tuple[str, set[str]]:
     """The page at `page` (its path in the site GX built in `site`) rewritten to be stored one
     folder deeper (in its run's folder) and to load only files of the shared static folder:
@@ -111,7 +130,7 @@ def store_data_docs(site: Path, storage: Warehouse, root: str, run_id: str) -> s
     if any(relative.startswith(VENDORED + "/") for relative in used):  # the licences travel with the copies
         used |= {f"{VENDORED}/assets.json"} | {f"{VENDORED}/LICENSES/{licence.name}"
                                                  for licence in ASSETS.joinpath("LICENSES").iterdir()}
-    present = {stored.path for stored in storage.stored_files(_join(root, STATIC))}
+    present = {stored.path for stored in storage.stored_files(_join(root, STATIC))}  # one listing, not a lookup per file
     for relative in sorted(used):
         target = _join(root, relative)
         if storage.path(target) in present:

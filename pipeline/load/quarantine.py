@@ -16,10 +16,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.load.data_docs import store_data_docs
+from pipeline.load.data_docs import docs_storage, store_data_docs
 from pipeline.load.stage import read_staged, staged_article_count, staged_article_ids, staged_batches
 from pipeline.load.validate import Validation, validate
-from pipeline.warehouse.layout import DOCS, run_file, verdict_file
+from pipeline.warehouse.layout import run_file, verdict_file
 from pipeline.warehouse.schemas import PUBLISHED_TABLES, QUARANTINE, VALIDATION_RESULTS
 from pipeline.warehouse.storage import Warehouse
 from pipeline.warehouse.tables import read_table, write_table
@@ -60,7 +60,7 @@ def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = No
     batch_dirs = staged_batches(warehouse, run_id)
     known = set(read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist())
     known |= staged_article_ids(warehouse, batch_dirs)
-    docs_storage, docs_root = (Warehouse.open(docs_dir, warehouse.endpoint), "") if docs_dir else (warehouse, DOCS)
+    storage, docs_root = docs_storage(warehouse, docs_dir)
     results, failed, batch_failures, held, docs_index = [], {}, [], set(), None
     # One site for every group (GX's context is cached per folder, so built once per run),
     # stored with the run's id once the run is validated.
@@ -78,7 +78,7 @@ def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = No
                 write_table(warehouse, run_file("quarantine", run_id, f"{number:05d}"),
                             _quarantine_rows(tables, validation, group_held, run_id, now))
         if results:
-            docs_index = store_data_docs(Path(site), docs_storage, docs_root, run_id)
+            docs_index = store_data_docs(Path(site), storage, docs_root, run_id)
     write_table(warehouse, run_file("validation_results", run_id, "00000"),
                 pa.Table.from_pylist(results, schema=VALIDATION_RESULTS))
     verdict = Verdict({article_id: failed.get(article_id, set()) for article_id in held}, batch_failures, docs_index)
