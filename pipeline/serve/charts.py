@@ -95,6 +95,7 @@ def monthly_columns(series: dict[str, tuple[str, dict[date, int]]], axis_title: 
     every = math.ceil(len(months) / 24)  # about 24 month labels at most; Januaries only for long spans
     for index, month in enumerate(months):
         x = left + index * slot
+        parts.append(f'<g class="month" data-month="{month:%Y-%m}">')
         for offset, (name, (color, counts)) in enumerate(series.items()):
             value = counts.get(month, 0)
             if value:
@@ -105,6 +106,7 @@ def monthly_columns(series: dict[str, tuple[str, dict[date, int]]], axis_title: 
         if (month.month == 1) if every >= 12 else (index % every == 0):
             parts.append(f'<text class="month" x="{x + slot / 2:.1f}" y="{bottom + 8}" text-anchor="end" '
                          f'transform="rotate(-60 {x + slot / 2:.1f} {bottom + 8})">{month:%Y-%m}</text>')
+        parts.append("</g>")
     parts.append(f'<line class="axis" x1="{left}" y1="{bottom}" x2="{width - right}" y2="{bottom}"/>'
                  f'<line class="axis" x1="{left}" y1="{top}" x2="{left}" y2="{bottom}"/>'
                  f'<text class="axis-title" x="14" y="{(top + bottom) / 2:.1f}" text-anchor="middle" '

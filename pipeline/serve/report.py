@@ -178,7 +178,8 @@ def _index_page(connection, warehouse: Warehouse, runs: list[dict]) -> str:
         by_speaker.setdefault(row["speaker_id"], []).append(row)
     term_blocks = "".join(
         f'<div><h3>{_link(_zh(speaker_label(items[0]["speaker_name"], items[0]["speaker_org"])), speaker_file(key))}</h3>'
-        f'{bars([Bar(r["term"], r["uses"], lang="zh") for r in items], "uses (count)", width=360, bar_height=18, color="#4f8f6a", label_width=110)}</div>'
+        + bars([Bar(r["term"], r["uses"], lang="zh") for r in items], "uses (count)", width=360, bar_height=18,
+               color="#4f8f6a", label_width=110) + "</div>"
         for key, items in by_speaker.items())
     statement_rows = [[_link(_zh(r["speaker_name"]), speaker_file(r["speaker_id"])), _zh(r["speaker_org"]),
                        str(r["speeches"]), str(r["quotes"])] for r in statements]
@@ -208,7 +209,7 @@ Chinese names and titles need a CJK font (for example Noto Sans CJK); without on
 <p class="note">Each publish run's rows are checked by Great Expectations; articles whose rows fail are held back
 (<a href="quarantine.html">quarantine</a>).</p>
 {_table(["Run", "Validated", "Expectations", "Failed", "Articles held", "Data Docs"], run_rows, "runs", {2, 3, 4})}
-<p><a href="speeches.html">All {counts['s']} speeches</a> · <a href="speakers.html">All {counts['p']} speakers</a></p>"""
+<p><a href="speeches.html">All {counts['s']} speeches</a> | <a href="speakers.html">All {counts['p']} speakers</a></p>"""
     return _page("forum-etl report", body)
 
 
@@ -235,7 +236,7 @@ def _speeches_page(connection) -> str:
 <p class="note">All {len(rows)} speeches, newest first; click a heading to sort, type to search. Day: publish day
 (Asia/Shanghai). "copy": the same speech published before elsewhere (counted once in the charts).</p>
 <div id="speeches" lang="zh" data-table="speeches-data"></div>{_embedded_json("speeches-data", data)}"""
-    return _page("Speeches · forum-etl report", body, scripted=True)
+    return _page("Speeches - forum-etl report", body, scripted=True)
 
 
 def _speakers_page(connection) -> str:
@@ -252,7 +253,7 @@ def _speakers_page(connection) -> str:
 <p class="note">{len(rows)} people, as told apart at publishing (a namesake in another organisation is
 another person); each links to their page.</p>
 <div id="speakers" lang="zh" data-table="speakers-data"></div>{_embedded_json("speakers-data", data)}"""
-    return _page("Speakers · forum-etl report", body, scripted=True)
+    return _page("Speakers - forum-etl report", body, scripted=True)
 
 
 def _speaker_pages(connection, out: Path) -> set[str]:
@@ -300,7 +301,7 @@ name them.</p>
 {_table(["Day", "Title", "Position", "Beginning", "Article"], sections["speech"], "speeches")}
 <h2>Quoted in news ({len(sections["quote"])})</h2>
 {_table(["Day", "Kind, cue", "Position", "Quote", "Article"], sections["quote"], "quotes")}"""
-    return _page(f"{speaker_label(name, org)} · forum-etl report", body, depth=1)
+    return _page(f"{speaker_label(name, org)} - forum-etl report", body, depth=1)
 
 
 def _validation_runs(connection, warehouse: Warehouse, docs_dir: str | None, out: Path) -> list[dict]:
@@ -337,10 +338,10 @@ def _quarantine_page(connection, runs: list[dict]) -> str:
         rows = [[escape(row["table_name"]), escape(row["article_id"]),
                  "<br>".join(escape(failed) for failed in row["failed_expectations"]),
                  _link(_zh(row["title"]), row["url"]) if row["title"] else ""] for row in held if row["run_id"] == run_id]
-        sections.append(f'<h2 id="run-{escape(quote(run_id), quote=True)}">Run {escape(run_id)} · {where}</h2>'
+        sections.append(f'<h2 id="run-{escape(quote(run_id), quote=True)}">Run {escape(run_id)}: {where}</h2>'
                         + _table(["Table", "Article", "Expectations failed", "Article title"], rows, f"held-{len(sections)}"))
     body = f"""<h1>Quarantine</h1>
 <p class="note">Rows held back by validation, per publish run: an article with a failing row is held back whole.
 The quarantine table in the catalog has every row as JSON.</p>
 {"".join(sections) or "<p>Nothing held back.</p>"}"""
-    return _page("Quarantine · forum-etl report", body)
+    return _page("Quarantine - forum-etl report", body)
