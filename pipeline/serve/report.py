@@ -66,13 +66,17 @@ def _day(value: date | datetime | None) -> str:
     return value.isoformat()[:10] if value else ""
 
 
+def _json(data) -> str:
+    """JSON for a block a script reads; "<" escaped so no value can end the block."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_day).replace("<", "\\u003c")
+
+
 def _embedded_json(element_id: str, data: dict) -> str:
-    """`data` as a JSON block a script reads; "<" escaped so no value can end the block."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_day).replace("<", "\\u003c")
-    return f'<script type="application/json" id="{element_id}">{text}</script>'
+    return f'<script type="application/json" id="{element_id}">{_json(data)}</script>'
 
 
-def _page(title: str, body: str, depth: int = 0, scripted: bool = False) -> str:
+def _page_parts(title: str, depth: int = 0, scripted: bool = False) -> tuple[str, str]:
+    """A page's beginning (to the start of its body) and end; `scripted` pages carry table.js."""
     up = "../" * depth
     style = _ASSETS.joinpath("report.css").read_text(encoding="utf-8")
     script = f"<script>{_ASSETS.joinpath('table.js').read_text(encoding='utf-8')}</script>" if scripted else ""
@@ -81,7 +85,12 @@ def _page(title: str, body: str, depth: int = 0, scripted: bool = False) -> str:
         ("quarantine.html", "Quarantine")))
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
-            f"<style>{style}</style></head>\n<body><nav>{nav}</nav>\n{body}\n{script}</body></html>\n")
+            f"<style>{style}</style></head>\n<body><nav>{nav}</nav>\n", f"\n{script}</body></html>\n")
+
+
+def _page(title: str, body: str, depth: int = 0, scripted: bool = False) -> str:
+    head, foot = _page_parts(title, depth, scripted)
+    return head + body + foot
 
 
 def _table(headers: list[str], rows: list[list[str]], element_id: str, numeric: set[int] = frozenset()) -> str:
@@ -120,7 +129,7 @@ def build_report(warehouse: Warehouse, out_dir: str | Path | None = None, catalo
     connection = open_catalog(warehouse, catalog_file)  # one connection for every query of the report
     try:
         connection.execute(PUBLISH_DAY_MACRO)
-        _write(out, "speeches.html", _speeches_page(connection))
+        _write_speeches_page(connection, out / "speeches.html")
         _write(out, "speakers.html", _speakers_page(connection))
         written = _speaker_pages(connection, out)
         runs = _validation_runs(connection, warehouse, docs_dir, out)
@@ -213,30 +222,39 @@ Chinese names and titles need a CJK font (for example Noto Sans CJK); without on
     return _page("forum-etl report", body)
 
 
-def _speeches_page(connection) -> str:
+def _write_speeches_page(connection, path: Path) -> None:
+    """Every speech, written as it streams from the catalog: rows first, then the speakers and
+    articles they refer to, so memory holds those lookups, not the rows."""
+    total = connection.execute("SELECT count(*) FROM speeches").fetchone()[0]
+    columns = [{"label": "Speaker", "lookup": "speakers"}, {"label": "Position"}, {"label": "Role"}, {"label": "Title"},
+               {"label": "Characters", "kind": "number"}, {"label": "Article", "lookup": "articles"}, {"label": "Day"},
+               {"label": "Copy of another"}]
+    head, foot = _page_parts("Speeches - forum-etl report", scripted=True)
     speakers, articles = _Lookup(), _Lookup()
-    rows = []
     result = connection.execute("""
         SELECT s.speaker_id, s.speaker_name, s.speaker_org, s.speaker_position, s.role, s.title, s.char_count,
                s.canonical_id <> s.speech_id AS is_copy, s.article_id, a.title AS article_title, a.url,
                publish_day(s.published_at) AS day
         FROM speeches s JOIN articles a USING (article_id)
         ORDER BY s.published_at DESC NULLS LAST, s.article_id, s.speech_index""")
-    while batch := result.fetchmany(10_000):  # a batch of rows at a time, never the whole table as dicts
-        for speaker_id, name, org, position, role, title, chars, is_copy, article_id, article_title, url, day in batch:
-            speaker = speakers.index((speaker_id, name, org), [speaker_label(name, org),
-                                                               speaker_file(speaker_id) if speaker_id else None])
-            article = articles.index(article_id, [article_title, url])
-            rows.append([speaker, position, role, title, chars, article, _day(day), "copy" if is_copy else ""])
-    data = {"columns": [{"label": "Speaker", "lookup": "speakers"}, {"label": "Position"}, {"label": "Role"},
-                        {"label": "Title"}, {"label": "Characters", "kind": "number"},
-                        {"label": "Article", "lookup": "articles"}, {"label": "Day"}, {"label": "Copy of another"}],
-            "rows": rows, "lookups": {"speakers": speakers.values, "articles": articles.values}}
-    body = f"""<h1>Speeches</h1>
-<p class="note">All {len(rows)} speeches, newest first; click a heading to sort, type to search. Day: publish day
+    with path.open("w", encoding="utf-8") as page:
+        page.write(f"""{head}<h1>Speeches</h1>
+<p class="note">All {total} speeches, newest first; click a heading to sort, type to search. Day: publish day
 (Asia/Shanghai). "copy": the same speech published before elsewhere (counted once in the charts).</p>
-<div id="speeches" lang="zh" data-table="speeches-data"></div>{_embedded_json("speeches-data", data)}"""
-    return _page("Speeches - forum-etl report", body, scripted=True)
+<div id="speeches" lang="zh" data-table="speeches-data"></div>
+<script type="application/json" id="speeches-data">{{"columns":{_json(columns)},"rows":[""")
+        separator = ""
+        while batch := result.fetchmany(10_000):
+            rows = []
+            for speaker_id, name, org, position, role, title, chars, is_copy, article_id, article_title, url, day in batch:
+                speaker = speakers.index((speaker_id, name, org), [speaker_label(name, org),
+                                                                   speaker_file(speaker_id) if speaker_id else None])
+                article = articles.index(article_id, [article_title, url])
+                rows.append(_json([speaker, position, role, title, chars, article, _day(day), "copy" if is_copy else ""]))
+            page.write(separator + ",".join(rows))
+            separator = ","
+        lookups = _json({"speakers": speakers.values, "articles": articles.values})
+        page.write(f'],"lookups":{lookups}}}</script>{foot}')
 
 
 def _speakers_page(connection) -> str:
@@ -257,9 +275,11 @@ another person); each links to their page.</p>
 
 
 def _speaker_pages(connection, out: Path) -> set[str]:
-    """One page per speaker; returns the file names written."""
-    statements: dict[str, list[tuple]] = {}
-    for row in connection.sql(f"""
+    """One page per speaker, written as the statements stream past in speaker order, so memory
+    holds one speaker's statements at a time; returns the file names written."""
+    people = connection.execute("SELECT speaker_id, speaker_name, speaker_org, names_seen, positions_seen "
+                                "FROM speakers ORDER BY speaker_id").fetchall()
+    result = connection.execute(f"""
         SELECT s.speaker_id, 'speech' AS kind, publish_day(s.published_at) AS day, s.title, s.speaker_position,
                left(s.text, {EXCERPT_CHARS}) AS text, length(s.text) > {EXCERPT_CHARS} AS cut, a.title, a.url
         FROM speeches s JOIN articles a USING (article_id) WHERE s.speaker_id IS NOT NULL
@@ -267,13 +287,23 @@ def _speaker_pages(connection, out: Path) -> set[str]:
         SELECT q.speaker_id, 'quote', publish_day(q.published_at), q.kind || ', ' || q.cue, q.speaker_position,
                q.text, false, a.title, a.url
         FROM quotes q JOIN articles a USING (article_id) WHERE q.speaker_id IS NOT NULL
-        ORDER BY 1, 3 DESC NULLS LAST, 2""").fetchall():
-        statements.setdefault(row[0], []).append(row[1:])
+        ORDER BY 1, 3 DESC NULLS LAST, 2""")
+
+    def statements():
+        while batch := result.fetchmany(10_000):
+            yield from batch
+
+    stream = statements()
+    pending = next(stream, None)
     written = set()
-    for speaker_id, name, org, names, posts in connection.sql(
-            "SELECT speaker_id, speaker_name, speaker_org, names_seen, positions_seen FROM speakers").fetchall():
+    for speaker_id, name, org, names, posts in people:  # both in speaker_id order (hex ids: one collation)
+        own = []
+        while pending is not None and pending[0] <= speaker_id:
+            if pending[0] == speaker_id:
+                own.append(pending[1:])
+            pending = next(stream, None)
         path = out / speaker_file(speaker_id)
-        path.write_text(_speaker_page(speaker_id, name, org, names, posts, statements.get(speaker_id, [])), encoding="utf-8")
+        path.write_text(_speaker_page(speaker_id, name, org, names, posts, own), encoding="utf-8")
         written.add(path.name)
     return written
 
