@@ -31,9 +31,12 @@ def ticks(largest: float, most: int = 5) -> list[float]:
     return [step * index for index in range(math.ceil(largest / step) + 1)]
 
 
-def _label(text: str, x: float, y: float, anchor: str, href: str | None, lang: str | None) -> str:
+def _label(text: str, x: float, y: float, anchor: str, href: str | None, lang: str | None, room: float) -> str:
+    """A bar's label, cut to fit `room` pixels (12 px a CJK character), whole in its tooltip."""
     language = f' lang="{lang}"' if lang else ""
-    label = f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{language}><title>{escape(text)}</title>{escape(text)}</text>'
+    fits = max(2, int(room // 12))
+    shown = text if len(text) <= fits else text[:fits - 1] + "…"
+    label = f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{language}><title>{escape(text)}</title>{escape(shown)}</text>'
     return f'<a href="{escape(href, quote=True)}">{label}</a>' if href else label
 
 
@@ -56,7 +59,7 @@ def bars(items: list[Bar], axis_title: str, width: int = 760, bar_height: int = 
     for index, item in enumerate(items):
         y = top + index * bar_height
         length = max(1.0, plot_width * item.value / largest)
-        parts.append(_label(item.label, label_width - 8, y + 15, "end", item.href, item.lang))
+        parts.append(_label(item.label, label_width - 8, y + 15, "end", item.href, item.lang, label_width - 12))
         parts.append(f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" height="{bar_height - 7}" fill="{color}">'
                      f'<title>{item.value:g}</title></rect>')
     parts.append(f'<line class="axis" x1="{label_width}" y1="{bottom}" x2="{label_width + plot_width}" y2="{bottom}"/>'

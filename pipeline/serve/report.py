@@ -32,7 +32,7 @@ from pipeline.warehouse.storage import Warehouse
 TOP_SPEAKERS = 15
 QUOTED_ROWS = 30
 TERM_SPEAKERS = 6
-EXCERPT_CHARS = 160
+EXCERPT_CHARS = 100  # of a speech, on its speaker's page
 SPEAKER_DIR = "speakers"
 # The local (Asia/Shanghai) day of a UTC instant, as the warehouse partitions by it: the one
 # place to switch to a published_date column once the tables carry one.
@@ -64,6 +64,10 @@ def _zh(text: object) -> str:
 
 def _day(value: date | datetime | None) -> str:
     return value.isoformat()[:10] if value else ""
+
+
+def _day_cell(value: date | datetime | None) -> str:
+    return f'<span class="day">{_day(value)}</span>'
 
 
 def _json(data) -> str:
@@ -195,7 +199,7 @@ def _index_page(connection, warehouse: Warehouse, runs: list[dict]) -> str:
     quoted_rows = [[escape(r["speaker_kind"]),
                     _link(_zh(r["speaker_name"]), speaker_file(r["speaker_key"]) if r["speaker_kind"] == "person" else None),
                     _zh(r["speaker_org"]), str(r["quotes"]), str(r["direct_quotes"]), str(r["articles"])] for r in quoted]
-    run_rows = [[escape(r["run_id"]), escape(_day(r["validated_at"])), str(r["checked"]), str(r["failed"]),
+    run_rows = [[escape(r["run_id"]), _day_cell(r["validated_at"]), str(r["checked"]), str(r["failed"]),
                  _link(str(r["held"]), f"quarantine.html#run-{quote(r['run_id'])}" if r["held"] else None),
                  _link("Data Docs", r["docs_href"]) if r["docs_href"] else escape(r["docs_note"])] for r in runs]
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -227,7 +231,7 @@ def _write_speeches_page(connection, path: Path) -> None:
     articles they refer to, so memory holds those lookups, not the rows."""
     total = connection.execute("SELECT count(*) FROM speeches").fetchone()[0]
     columns = [{"label": "Speaker", "lookup": "speakers"}, {"label": "Position"}, {"label": "Role"}, {"label": "Title"},
-               {"label": "Characters", "kind": "number"}, {"label": "Article", "lookup": "articles"}, {"label": "Day"},
+               {"label": "Characters", "kind": "number"}, {"label": "Article", "lookup": "articles"}, {"label": "Day", "kind": "day"},
                {"label": "Copy of another"}]
     head, foot = _page_parts("Speeches - forum-etl report", scripted=True)
     speakers, articles = _Lookup(), _Lookup()
@@ -265,7 +269,8 @@ def _speakers_page(connection) -> str:
                publish_day(list_max([n.last_published_at FOR n IN p.names_seen]))
         FROM speakers p ORDER BY p.n_speeches + p.n_quotes DESC, p.speaker_name, p.speaker_id""").fetchall()]
     data = {"columns": [{"label": "Speaker"}, {"label": "Organisation"}, {"label": "Speeches", "kind": "number"},
-                        {"label": "Quotes", "kind": "number"}, {"label": "First seen"}, {"label": "Last seen"}],
+                        {"label": "Quotes", "kind": "number"}, {"label": "First seen", "kind": "day"},
+                        {"label": "Last seen", "kind": "day"}],
             "rows": rows}
     body = f"""<h1>Speakers</h1>
 <p class="note">{len(rows)} people, as told apart at publishing (a namesake in another organisation is
@@ -279,15 +284,21 @@ def _speaker_pages(connection, out: Path) -> set[str]:
     holds one speaker's statements at a time; returns the file names written."""
     people = connection.execute("SELECT speaker_id, speaker_name, speaker_org, names_seen, positions_seen "
                                 "FROM speakers ORDER BY speaker_id").fetchall()
+    # each statement once, with how many other articles carried it
     result = connection.execute(f"""
-        SELECT s.speaker_id, 'speech' AS kind, publish_day(s.published_at) AS day, s.title, s.speaker_position,
-               left(s.text, {EXCERPT_CHARS}) AS text, length(s.text) > {EXCERPT_CHARS} AS cut, a.title, a.url
-        FROM speeches s JOIN articles a USING (article_id) WHERE s.speaker_id IS NOT NULL
-        UNION ALL
-        SELECT q.speaker_id, 'quote', publish_day(q.published_at), q.kind || ', ' || q.cue, q.speaker_position,
-               q.text, false, a.title, a.url
-        FROM quotes q JOIN articles a USING (article_id) WHERE q.speaker_id IS NOT NULL
-        ORDER BY 1, 3 DESC NULLS LAST, 2""")
+        SELECT speaker_id, kind, day, title, position, text, cut, article_id, article_title, url, copies FROM (
+            SELECT s.speaker_id, 'speech' AS kind, publish_day(s.published_at) AS day, s.title,
+                   s.speaker_position AS position, left(s.text, {EXCERPT_CHARS}) AS text,
+                   length(s.text) > {EXCERPT_CHARS} AS cut, s.article_id, a.title AS article_title, a.url,
+                   count(*) OVER (PARTITION BY s.canonical_id) - 1 AS copies, s.canonical_id = s.speech_id AS original
+            FROM speeches s JOIN articles a USING (article_id) WHERE s.speaker_id IS NOT NULL
+            UNION ALL
+            SELECT q.speaker_id, 'quote', publish_day(q.published_at), q.kind || ', ' || q.cue, q.speaker_position,
+                   q.text, false, q.article_id, a.title, a.url, count(*) OVER (PARTITION BY q.canonical_id) - 1,
+                   q.canonical_id = q.quote_id
+            FROM quotes q JOIN articles a USING (article_id) WHERE q.speaker_id IS NOT NULL)
+        WHERE original
+        ORDER BY speaker_id, day DESC NULLS LAST, kind""")
 
     def statements():
         while batch := result.fetchmany(10_000):
@@ -311,15 +322,24 @@ def _speaker_pages(connection, out: Path) -> set[str]:
 def _speaker_page(speaker_id: str, name: str, org: str | None, names: list[dict], posts: list[dict],
                   statements: list[tuple]) -> str:
     career = sorted(posts or [], key=lambda post: (post["first_published_at"] or datetime.min.replace(tzinfo=UTC)))
-    career_rows = [[_zh(post["org"]), _zh(post["position"]), _day(post["first_published_at"]),
-                    _day(post["last_published_at"])] for post in career]
-    name_rows = [[_zh(seen["name"]), _day(seen["first_published_at"]), _day(seen["last_published_at"])]
+    career_rows = [[_zh(post["org"]), _zh(post["position"]), _day_cell(post["first_published_at"]),
+                    _day_cell(post["last_published_at"])] for post in career]
+    name_rows = [[_zh(seen["name"]), _day_cell(seen["first_published_at"]), _day_cell(seen["last_published_at"])]
                  for seen in sorted(names or [], key=lambda seen: seen["name"])]
-    sections = {"speech": [], "quote": []}
-    for kind, day, title, position, text, cut, article_title, url in statements:
-        sections[kind].append([_day(day), _zh(title), _zh(position),
-                               f'<blockquote lang="zh">{escape(text or "")}{"…" if cut else ""}</blockquote>',
-                               _link(_zh(article_title), url)])
+    # speeches and quotes as paged tables: a much-quoted official has thousands
+    articles, sections = _Lookup(), {"speech": [], "quote": []}
+    for kind, day, title, position, text, cut, article_id, article_title, url, copies in statements:
+        sections[kind].append([_day(day), title, position, (text or "") + ("…" if cut else ""),
+                               articles.index(article_id, [article_title, url]), copies])
+
+    def statement_table(kind: str, element_id: str, title_label: str, text_label: str) -> str:
+        data = {"columns": [{"label": "Day", "kind": "day"}, {"label": title_label}, {"label": "Position"},
+                            {"label": text_label}, {"label": "Article", "lookup": "articles"},
+                            {"label": "Copies elsewhere", "kind": "number"}],
+                "rows": sections[kind], "lookups": {"articles": articles.values}}
+        return (f'<div id="{element_id}" lang="zh" data-table="{element_id}-data"></div>'
+                + _embedded_json(f"{element_id}-data", data))
+
     body = f"""<h1><span lang="zh">{escape(speaker_label(name, org))}</span></h1>
 <p class="note">Speaker id {escape(speaker_id)}. Dates are publish days (Asia/Shanghai) of the articles that
 name them.</p>
@@ -328,10 +348,10 @@ name them.</p>
 <h2>Names written</h2>
 {_table(["Name", "First seen", "Last seen"], name_rows, "names")}
 <h2>Speeches ({len(sections["speech"])})</h2>
-{_table(["Day", "Title", "Position", "Beginning", "Article"], sections["speech"], "speeches")}
+{statement_table("speech", "speeches", "Title", "Beginning")}
 <h2>Quoted in news ({len(sections["quote"])})</h2>
-{_table(["Day", "Kind, cue", "Position", "Quote", "Article"], sections["quote"], "quotes")}"""
-    return _page(f"{speaker_label(name, org)} - forum-etl report", body, depth=1)
+{statement_table("quote", "quotes", "Kind, cue", "Quote")}"""
+    return _page(f"{speaker_label(name, org)} - forum-etl report", body, depth=1, scripted=True)
 
 
 def _validation_runs(connection, warehouse: Warehouse, docs_dir: str | None, out: Path) -> list[dict]:

@@ -146,15 +146,26 @@ def test_every_speaker_has_a_page_with_career_speeches_and_article_links(publish
     namesake = query(warehouse, f"SELECT speaker_id FROM speakers WHERE speaker_org = '{NAMESAKE_ORG}'").to_pylist()[0]
     page = (index.parent / speaker_file(namesake["speaker_id"])).read_text(encoding="utf-8")
     assert [row[0] for row in rows_of(page, "career")] == [NAMESAKE_ORG]
-    speeches = lxml.html.fromstring(page).get_element_by_id("speeches")
-    links = speeches.xpath(".//a/@href")
-    assert links and all(link.endswith("?namesake") for link in links)  # the article it was said in
+    speeches = embedded(page, "speeches-data")
+    articles = speeches["lookups"]["articles"]
+    assert speeches["rows"] and all(articles[row[4]][1].endswith("?namesake") for row in speeches["rows"])  # said there
     quoted = next(s for s in speakers if s["n_quotes"] and not s["n_speeches"])
     page = (index.parent / speaker_file(quoted["speaker_id"])).read_text(encoding="utf-8")
-    rows = rows_of(page, "quotes")
-    assert rows and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", row[0]) for row in rows)
-    assert lxml.html.fromstring(page).get_element_by_id("quotes").xpath(".//a[starts-with(@href, 'https://')]")
+    quotes = embedded(page, "quotes-data")
+    assert len(quotes["rows"]) == quoted["n_quotes"]
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", row[0]) for row in quotes["rows"])
+    assert all(quotes["lookups"]["articles"][row[4]][1].startswith("https://") for row in quotes["rows"])
     assert '<a href="../index.html">Overview</a>' in page
+
+
+def test_a_speaker_page_draws_its_tables(published, tmp_path):
+    warehouse, *_, index = published
+    busiest = query(warehouse, "SELECT speaker_id, n_speeches FROM speakers ORDER BY n_speeches DESC LIMIT 1").to_pylist()[0]
+    require_chromium()
+    dom = browser.dump_dom(index.parent / speaker_file(busiest["speaker_id"]), tmp_path)
+    drawn = lxml.html.fromstring(dom).get_element_by_id("speeches")
+    assert len(drawn.xpath(".//tbody/tr")) == min(50, busiest["n_speeches"])
+    assert drawn.xpath(".//tbody/tr[1]/td[5]/a[starts-with(@href, 'https://')]")
 
 
 def test_speeches_table_holds_every_speech(published, tmp_path):

@@ -1,6 +1,6 @@
 // Sortable, searchable, paged tables drawn from JSON embedded in the page, so a table of any
 // size costs one page of DOM rows. <div data-table="ID"> names a <script type="application/json"
-// id="ID"> holding {columns: [{label, kind?: "number"|"link", lookup?: NAME}], rows: [[...]],
+// id="ID"> holding {columns: [{label, kind?: "number"|"day", lookup?: NAME}], rows: [[...]],
 // lookups: {NAME: [value, ...]}}; a link is [text, href], a lookup cell an index into its list.
 (function () {
   "use strict";
@@ -69,7 +69,7 @@
         var tr = body.insertRow();
         columns.forEach(function (column, columnIndex) {
           var td = tr.insertCell(), cell = value(rows[index], columnIndex);
-          if (column.kind === "number") td.className = "number";
+          if (column.kind === "number" || column.kind === "day") td.className = column.kind;
           if (Array.isArray(cell) && cell[1]) {
             var link = document.createElement("a");
             link.href = cell[1];
