@@ -106,8 +106,8 @@ def offline_page(html: str, page: str, site: Path) -> tuple[str, set[str]]:
         if target is not None:
             element.set(attribute, up + target)
             used.add(target)
-        for attribute in ("integrity", "crossorigin"):  # subresource checks fail on file://
-            element.attrib.pop(attribute, None)
+        for check in ("integrity", "crossorigin"):  # subresource checks fail on file://
+            element.attrib.pop(check, None)
     for style in document.xpath("//style"):
         if style.text:
             style.text = _CSS_EXTERNAL_URL.sub("none", style.text)
