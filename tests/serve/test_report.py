@@ -206,7 +206,7 @@ def test_report_renders_its_charts_without_console_errors(published, tmp_path):
     image, log = render(index, tmp_path)
     assert console_errors(log) == []
     chart_area = image.crop((0, 0, image.width, 900))
-    blue = sum(1 for pixel in chart_area.getdata() if sum(abs(a - b) for a, b in zip(pixel, BAR_BLUE)) < 30)
+    blue = sum(1 for pixel in chart_area.get_flattened_data() if sum(abs(a - b) for a, b in zip(pixel, BAR_BLUE)) < 30)
     assert blue > 2000  # the speaker bars are drawn
     for page in ("speeches.html", "speakers.html"):
         _, log = render(index.parent / page, tmp_path / page)
@@ -235,5 +235,5 @@ def test_own_words_are_ascii_and_drawn_with_the_default_fonts(published, tmp_pat
             pytest.skip("a CJK font is installed here: this test is about a box with the default fonts only")
     image, _ = render(index, tmp_path, height=400)
     heading = image.crop((0, 40, 600, 110))  # "Forum speeches report"
-    ink = sum(1 for pixel in heading.getdata() if sum(pixel) < 200)
+    ink = sum(1 for pixel in heading.get_flattened_data() if sum(pixel) < 200)
     assert ink > 300
