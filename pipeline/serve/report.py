@@ -286,19 +286,18 @@ def _speaker_pages(connection, out: Path) -> set[str]:
                                 "FROM speakers ORDER BY speaker_id").fetchall()
     # each statement once, with how many other articles carried it
     result = connection.execute(f"""
-        SELECT speaker_id, kind, day, title, position, text, cut, article_id, article_title, url, copies FROM (
-            SELECT s.speaker_id, 'speech' AS kind, publish_day(s.published_at) AS day, s.title,
-                   s.speaker_position AS position, left(s.text, {EXCERPT_CHARS}) AS text,
-                   length(s.text) > {EXCERPT_CHARS} AS cut, s.article_id, a.title AS article_title, a.url,
-                   count(*) OVER (PARTITION BY s.canonical_id) - 1 AS copies, s.canonical_id = s.speech_id AS original
-            FROM speeches s JOIN articles a USING (article_id) WHERE s.speaker_id IS NOT NULL
-            UNION ALL
-            SELECT q.speaker_id, 'quote', publish_day(q.published_at), q.kind || ', ' || q.cue, q.speaker_position,
-                   q.text, false, q.article_id, a.title, a.url, count(*) OVER (PARTITION BY q.canonical_id) - 1,
-                   q.canonical_id = q.quote_id
-            FROM quotes q JOIN articles a USING (article_id) WHERE q.speaker_id IS NOT NULL)
-        WHERE original
-        ORDER BY speaker_id, day DESC NULLS LAST, kind""")
+        WITH speech_copies AS (SELECT canonical_id, count(*) - 1 AS copies FROM speeches GROUP BY canonical_id),
+             quote_copies AS (SELECT canonical_id, count(*) - 1 AS copies FROM quotes GROUP BY canonical_id)
+        SELECT s.speaker_id, 'speech' AS kind, publish_day(s.published_at) AS day, s.title, s.speaker_position,
+               left(s.text, {EXCERPT_CHARS}), length(s.text) > {EXCERPT_CHARS}, s.article_id, a.title, a.url, c.copies
+        FROM speeches s JOIN articles a USING (article_id) JOIN speech_copies c ON c.canonical_id = s.speech_id
+        WHERE s.speaker_id IS NOT NULL
+        UNION ALL
+        SELECT q.speaker_id, 'quote', publish_day(q.published_at), q.kind || ', ' || q.cue, q.speaker_position,
+               q.text, false, q.article_id, a.title, a.url, c.copies
+        FROM quotes q JOIN articles a USING (article_id) JOIN quote_copies c ON c.canonical_id = q.quote_id
+        WHERE q.speaker_id IS NOT NULL
+        ORDER BY 1, 3 DESC NULLS LAST, 2""")
 
     def statements():
         while batch := result.fetchmany(10_000):
