@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from pipeline.load.rows import speakers
 from pipeline.warehouse.layout import partition_file, speakers_file
 from pipeline.warehouse.manifest import commit
-from pipeline.warehouse.schemas import ARTICLES, SPEAKERS, SPEECH_TERMS, SPEECHES
+from pipeline.warehouse.schemas import ARTICLES, QUOTES, SPEAKERS, SPEECH_TERMS, SPEECHES
 from pipeline.warehouse.storage import Warehouse
 from pipeline.warehouse.tables import write_table
 
@@ -71,7 +71,8 @@ def generate(warehouse: Warehouse, n_speeches: int, seed: int = 7) -> dict[str, 
         "speaker_position": pa.array(positions[rng.integers(0, len(positions), n_speeches)]),
         "speaker_org": pa.array(orgs).take(pa.array(person_org[person])),
         "role": pa.array(np.where(rng.random(n_speeches) < 0.8, "speaker", "guest")).dictionary_encode(),
-        "title": pa.nulls(n_speeches, pa.string()), "text": _chunked_take(pa.array(pool), body),
+        "title": pa.nulls(n_speeches, pa.string()), "speaker_label": pa.nulls(n_speeches, pa.string()),
+        "canonical_id": speech_ids, "text": _chunked_take(pa.array(pool), body),
         "n_paragraphs": pa.array(np.maximum(1, lengths // 200).astype("int32")), "char_count": pa.array(lengths.astype("int32")),
         "start_offset": pa.array(np.zeros(n_speeches, "int32")), "end_offset": pa.array(lengths.astype("int32")),
         "published_at": times, "year": years, "month": months,
@@ -80,6 +81,7 @@ def generate(warehouse: Warehouse, n_speeches: int, seed: int = 7) -> dict[str, 
     a_times = pa.array(article_time.astype("int64"), pa.timestamp("us", tz="UTC"))
     articles_table = pa.table({
         "article_id": pa.array(article_ids), "url": pa.array([f"https://news.example/a/{i}.html" for i in range(n_articles)]),
+        "canonical_url": pa.array([f"https://news.example/a/{i}.html" for i in range(n_articles)]),
         "title": pa.array([f"论坛文章{i}" for i in range(n_articles)]), "source": pa.array(["中国知识产权报"] * n_articles),
         "published_at": a_times, "published_precision": pa.array(["time"] * n_articles).dictionary_encode(),
         "authors": pa.array([["记者甲"]] * n_articles), "editor": pa.array(["编辑乙"] * n_articles),
@@ -87,7 +89,7 @@ def generate(warehouse: Warehouse, n_speeches: int, seed: int = 7) -> dict[str, 
         "language": pa.array(["zh-Hans"] * n_articles).dictionary_encode(), "byline": pa.nulls(n_articles, pa.string()),
         "body_text": pa.array(["……"] * n_articles), "n_paragraphs": pa.array((counts * 3).astype("int32")),
         "n_speeches": pa.array(counts.astype("int32")), "char_count": pa.array((counts * 900).astype("int32")),
-        "raw_sha256": pa.array(["0" * 64] * n_articles), "extracted_at": a_times,
+        "raw_sha256": pa.array(["0" * 64] * n_articles), "canonical_id": pa.array(article_ids), "extracted_at": a_times,
         "pipeline_version": pa.array(["bench"] * n_articles),
         "year": pc.year(pc.cast(a_times, pa.timestamp("us"))).cast(pa.int16()),
         "month": pc.month(pc.cast(a_times, pa.timestamp("us"))).cast(pa.int8()),
@@ -114,7 +116,7 @@ def generate(warehouse: Warehouse, n_speeches: int, seed: int = 7) -> dict[str, 
             files.append(relative)
         manifest["tables"][name] = sorted(files)
     speakers_relative = speakers_file(version=1)
-    write_table(warehouse, speakers_relative, speakers(speeches_table).cast(SPEAKERS))
+    write_table(warehouse, speakers_relative, speakers(speeches_table, QUOTES.empty_table()).cast(SPEAKERS))
     manifest["tables"]["speakers"] = [speakers_relative]
     manifest["tables"]["paragraphs"] = []
     if not commit(warehouse, manifest):

@@ -343,7 +343,8 @@ def forum_reports():
         from pipeline.serve.report import build_report
 
         settings = _settings()
-        return str(build_report(settings.open_warehouse(), settings.report_dir, settings.catalog_file))
+        return str(build_report(settings.open_warehouse(), settings.report_dir, settings.catalog_file,
+                                settings.data_docs_dir))
 
     report()
 

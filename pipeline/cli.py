@@ -433,7 +433,8 @@ def _catalog_command(args: argparse.Namespace, settings: Settings) -> int:
 def _report_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.serve.report import build_report
 
-    index = build_report(settings.open_warehouse(existing=True), settings.report_dir, settings.catalog_file)
+    index = build_report(settings.open_warehouse(existing=True), settings.report_dir, settings.catalog_file,
+                         settings.data_docs_dir)
     where = index if index.startswith("s3://") else Path(index).resolve().as_uri()
     log.info("report: %s", where, extra={"path": index})
     return 0

@@ -167,7 +167,7 @@ class Settings:
     crawl_config: CrawlConfig | None = None  # that file, loaded and checked
     catalog_file: str | None = None  # the DuckDB catalog
     report_dir: str | None = None  # where the HTML report is written
-    data_docs_dir: str | None = None  # where Great Expectations writes Data Docs
+    data_docs_dir: str | None = None  # where Data Docs are stored (folder or s3://; default in the warehouse)
     expectations_dir: str | None = None  # suites to use instead of the packaged ones
     s3_endpoint: str | None = None  # an S3-compatible store's URL; None for AWS itself
     retention_hours: float | None = None  # how long superseded files stay; None: vacuum's default

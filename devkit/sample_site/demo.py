@@ -66,11 +66,12 @@ def main() -> int:
     print("\nCopies linked to the story they copy (the site serves the seed page again in GBK):")
     cli.main(["query", "--warehouse", str(WAREHOUSE), """
         SELECT item_kind, canonical_id, title, copies, sites FROM copies ORDER BY item_kind, title"""])
+    runs_docs = sorted((WAREHOUSE / "_data_docs").glob("run_id=*/index.html"))  # run ids begin with their time
     print(f"""
 Parquet tables:  {WAREHOUSE}/{{articles,speeches,quotes,paragraphs,speakers,speech_terms}}/ (version {read_manifest(warehouse)['version']})
 DuckDB catalog:  {catalog_path(warehouse)}
-Data Docs:       {WAREHOUSE / '_data_docs' / 'index.html'}
-HTML report:     {WAREHOUSE / 'report' / 'index.html'}
+Data Docs:       {runs_docs[-1] if runs_docs else 'none yet'} (the latest run's; the report links every run's)
+HTML report:     {WAREHOUSE / 'report' / 'index.html'} (with speeches.html, speakers/, quarantine.html)
 
 Try:  .venv/bin/forum-etl query "SELECT * FROM most_active_orgs"
 """)

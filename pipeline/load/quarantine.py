@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.load.data_docs import docs_storage, store_data_docs
 from pipeline.load.stage import read_staged, staged_article_count, staged_article_ids, staged_batches
 from pipeline.load.validate import Validation, validate
-from pipeline.warehouse.layout import DOCS, run_file, verdict_file
+from pipeline.warehouse.layout import run_file, verdict_file
 from pipeline.warehouse.schemas import PUBLISHED_TABLES, QUARANTINE, VALIDATION_RESULTS
 from pipeline.warehouse.storage import Warehouse
 from pipeline.warehouse.tables import read_table, write_table
@@ -52,38 +52,35 @@ def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = No
                     docs_dir: str | None = None, expectations_dir: str | None = None) -> Verdict:
     """Validate everything staged for a run, a group of staged batches at a time (memory stays
     that of a group; GX's fixed cost per validation is paid once per group); record results,
-    quarantine failing articles, and keep the verdict for `publish_staged`. Data Docs go to
-    `docs_dir` (default: _data_docs/ in the warehouse, also on object storage); the
-    suites come from `expectations_dir` (default: the packaged ones)."""
+    quarantine failing articles, and keep the verdict for `publish_staged`. The run's Data Docs
+    are stored below `docs_dir` (a folder or s3:// URI; default: the warehouse's _data_docs/,
+    on S3 too) in run_id=RUN/; the suites come from `expectations_dir` (default: the packaged
+    ones)."""
     now = now or datetime.now(UTC)
     batch_dirs = staged_batches(warehouse, run_id)
     known = set(read_table(warehouse, "articles", ["article_id"]).column("article_id").to_pylist())
     known |= staged_article_ids(warehouse, batch_dirs)
-    # One folder for every group, so GX's context (cached per folder) is built once per run. GX
-    # writes a folder: on object storage the docs are built aside, then copied into the warehouse.
-    built_aside = docs_dir is None and not warehouse.is_local
-    docs_dir = docs_dir or (warehouse.path(DOCS) if warehouse.is_local else tempfile.mkdtemp(prefix="forum-etl-docs-"))
+    storage, docs_root = docs_storage(warehouse, docs_dir)
     results, failed, batch_failures, held, docs_index = [], {}, [], set(), None
-    for number, group in enumerate(_groups(warehouse, batch_dirs)):
-        tables = {name: read_staged(warehouse, name, group) for name in PUBLISHED_TABLES}
-        validation = validate(tables, known, run_id, now, docs_dir, expectations_dir)
-        docs_index = os.path.join(validation.docs_dir, "index.html")
-        group_ids = set(tables["articles"].column("article_id").to_pylist())
-        group_held = set(validation.failed_articles) | (group_ids if validation.batch_failures else set())
-        results += validation.results
-        failed.update(validation.failed_articles)
-        batch_failures += validation.batch_failures
-        held |= group_held
-        if group_held:
-            write_table(warehouse, run_file("quarantine", run_id, f"{number:05d}"),
-                        _quarantine_rows(tables, validation, group_held, run_id, now))
+    # One site for every group (GX's context is cached per folder, so built once per run),
+    # stored with the run's id once the run is validated.
+    with tempfile.TemporaryDirectory(prefix="forum-etl-docs-") as site:
+        for number, group in enumerate(_groups(warehouse, batch_dirs)):
+            tables = {name: read_staged(warehouse, name, group) for name in PUBLISHED_TABLES}
+            validation = validate(tables, known, run_id, now, site, expectations_dir)
+            group_ids = set(tables["articles"].column("article_id").to_pylist())
+            group_held = set(validation.failed_articles) | (group_ids if validation.batch_failures else set())
+            results += validation.results
+            failed.update(validation.failed_articles)
+            batch_failures += validation.batch_failures
+            held |= group_held
+            if group_held:
+                write_table(warehouse, run_file("quarantine", run_id, f"{number:05d}"),
+                            _quarantine_rows(tables, validation, group_held, run_id, now))
+        if results:
+            docs_index = store_data_docs(Path(site), storage, docs_root, run_id)
     write_table(warehouse, run_file("validation_results", run_id, "00000"),
                 pa.Table.from_pylist(results, schema=VALIDATION_RESULTS))
-    if built_aside:
-        if docs_index is not None:
-            warehouse.upload_folder(docs_dir, DOCS)
-            docs_index = warehouse.location(DOCS, "index.html")
-        shutil.rmtree(docs_dir, ignore_errors=True)
     verdict = Verdict({article_id: failed.get(article_id, set()) for article_id in held}, batch_failures, docs_index)
     _write_verdict(warehouse, run_id, verdict)
     log.info("run %s validated: %d expectations checked, %d failed; %d articles held back", run_id, len(results),

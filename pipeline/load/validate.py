@@ -10,6 +10,8 @@ expectations they failed) and the rest of the batch is published. A table-level 
 Data Docs show the values that failed, and GX's renderer writes them into the page as they
 are: a scraped title holding `<script>` would run in the browser of whoever opens the docs.
 So the docs are built from a copy of each result whose values are HTML-escaped and cut short.
+The site is built in a local folder, named by the run (GX's run name is the run's id);
+`pipeline.load.data_docs` makes it work offline and stores it in the warehouse.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -113,7 +115,10 @@ def validate(tables: dict[str, pa.Table], article_ids: set[str], run_id: str, no
              docs_dir: str | None = None, expectations_dir: str | Path | None = None) -> Validation:
     """Validate each table that has a suite (from `expectations_dir`, by default the packaged
     suites); `article_ids` are those a speech, paragraph or term may refer to (already
-    published plus this batch)."""
+    published plus this batch). GX builds the Data Docs site in the local folder `docs_dir`
+    (default: a new temporary one), its pages named by `run_id`."""
+    from great_expectations.core.run_identifier import RunIdentifier
+
     docs_dir = docs_dir or tempfile.mkdtemp(prefix="forum-etl-docs-")
     expectations = Path(expectations_dir) if expectations_dir else PACKAGED_EXPECTATIONS
     context, checkpoints = _context(docs_dir, expectations)
@@ -124,7 +129,10 @@ def validate(tables: dict[str, pa.Table], article_ids: set[str], run_id: str, no
             continue
         frame = table.to_pandas()
         ids = None  # the article of each row, read once and only if a row fails
-        outcome = checkpoints[name].run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)
+        # run_time given (now: each group of a run gets pages of its own), else GX reads a time
+        # out of the run's name with dateutil, and "…Z-7a3c" parses as an impossible offset
+        outcome = checkpoints[name].run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters,
+                                        run_id=RunIdentifier(run_name=run_id, run_time=datetime.now(UTC)))
         for identifier, run_result in outcome.run_results.items():
             _build_docs(context, name, identifier, run_result)
             for result in run_result.results:

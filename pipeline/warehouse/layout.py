@@ -9,7 +9,7 @@
   _staging/run_id=RUN/batch=BATCH/TABLE.parquet    rows staged for validation, not yet visible
   _staging/run_id=RUN/validation.json              validation's verdict, read when publishing
   _log/VERSION.json                                see pipeline.warehouse.manifest
-  _data_docs/                                      Great Expectations Data Docs
+  _data_docs/run_id=RUN/…, _data_docs/static/…     Data Docs: a site per publish run, shared files
 
 Paths here are relative to the root unless they say otherwise.
 """

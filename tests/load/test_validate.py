@@ -62,6 +62,14 @@ def test_data_docs_show_failing_scraped_values_escaped_and_cut(hostile_warehouse
 def test_report_shows_scraped_titles_and_names_escaped(hostile_warehouse, tmp_path):
     warehouse, _, _ = hostile_warehouse
     build_catalog(warehouse)
-    dom = dump_dom(Path(build_report(warehouse, tmp_path / "report")), tmp_path)
+    index = Path(build_report(warehouse, tmp_path / "report"))
+    dom = dump_dom(index, tmp_path)
     assert not ran_script(dom)
     assert "&lt;b&gt;李明&lt;/b&gt;" in dom and "<b>李明</b>" not in dom
+    # the tables drawn by the report's script from embedded JSON, and the speaker's own page
+    speaker_page = next(path for path in (index.parent / "speakers").glob("*.html")
+                        if "&lt;b&gt;李明&lt;/b&gt;" in path.read_text(encoding="utf-8"))
+    for page in (index.parent / "speeches.html", index.parent / "speakers.html", speaker_page):
+        dom = dump_dom(page, tmp_path)
+        assert not ran_script(dom), page
+        assert "&lt;b&gt;李明&lt;/b&gt;" in dom and "<b>李明</b>" not in dom, page

@@ -73,12 +73,14 @@ def test_the_report_and_data_docs_land_in_the_warehouse_on_s3(s3, tmp_path, monk
 
     monkeypatch.chdir(tmp_path)  # nothing but the catalog may land beside the process
     warehouse = Warehouse.open("s3://forum/warehouse", s3)
-    assert publish(warehouse, sample_articles()).docs_index == "s3://forum/warehouse/_data_docs/index.html"
+    docs_index = publish(warehouse, sample_articles()).docs_index  # one site per publish run
+    assert docs_index.startswith("s3://forum/warehouse/_data_docs/run_id=") and docs_index.endswith("/index.html")
+    docs_key = docs_index.removeprefix("s3://forum/")
     catalog = tmp_path / "forum.duckdb"
     assert build_report(warehouse, catalog_file=str(catalog)) == "s3://forum/warehouse/report/index.html"
-    assert "国家知识产权局" in warehouse.read_bytes("report/index.html").decode("utf-8")
-    assert b"<html" in warehouse.read_bytes("_data_docs/index.html")
+    assert "国家知识产权局" in warehouse.read_bytes("report/speeches.html").decode("utf-8")
+    assert b"<html" in warehouse.read_bytes(docs_key.removeprefix("warehouse/"))
     client = boto3.client("s3", endpoint_url=s3)
-    for key in ("warehouse/report/index.html", "warehouse/_data_docs/index.html"):
+    for key in ("warehouse/report/index.html", docs_key):
         assert client.head_object(Bucket="forum", Key=key)["ContentType"] == "text/html"
     assert {path.name for path in tmp_path.iterdir()} == {"forum.duckdb", "forum.duckdb.lock"}
