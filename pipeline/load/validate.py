@@ -129,10 +129,11 @@ def validate(tables: dict[str, pa.Table], article_ids: set[str], run_id: str, no
             continue
         frame = table.to_pandas()
         ids = None  # the article of each row, read once and only if a row fails
-        # run_time given (now: each group of a run gets pages of its own), else GX reads a time
-        # out of the run's name with dateutil, and "…Z-7a3c" parses as an impossible offset
+        # GX reads a time out of a run name with dateutil, and a bare id "…Z-7888" parses as an
+        # impossible offset that breaks its page titles: the name is "run_id=RUN", which no date
+        # parser takes, and the time is given (each group of a run gets pages of its own).
         outcome = checkpoints[name].run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters,
-                                        run_id=RunIdentifier(run_name=run_id, run_time=datetime.now(UTC)))
+                                        run_id=RunIdentifier(run_name=f"run_id={run_id}", run_time=datetime.now(UTC)))
         for identifier, run_result in outcome.run_results.items():
             _build_docs(context, name, identifier, run_result)
             for result in run_result.results:

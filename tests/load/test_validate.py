@@ -73,3 +73,11 @@ def test_report_shows_scraped_titles_and_names_escaped(hostile_warehouse, tmp_pa
         dom = dump_dom(page, tmp_path)
         assert not ran_script(dom), page
         assert "&lt;b&gt;李明&lt;/b&gt;" in dom and "<b>李明</b>" not in dom, page
+
+
+def test_a_run_id_a_date_parser_misreads_still_gets_its_validation_pages(tmp_path):
+    """GX parses run names as dates: "…Z-7888" reads as an impossible offset, which broke its
+    page titles and left a run's Data Docs without validation pages."""
+    warehouse = Warehouse.open(str(tmp_path / "wh"))
+    result = publish(warehouse, sample_articles()[:2], run_id="20261202T164252Z-7888")
+    assert list((Path(result.docs_index).parent / "validations").rglob("*.html"))
