@@ -27,10 +27,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 # Workers are forked from a server process started once (single-threaded, holding the text
-# chain's modules imported), never from the caller itself, which may hold threads (a progress
+# chain's modules and tables loaded: pipeline.load.warm), never from the caller itself, which may hold threads (a progress
 # bar, a storage client's) and S3 connections that do not survive a fork.
 START_METHOD = "forkserver"
-PRELOAD = ["pipeline.text", "pipeline.load.transform"]
+PRELOAD = ["pipeline.load.warm"]
 # Tasks queued per worker beyond the one it runs: enough to keep every worker busy, few enough
 # that memory stays that of a handful of tasks however many there are.
 QUEUED_PER_WORKER = 1

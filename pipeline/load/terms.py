@@ -19,7 +19,7 @@ _TERM = re.compile(r"^[\u4e00-\u9fff]{2,8}$|^[A-Za-z][A-Za-z0-9\-]{2,}$")
 def terms(text: str) -> Counter[str]:
     """How often each word worth ranking occurs in `text`: Chinese words of 2–8 characters and
     Latin ones of 3 or more, stop words left out."""
-    import rjieba  # loads its dictionary on first use; only staging needs it
+    import rjieba  # imported, its dictionary loaded, on first use: only staging needs it
 
     # Counted first, then filtered: each distinct word is matched once. Ties keep the order
     # of first occurrence either way.
