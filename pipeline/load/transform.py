@@ -136,6 +136,13 @@ def _within(processed: Processed, since: date | None, until: date | None) -> boo
     return not (published and ((since and published < since) or (until and published > until)))
 
 
+def _run(work, tasks: list, workers: int, isolate) -> Iterable:
+    """`work` over the tasks, in order: in this process when one worker would do (one task
+    leaves the others idle and a pool's start costs a few seconds), else through the pool."""
+    workers = min(workers, len(tasks))
+    return map(work, tasks) if workers <= 1 else run_in_order(work, tasks, workers, isolate)
+
+
 def _log_failure(processed: Processed) -> None:
     log.warning("%s: %s", processed.url, processed.failure, extra={
         "url": processed.url, "stage": "extract", "source": processed.source, "error_class": processed.failure.error_class})
@@ -154,7 +161,7 @@ def archived_articles(warehouse: Warehouse, since: date | None = None, until: da
     memory stays that of a few chunks however large the archive."""
     chunks = _chunks(warehouse, urls, chunk, hints)
     total = sum(len(part.articles) for part in chunks)
-    results = map(_extract_chunk, chunks) if workers == 1 else run_in_order(_extract_chunk, chunks, workers, _isolate_articles)
+    results = _run(_extract_chunk, chunks, workers, _isolate_articles)
     done = 0
     for processed_chunk in results:
         for processed in processed_chunk:
@@ -226,7 +233,7 @@ def stage_archive(warehouse: Warehouse, run_id: str, since: date | None = None, 
     chunks = _chunks(warehouse, None, batch_size, hints)
     total = sum(len(chunk.articles) for chunk in chunks)
     batches = [_Batch(chunk, run_id, f"{number:05d}", since, until) for number, chunk in enumerate(chunks)]
-    results = map(_stage_batch, batches) if workers == 1 else run_in_order(_stage_batch, batches, workers, _isolate_batch)
+    results = _run(_stage_batch, batches, workers, _isolate_batch)
     staged, done = StagedArchive(), 0
     batch_of: dict[str, str] = {}
     superseded: dict[str, set[str]] = defaultdict(set)  # batch → ids a later batch staged again
