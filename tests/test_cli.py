@@ -171,6 +171,8 @@ def test_publish_with_one_worker_or_two_gives_the_same_tables_row_for_row(capsys
 
     from pipeline.warehouse.schemas import MANIFEST_TABLES
 
+    # The sample site is one batch, so this checks the flag's way down; the pool's batches are
+    # compared table for table in tests/load/test_transform.py.
     assert main(["crawl", "--config", _write_config(tmp_path, sample_site_url)]) == 0
     shutil.copytree(tmp_path / "wh", tmp_path / "wh2")
     tables = {}

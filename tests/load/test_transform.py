@@ -10,12 +10,14 @@ import pytest
 import pipeline.load.pool
 import pipeline.load.transform
 from devkit.sample_site import SITE_DIR
+from pipeline.load.publish import validate_and_publish
 from pipeline.load.stage import read_staged, staged_batches
 from pipeline.load.transform import archived_articles, process_to_stage, read_extract_errors, stage_archive
 from pipeline.text.extract import extract
 from pipeline.warehouse.archive import RawPage, write_raw_pages
-from pipeline.warehouse.schemas import PUBLISHED_TABLES
+from pipeline.warehouse.schemas import MANIFEST_TABLES, PUBLISHED_TABLES
 from pipeline.warehouse.storage import Warehouse
+from pipeline.warehouse.tables import read_table
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 MULTI = "/gclt/2023/11/15/content_318822"
@@ -92,9 +94,9 @@ def _staged_rows(warehouse: Warehouse, run_id: str) -> dict[str, list[dict]]:
             for name, rows in tables.items()}
 
 
-def test_staging_with_two_workers_stages_what_one_does_and_a_later_copy_of_an_article_wins(tmp_path):
+def test_two_workers_stage_and_publish_what_one_does_and_a_later_copy_of_an_article_wins(tmp_path):
     copied = "ft/2023/09/06/content_302118.html"  # a page declaring its canonical URL
-    staged = {}
+    staged, published = {}, {}
     for workers in (1, 2):
         warehouse = Warehouse.open(str(tmp_path / f"w{workers}"))
         # The same page under another URL: the same canonical URL, so the same article, in a later batch.
@@ -103,7 +105,12 @@ def test_staging_with_two_workers_stages_what_one_does_and_a_later_copy_of_an_ar
         staged[workers] = (result.counts(), _staged_rows(warehouse, "run"))
         assert [p.url for p in archived_articles(warehouse, chunk=3, workers=workers)] == \
             [p.url for p in archived_articles(warehouse, chunk=3)]
+        assert validate_and_publish(warehouse, "run").success
+        published[workers] = {name: sorted(({k: v for k, v in row.items() if k != "extracted_at"}
+                                            for row in read_table(warehouse, name).to_pylist()), key=repr)
+                              for name in MANIFEST_TABLES}
     assert staged[1] == staged[2]
+    assert published[1] == published[2]
     counts, rows = staged[1]
     articles = rows["articles"]
     assert counts["articles"] == len(articles) == len({a["article_id"] for a in articles}) == counts["articles_rows"]
