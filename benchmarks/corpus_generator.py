@@ -1,10 +1,15 @@
 """A scaled corpus: N article pages rendered from the sample site's templates and content
 (paragraphs, speakers and dates recombined), written into a directory — a site the crawler
-can crawl (listing pages included) or a pile of pages to extract. Never committed."""
+can crawl (listing pages included) or a pile of pages to extract; or N pages made from the
+real pages of ../shared/eval, in their own chrome. Never committed."""
 
 from __future__ import annotations
 
+import html
 import random
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -56,3 +61,54 @@ def generate_site(directory: Path, count: int, seed: int = 11) -> list[str]:
             f"<html><head><meta charset='utf-8'><title>列表{number}</title></head><body><ul>{links}</ul>{following}</body></html>",
             encoding="utf-8")
     return paths
+
+
+# A page's own URL and canonical declarations: a variant must be an article of its own.
+_CANONICAL = re.compile(r"<link[^>]+rel=[\"']?canonical[^>]*>|<meta[^>]+property=[\"']og:url[^>]*>", re.I)
+
+
+@dataclass(slots=True, frozen=True)
+class _Template:
+    """A real page as text, with the paragraphs of its body that appear in it verbatim."""
+
+    html: str
+    encoding: str
+    title: str
+    paragraphs: list[str]
+
+
+def _templates() -> tuple[list[_Template], list[str]]:
+    """The real pages of ../shared/eval (cwce, daniel-dev) usable as templates, and every body
+    paragraph of them (the pool variants draw from)."""
+    from benchmarks.corpus import load_cwce, load_daniel
+    from pipeline.records import PageFailure, page_outcome
+    from pipeline.text import article_from_page
+
+    templates, pool = [], []
+    for page in load_cwce() + load_daniel():
+        article = page_outcome(page.raw, article_from_page, page.raw, url=page.url)
+        if isinstance(article, PageFailure):
+            continue
+        encoding = article.encoding if article.encoding in ("utf-8", "ascii") else "gb18030"
+        text = page.raw.decode(encoding, errors="replace")
+        found = [paragraph for paragraph in article.paragraphs_raw if len(paragraph) > 20 and html.escape(paragraph, quote=False) in text]
+        pool += [paragraph for paragraph in article.paragraphs_raw if len(paragraph) > 20]
+        if len(found) >= 2:
+            templates.append(_Template(_CANONICAL.sub("", text), encoding, article.title, found))
+    return templates, pool
+
+
+def real_template_pages(count: int, seed: int = 13) -> Iterator[tuple[str, bytes]]:
+    """`count` (URL, page) pairs: real pages of ../shared/eval, each in its own site's chrome
+    and encoding, with a third of its body paragraphs (at least one) swapped for paragraphs of
+    other real pages and a numbered title, so that every page is an article of its own."""
+    rng = random.Random(seed)
+    templates, pool = _templates()
+    for number in range(count):
+        template = templates[number % len(templates)]
+        text = template.html
+        for paragraph in rng.sample(template.paragraphs, k=max(1, len(template.paragraphs) // 3)):
+            text = text.replace(html.escape(paragraph, quote=False), html.escape(rng.choice(pool), quote=False), 1)
+        if template.title:
+            text = text.replace(html.escape(template.title, quote=False), html.escape(f"{template.title}（{number}）", quote=False))
+        yield f"http://real.invalid/{number // 1000}/{number}.html", text.encode(template.encoding, errors="xmlcharrefreplace")

@@ -39,7 +39,6 @@ from pipeline.urls import redact
 # of CPU together), so that --help, --version and a mistyped flag answer at once.
 if TYPE_CHECKING:
     from pipeline.acquire.crawl import CrawlSummary
-    from pipeline.load.transform import Processed
     from pipeline.warehouse.storage import Warehouse
 
 log = logging.getLogger(__name__)
@@ -254,19 +253,22 @@ def _crawl_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def _reprocess_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.load.publish import new_run_id
+    from pipeline.load.transform import archived_articles
 
     warehouse = settings.open_warehouse(existing=True)
-    arguments = {"warehouse": warehouse.uri, "since": args.since, "until": args.until}
+    arguments = {"warehouse": warehouse.uri, "since": args.since, "until": args.until, "workers": settings.workers}
     with _recorded_run(args, "reprocess", new_run_id(datetime.now(UTC)), warehouse, arguments) as run:
-        records = []
-
-        def emit(processed: Processed) -> None:  # streamed: a reprocess of years of archive prints as it goes
-            record = article_record(processed.article, input=processed.url)
-            if args.format == "jsonl":
-                print(json.dumps(record, ensure_ascii=False), flush=True)
-            records.append(record)
-
-        failed = _extract_archive(args, warehouse, run, "reprocess", emit)
+        records, failed = [], []
+        with run.timed("extract"), contextlib.closing(_progress(args, "reprocess", "article")) as progress:
+            for processed in archived_articles(warehouse, since=args.since, until=args.until, progress=progress.update,
+                                               workers=settings.workers):
+                if processed.article is None:
+                    failed.append(processed)
+                    continue
+                record = article_record(processed.article, input=processed.url)
+                if args.format == "jsonl":  # streamed: a reprocess of years of archive prints as it goes
+                    print(json.dumps(record, ensure_ascii=False), flush=True)
+                records.append(record)
         if args.format == "table":
             _print_table(records)
         run.counts.update(articles=len(records), failed=len(failed))
@@ -277,41 +279,28 @@ def _reprocess_command(args: argparse.Namespace, settings: Settings) -> int:
     return run.exit_code
 
 
-def _extract_archive(args: argparse.Namespace, warehouse: Warehouse, run: RunSummary, what: str,
-                     emit: Callable[[Processed], None]) -> list[Processed]:
-    """Every archived page of the interval extracted, with progress: each article to `emit`,
-    the pages that failed returned (archived_articles logged why)."""
-    from pipeline.load.transform import archived_articles
-
-    failed = []
-    with run.timed("extract"), contextlib.closing(_progress(args, what, "article")) as progress:
-        for processed in archived_articles(warehouse, since=args.since, until=args.until, progress=progress.update):
-            if processed.article is None:
-                failed.append(processed)
-            else:
-                emit(processed)
-    return failed
-
-
 def _publish_command(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.load.publish import new_run_id, publish
-    from pipeline.load.transform import write_extract_errors
+    from pipeline.load.publish import new_run_id, validate_and_publish
+    from pipeline.load.transform import stage_archive
     from pipeline.serve.catalog import build_catalog
     from pipeline.warehouse.manifest import CommitConflict
 
     warehouse = settings.open_warehouse()
     arguments = {"warehouse": warehouse.uri, "since": args.since, "until": args.until,
-                 "retention_hours": settings.retention.total_seconds() / 3600}
+                 "retention_hours": settings.retention.total_seconds() / 3600, "workers": settings.workers}
     with _recorded_run(args, "publish", new_run_id(datetime.now(UTC)), warehouse, arguments) as run:
-        articles = []
-        failed = _extract_archive(args, warehouse, run, "publish: extract", lambda processed: articles.append(processed.article))
-        write_extract_errors(warehouse, run.run_id, "publish", failed)  # kept even if the publish fails
+        # Staged in batches by the workers, failures written as extract_errors rows as they go
+        # (kept even if the publish fails).
+        with run.timed("extract"), contextlib.closing(_progress(args, "publish: extract", "article")) as progress:
+            staged = stage_archive(warehouse, run.run_id, since=args.since, until=args.until, workers=settings.workers,
+                                   progress=progress.update)
+        failed = staged.failed
         run.count_failures(Counter(processed.failure.error_class for processed in failed))
-        run.counts.update(articles=len(articles), extract_errors=len(failed))
+        run.counts.update(articles=staged.articles, extract_errors=len(failed))
         try:
             with run.timed("publish"):
-                result = publish(warehouse, articles, run_id=run.run_id, docs_dir=settings.data_docs_dir,
-                                 expectations_dir=settings.expectations_dir)
+                result = validate_and_publish(warehouse, run.run_id, docs_dir=settings.data_docs_dir,
+                                              expectations_dir=settings.expectations_dir)
         except CommitConflict as error:
             log.error("%s", error)
             run.end(1, str(error))
@@ -442,7 +431,7 @@ def _report_command(args: argparse.Namespace, settings: Settings) -> int:
 
 # Flags that are settings (each parser's `dest`), layered over the environment and the
 # configuration by resolve_settings.
-_SETTING_FLAGS = ("config", "warehouse", "retention_hours", "report_dir", "failure_threshold", "catalog_file")
+_SETTING_FLAGS = ("config", "warehouse", "retention_hours", "report_dir", "failure_threshold", "catalog_file", "workers")
 
 
 def _warehouse_command(commands, name: str, help: str, run) -> argparse.ArgumentParser:
@@ -477,6 +466,18 @@ def _summary_flag(parser: argparse.ArgumentParser) -> None:
                              "warehouse (runs)")
 
 
+def _workers_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=_positive, metavar="N",
+                        help="processes extracting, splitting and staging the archive, for the same output as one "
+                             "(default: $FORUM_ETL_WORKERS, else one per core)")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of 1 or more: {text}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="forum-etl", description=__doc__, parents=[_logging_flags()],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -508,6 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
     reprocess_parser.add_argument("--since", type=_date, help="only articles published on or after this day")
     reprocess_parser.add_argument("--until", type=_date, help="only articles published on or before this day")
     reprocess_parser.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
+    _workers_flag(reprocess_parser)
     _summary_flag(reprocess_parser)
     publish_parser = _warehouse_command(
         commands, "publish", "extract, validate and publish archived articles as Parquet; rebuild the DuckDB catalog",
@@ -519,6 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
                  "help": "keep superseded files this long for readers of older versions "
                          f"(default: $FORUM_ETL_RETENTION_HOURS, else {DEFAULT_RETENTION.total_seconds() / 3600:g})"}
     publish_parser.add_argument("--retention-hours", **retention)
+    _workers_flag(publish_parser)
     _summary_flag(publish_parser)
     vacuum_parser = _warehouse_command(
         commands, "vacuum", "delete superseded files past the retention window, abandoned staging and temporaries",

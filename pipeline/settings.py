@@ -138,6 +138,7 @@ _SOURCES = {
     "retention_hours": _Source("FORUM_ETL_RETENTION_HOURS", parse=parse_hours),
     "batch_size": _Source("FORUM_ETL_BATCH_SIZE", parse=_count),
     "failure_threshold": _Source("FORUM_ETL_FAILURE_THRESHOLD", parse=parse_share),
+    "workers": _Source("FORUM_ETL_WORKERS", parse=_count),
     # The DAG's shape is fixed when Airflow parses it, before any Variable is read.
     "fetch_parallelism": _Source("FORUM_ETL_FETCH_PARALLELISM", variable=False, parse=_count),
     "schedule": _Source("FORUM_ETL_SCHEDULE", variable=False, parse=_schedule),
@@ -176,6 +177,8 @@ class Settings:
     # did: a few 404s are a normal day and stay in fetch_errors; over half is a site, a network
     # or a configuration that is broken, which someone must look at.
     failure_threshold: float = 0.5
+    # Processes that extract, split and stage archived pages (publish, reprocess): one per core.
+    workers: int = os.cpu_count() or 1
     fetch_parallelism: int = 2  # fetch batches at once per DAG run, sharing each host's rate
     schedule: str | None = "@daily"  # forum_articles' schedule; None: manual runs only
     # A task or DAG run that hangs (a stalled connection, a lock) is failed after this long

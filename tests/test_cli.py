@@ -166,6 +166,28 @@ def test_publish_query_and_report(capsys, tmp_path, sample_site_url):
     assert (tmp_path / "report" / "index.html").exists()
 
 
+def test_publish_with_one_worker_or_two_gives_the_same_tables_row_for_row(capsys, tmp_path, sample_site_url):
+    import shutil
+
+    from pipeline.warehouse.schemas import MANIFEST_TABLES
+
+    # The sample site is one batch, so this checks the flag's way down; the pool's batches are
+    # compared table for table in tests/load/test_transform.py.
+    assert main(["crawl", "--config", _write_config(tmp_path, sample_site_url)]) == 0
+    shutil.copytree(tmp_path / "wh", tmp_path / "wh2")
+    tables = {}
+    for workers, warehouse in (("1", tmp_path / "wh"), ("2", tmp_path / "wh2")):
+        assert main(["publish", "--warehouse", str(warehouse), "--workers", workers, "--summary-json"]) == 0
+        assert json.loads(capsys.readouterr().out)["arguments"]["workers"] == workers
+        published = {name: read_table(Warehouse.open(str(warehouse)), name) for name in MANIFEST_TABLES}
+        # Ordered by every column but the time of extraction, which differs between the runs.
+        tables[workers] = {name: sorted(map(repr, (dict(row, extracted_at=None) if "extracted_at" in row else row
+                                                   for row in table.to_pylist())))
+                           for name, table in published.items()}
+    assert tables["1"]["articles"] and tables["1"]["speeches"]
+    assert tables["1"] == tables["2"]
+
+
 def test_superseded_files_stay_for_the_retention_window_then_vacuum_removes_them(capsys, tmp_path, sample_site_url):
     config = _write_config(tmp_path, sample_site_url)
     assert main(["crawl", "--config", config, "--max-pages", "3"]) == 0
@@ -228,7 +250,8 @@ def test_publish_and_reprocess_record_a_failed_page_and_publish_the_rest(capsys,
         RawPage(url, url, "article", url, 1, 200, "text/html", None, None, None, now, "x" * 64, body, "s", "r")
         for url, body in pages.items()])
 
-    assert main(["reprocess", "--warehouse", str(tmp_path / "wh")]) == 1
+    # One worker: the patched extractor lives in this process (the pool's own test kills workers).
+    assert main(["reprocess", "--warehouse", str(tmp_path / "wh"), "--workers", "1"]) == 1
     captured = capsys.readouterr()
     failure, progress, report = captured.err.splitlines()
     assert progress.startswith("reprocess: 2/2 (100%)")
@@ -236,7 +259,7 @@ def test_publish_and_reprocess_record_a_failed_page_and_publish_the_rest(capsys,
     assert report.endswith(": 1 articles extracted, 1 failed")
     assert [json.loads(line)["input"] for line in captured.out.splitlines()] == ["http://h/seed.html"]
 
-    assert main(["publish", "--warehouse", str(tmp_path / "wh")]) == 1
+    assert main(["publish", "--warehouse", str(tmp_path / "wh"), "--workers", "1"]) == 1
     assert "forum-etl: http://h/boom.html: UnicodeError" in capsys.readouterr().err
     assert read_table(warehouse, "articles").column("url").to_pylist() == ["http://h/seed.html"]
     assert [(e["url"], e["error_class"]) for e in read_extract_errors(warehouse).to_pylist()] == [
@@ -361,7 +384,7 @@ def test_publish_and_reprocess_summaries(capsys, tmp_path, sample_site_url, monk
     assert set(published["durations"]) == {"extract", "publish", "catalog", "vacuum"}
     monkeypatch.setattr(pipeline.load.transform, "extract",  # every page fails
                         _blow_up_on(b"<", RecursionError("too deep"), pipeline.load.transform.extract))
-    assert main(["reprocess", "--warehouse", warehouse, "--summary-json"]) == 1
+    assert main(["reprocess", "--warehouse", warehouse, "--summary-json", "--workers", "1"]) == 1
     reprocessed = json.loads(capsys.readouterr().out.splitlines()[-1])
     articles = published["counts"]["articles"]
     assert reprocessed["counts"] == {"articles": 0, "failed": articles}

@@ -4,6 +4,7 @@ file, defaults), and every warehouse command of the CLI honours the configuratio
 from __future__ import annotations
 
 import json
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -197,3 +198,14 @@ def test_alert_settings_come_from_the_environment_parsed_and_checked():
 def test_a_malformed_alert_setting_is_refused_with_its_source(name, value):
     with pytest.raises(SettingsError, match=name):
         resolve_settings(read_config_file=False, environment={name: value})
+
+
+def test_workers_default_to_one_per_core_and_a_flag_or_the_environment_sets_them(capsys):
+    assert resolve_settings(environment={}).workers == os.cpu_count()
+    assert resolve_settings(environment={"FORUM_ETL_WORKERS": "3"}).workers == 3
+    assert resolve_settings({"workers": 2}, environment={"FORUM_ETL_WORKERS": "3"}).workers == 2
+    with pytest.raises(SettingsError, match="FORUM_ETL_WORKERS: must be 1 or more"):
+        resolve_settings(environment={"FORUM_ETL_WORKERS": "0"})
+    with pytest.raises(SystemExit):
+        main(["publish", "--workers", "0"])
+    assert "not a whole number of 1 or more: 0" in capsys.readouterr().err

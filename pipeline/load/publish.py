@@ -71,11 +71,19 @@ def publish(warehouse: Warehouse, articles: Iterable[Article], run_id: str | Non
     now = now or datetime.now(UTC)
     run_id = run_id or new_run_id(now)
     stage(warehouse, run_id, "0000", articles, now)
-    if validate_rows:
-        validate_staged(warehouse, run_id, now, docs_dir=docs_dir, expectations_dir=expectations_dir)
-    result = publish_staged(warehouse, run_id, now)
+    result = validate_and_publish(warehouse, run_id, now, validate_rows, docs_dir=docs_dir, expectations_dir=expectations_dir)
     result.seconds = time.monotonic() - started
     return result
+
+
+def validate_and_publish(warehouse: Warehouse, run_id: str, now: datetime | None = None, validate_rows: bool = True, *,
+                         docs_dir: str | None = None, expectations_dir: str | None = None) -> PublishResult:
+    """Validate (see validate_staged) and publish what a run staged (the CLI's path after
+    `transform.stage_archive`)."""
+    now = now or datetime.now(UTC)
+    if validate_rows:
+        validate_staged(warehouse, run_id, now, docs_dir=docs_dir, expectations_dir=expectations_dir)
+    return publish_staged(warehouse, run_id, now)
 
 
 def publish_staged(warehouse: Warehouse, run_id: str, now: datetime | None = None) -> PublishResult:

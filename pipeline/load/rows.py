@@ -31,9 +31,16 @@ def _columns(fields: dict[str, object], schema: pa.Schema) -> dict[str, object]:
             for column in schema if column.name in fields}
 
 
+# The tables with many rows per article are built column by column: a dict per row, then
+# pyarrow reading each row's dict back, cost more than the speech terms' segmentation.
+_BY_COLUMN = ("speech_terms", "paragraphs")
+
+
 def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Table]:
     """The rows every published table gets from these articles."""
-    out: dict[str, list[dict]] = {name: [] for name in PUBLISHED_TABLES}
+    out: dict[str, list[dict]] = {name: [] for name in PUBLISHED_TABLES if name not in _BY_COLUMN}
+    columns: dict[str, dict[str, list]] = {name: {column: [] for column in PUBLISHED_TABLES[name].names} for name in _BY_COLUMN}
+    term_columns, paragraph_columns = columns["speech_terms"], columns["paragraphs"]
     for article in articles:
         year, month = _partition(article)
         # The day in the page's own zone (published_at keeps it until Arrow stores the UTC instant).
@@ -66,10 +73,12 @@ def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Ta
                 "n_paragraphs": len(speech.paragraphs), "char_count": len(text),
                 "published_at": article.published_at, "published_date": published_date, "year": year, "month": month,
             })
-            for term, count in terms(text).most_common(TERMS_PER_SPEECH):
-                out["speech_terms"].append({"speech_id": speech_key, "article_id": article.article_id,
-                                            "speaker_id": identity, "term": term,
-                                            "count": count, "year": year, "month": month})
+            top = terms(text).most_common(TERMS_PER_SPEECH)
+            for column, value in (("speech_id", speech_key), ("article_id", article.article_id), ("speaker_id", identity),
+                                  ("year", year), ("month", month)):
+                term_columns[column] += [value] * len(top)
+            term_columns["term"] += [term for term, _ in top]
+            term_columns["count"] += [count for _, count in top]
         for quote in article.quotes:
             out["quotes"].append({
                 "quote_id": f"{article.article_id}-q{quote.index}", "canonical_id": f"{article.article_id}-q{quote.index}",
@@ -83,13 +92,16 @@ def rows(articles: Iterable[Article], extracted_at: datetime) -> dict[str, pa.Ta
                 "paragraph_index": quote.paragraph, "published_at": article.published_at, "published_date": published_date,
                 "year": year, "month": month,
             })
-        for index, text in enumerate(article.paragraphs):
-            out["paragraphs"].append({
-                "paragraph_id": f"{article.article_id}-{index}", "article_id": article.article_id,
-                "speech_id": speech_of_paragraph.get(index), "paragraph_index": index, "text": text,
-                "char_count": len(text), "year": year, "month": month,
-            })
-    return {name: pa.Table.from_pylist(out[name], schema=PUBLISHED_TABLES[name]) for name in PUBLISHED_TABLES}
+        count = len(article.paragraphs)
+        paragraph_columns["paragraph_id"] += [f"{article.article_id}-{index}" for index in range(count)]
+        paragraph_columns["speech_id"] += [speech_of_paragraph.get(index) for index in range(count)]
+        paragraph_columns["paragraph_index"] += range(count)
+        paragraph_columns["text"] += article.paragraphs
+        paragraph_columns["char_count"] += map(len, article.paragraphs)
+        for column, value in (("article_id", article.article_id), ("year", year), ("month", month)):
+            paragraph_columns[column] += [value] * count
+    return {name: pa.Table.from_pydict(columns[name], schema=PUBLISHED_TABLES[name]) if name in _BY_COLUMN
+            else pa.Table.from_pylist(out[name], schema=PUBLISHED_TABLES[name]) for name in PUBLISHED_TABLES}
 
 
 # The speech and quote columns the speakers table is derived from.

@@ -1,8 +1,7 @@
-"""Word counts of a speech (jieba): the terms of `speech_terms`."""
+"""Word counts of a speech (jieba's segmentation, run by jieba-rs): the terms of `speech_terms`."""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter
 
@@ -20,7 +19,9 @@ _TERM = re.compile(r"^[\u4e00-\u9fff]{2,8}$|^[A-Za-z][A-Za-z0-9\-]{2,}$")
 def terms(text: str) -> Counter[str]:
     """How often each word worth ranking occurs in `text`: Chinese words of 2–8 characters and
     Latin ones of 3 or more, stop words left out."""
-    import jieba  # loads its dictionary on first use; only publishing needs it
+    import rjieba  # imported, its dictionary loaded, on first use: only staging needs it
 
-    jieba.setLogLevel(logging.WARNING)
-    return Counter(word for word in jieba.cut(text) if _TERM.match(word) and word not in _STOP_WORDS)
+    # Counted first, then filtered: each distinct word is matched once. Ties keep the order
+    # of first occurrence either way.
+    counts = Counter(rjieba.cut(text))
+    return Counter({word: count for word, count in counts.items() if word not in _STOP_WORDS and _TERM.match(word)})

@@ -69,6 +69,15 @@ def _traditional_chars() -> re.Pattern:
     return re.compile("[%s]" % "".join(map(chr, sorted(_t2s_table()))))
 
 
+def build_tables() -> None:
+    """Build now the tables this module builds on first use (a process pool's fork server
+    does, once for all the workers it forks)."""
+    _t2s_table()
+    _traditional_chars()
+    _surname_chars()
+    _common_words()
+
+
 def simplified(text: str) -> str:
     """Traditional → Simplified, character by character so that offsets stay aligned."""
     if text.isascii() or not _traditional_chars().search(text):

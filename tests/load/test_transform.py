@@ -1,16 +1,23 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+import pipeline.load.pool
 import pipeline.load.transform
 from devkit.sample_site import SITE_DIR
-from pipeline.load.transform import archived_articles, process_to_stage, read_extract_errors
+from pipeline.load.publish import validate_and_publish
+from pipeline.load.stage import read_staged, staged_batches
+from pipeline.load.transform import archived_articles, process_to_stage, read_extract_errors, stage_archive
 from pipeline.text.extract import extract
 from pipeline.warehouse.archive import RawPage, write_raw_pages
+from pipeline.warehouse.schemas import MANIFEST_TABLES, PUBLISHED_TABLES
 from pipeline.warehouse.storage import Warehouse
+from pipeline.warehouse.tables import read_table
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 MULTI = "/gclt/2023/11/15/content_318822"
@@ -82,3 +89,68 @@ def test_any_error_in_a_page_costs_that_page_only(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline.load.transform, "extract", out_of_memory)
     with pytest.raises(MemoryError):  # no page explains running out of memory: the run stops
         list(archived_articles(warehouse))
+
+
+def _archive(warehouse: Warehouse, extra: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """The sample site's dated article pages archived under http://h/, then `extra` pages."""
+    pages = {f"http://h/{path.relative_to(SITE_DIR)}": path.read_bytes()
+             for path in sorted(SITE_DIR.rglob("*.html")) if "/20" in str(path.relative_to(SITE_DIR))}
+    pages.update(extra or {})
+    write_raw_pages(warehouse, "r", "b0000-00000", [
+        raw(url, body, url.removesuffix("_2.html") + ".html" if url.endswith("_2.html") else url, 2 if url.endswith("_2.html") else 1)
+        for url, body in pages.items()])
+    return pages
+
+
+def _staged_rows(warehouse: Warehouse, run_id: str) -> dict[str, list[dict]]:
+    """Every staged table's rows but their time of extraction, in a defined order."""
+    batches = staged_batches(warehouse, run_id)
+    tables = {name: read_staged(warehouse, name, batches).to_pylist() for name in PUBLISHED_TABLES}
+    return {name: sorted(({k: v for k, v in row.items() if k != "extracted_at"} for row in rows), key=repr)
+            for name, rows in tables.items()}
+
+
+def test_two_workers_stage_and_publish_what_one_does_and_a_later_copy_of_an_article_wins(tmp_path):
+    copied = "ft/2023/09/06/content_302118.html"  # a page declaring its canonical URL
+    staged, published = {}, {}
+    for workers in (1, 2):
+        warehouse = Warehouse.open(str(tmp_path / f"w{workers}"))
+        # The same page under another URL: the same canonical URL, so the same article, in a later batch.
+        _archive(warehouse, {"http://h/zz-copy.html": (SITE_DIR / copied).read_bytes()})
+        result = stage_archive(warehouse, "run", workers=workers, batch_size=3)
+        staged[workers] = (result.counts(), _staged_rows(warehouse, "run"))
+        assert [p.url for p in archived_articles(warehouse, chunk=3, workers=workers)] == \
+            [p.url for p in archived_articles(warehouse, chunk=3)]
+        assert validate_and_publish(warehouse, "run").success
+        published[workers] = {name: sorted(({k: v for k, v in row.items() if k != "extracted_at"}
+                                            for row in read_table(warehouse, name).to_pylist()), key=repr)
+                              for name in MANIFEST_TABLES}
+    assert staged[1] == staged[2]
+    assert published[1] == published[2]
+    counts, rows = staged[1]
+    articles = rows["articles"]
+    assert counts["articles"] == len(articles) == len({a["article_id"] for a in articles}) == counts["articles_rows"]
+    assert [a["url"] for a in articles if a["url"].endswith((copied, "zz-copy.html"))] == ["http://h/zz-copy.html"]
+
+
+def test_a_page_that_kills_its_worker_is_an_error_row_and_every_other_article_is_staged_once(tmp_path, monkeypatch):
+    deadly = b"<html><body><p>this page crashes the parser</p></body></html>"
+
+    def extract_or_crash(raw: bytes, **kwargs):
+        if raw == deadly:
+            os.kill(os.getpid(), signal.SIGKILL)  # as a segfault in a C library would
+        return extract(raw, **kwargs)
+
+    # Forked workers inherit the patched extractor; the pool's own start method would not.
+    monkeypatch.setattr(pipeline.load.pool, "START_METHOD", "fork")
+    monkeypatch.setattr(pipeline.load.transform, "extract", extract_or_crash)
+    warehouse = Warehouse.open(str(tmp_path))
+    pages = _archive(warehouse, {"http://h/deadly.html": deadly})
+    result = stage_archive(warehouse, "run", workers=2, batch_size=2)
+    [failure] = result.failed
+    assert (failure.url, failure.failure.error_class) == ("http://h/deadly.html", "WorkerDied")
+    [error] = read_extract_errors(warehouse).to_pylist()
+    assert (error["url"], error["raw_sha256"]) == ("http://h/deadly.html", hashlib.sha256(deadly).hexdigest())
+    staged_urls = [row["url"] for row in read_staged(warehouse, "articles", staged_batches(warehouse, "run")).to_pylist()]
+    articles = [url for url in pages if not url.endswith(("_2.html", "deadly.html"))]
+    assert sorted(staged_urls) == sorted(articles) and result.articles == len(articles)
