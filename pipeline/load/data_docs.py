@@ -8,7 +8,7 @@ to load the copies vendored in `data_docs_assets/` (npm packages, pinned, with t
 `assets.json`, made by devkit/vendor_docs_assets.py) and GX's own static files, then writes it
 through the warehouse storage (local or S3):
 
-  ROOT/run_id=RUN/index.html, expectations/…, validations/TABLE/RUN/…   one site per publish run
+  ROOT/run_id=RUN/index.html, expectations/…, validations/TABLE/run_id=RUN/…   one site per publish run
   ROOT/static/…                                                         shared by every run's pages
 """
 
