@@ -187,8 +187,9 @@ _STAFF = re.compile(r"^(?:[\u3400-\u9fff]{1,6}(?P<of>的))?(?:一位|一名)?"
                     r"(?P<staff>工作人员|员工|民警|店员|客服人员|客服|保安|值班人员|接线员|女士|先生)$")
 _REPORTER_CONTACTS = re.compile(r"记者(?:先后)?(?:致电|联系|电话联系|来到|走访|拨打|暗访|探访)(?P<org>[^，。；！？“”\n]{2,24})[，。；]")
 _CONTACT_REACH = 80
-_OFFICE_COREF = re.compile(r"^(?:(?:该|这位|此位)(?:负责人|官员|发言人|负责同志|人士|工作人员)|(?:新闻)?发言人|负责人)$")
-_OFFICE_COREF_AT = re.compile(r"(?:该|这位|此位)(?:负责人|官员|发言人|负责同志|人士|工作人员)")
+_THAT_OFFICE = r"(?:该|这位|此位)(?:负责人|官员|发言人|负责同志|人士|工作人员)"  # "该负责人": the office named before
+_OFFICE_COREF = re.compile(rf"^(?:{_THAT_OFFICE}|(?:新闻)?发言人|负责人)$")
+_OFFICE_COREF_AT = re.compile(_THAT_OFFICE)
 _ORG_SUFFIX = re.compile("(?:%s)$" % "|".join(map(re.escape, ORG_SUFFIXES)))
 # News outlets report; they are not the speaker ("法国星期天报说", "人民网称").
 _MEDIA = re.compile(r"(?:报|报纸|网|电视台|电台|通讯社|社|杂志|周刊|频道)$")
@@ -407,11 +408,15 @@ class _Context:
             name = f"{given}·{family}"
             self.mention(start, self.people.get(name) or Speaker(name, name))
 
+    def _mention_index(self, at: int) -> int:
+        """Where mentions at or after `at` start, every clause's names read."""
+        self.read_clauses()
+        return bisect.bisect_left(self.mentions, (at, ""))
+
     def subject_named_in(self, start: int, end: int) -> tuple[int, str] | None:
         """(where, name) of the first person named between `start` and `end` (a clause) after a
         post or at its start — not as an object ("为郑定祥创作了…") nor as whose ("陆娟的律师") —, or None."""
-        self.read_clauses()
-        index = bisect.bisect_left(self.mentions, (start, ""))
+        index = self._mention_index(start)
         for offset, name in self.mentions[index:]:
             if offset >= end:
                 return None
@@ -422,15 +427,13 @@ class _Context:
 
     def named_in_full(self, given: str, at: int) -> Speaker | None:
         """The one person named before `at` whose three-character name ends with `given`."""
-        self.read_clauses()
-        index = bisect.bisect_left(self.mentions, (at, ""))
+        index = self._mention_index(at)
         found = {name for _, name in self.mentions[:index] if len(name) == 3 and name.endswith(given)}
         return self.people[found.pop()] if len(found) == 1 else None
 
     def holder_before(self, post: str, at: int) -> Speaker | None:
         """The person named last before `at` whom the article gives the post `post`."""
-        self.read_clauses()
-        index = bisect.bisect_left(self.mentions, (at, ""))
+        index = self._mention_index(at)
         for offset, name in reversed(self.mentions[:index]):
             if not name:
                 continue
@@ -444,8 +447,7 @@ class _Context:
     def person_before(self, at: int, pronoun: str = "") -> Speaker | None:
         """The person named last before `at` as a subject: whom a "他" or "她" there means —
         not someone named as an object ("为郑定祥创作了…，他说"), nor "王先生" for 她 or "杜女士" for 他."""
-        self.read_clauses()
-        index = bisect.bisect_left(self.mentions, (at, ""))
+        index = self._mention_index(at)
         other_sex = _ADDRESSED_AS_MAN if pronoun == "她" else _ADDRESSED_AS_WOMAN if pronoun == "他" else None
         for offset, name in reversed(self.mentions[:index]):
             if (offset <= 0 or self.text[offset - 1] not in _OBJECT_MARKERS) and not (other_sex and other_sex.search(name)):
