@@ -258,22 +258,24 @@ def _reprocess_command(args: argparse.Namespace, settings: Settings) -> int:
     warehouse = settings.open_warehouse(existing=True)
     arguments = {"warehouse": warehouse.uri, "since": args.since, "until": args.until, "workers": settings.workers}
     with _recorded_run(args, "reprocess", new_run_id(datetime.now(UTC)), warehouse, arguments) as run:
-        records, failed = [], []
+        records, failed, extracted = [], [], 0  # records kept only for the table, printed at the end
         with run.timed("extract"), contextlib.closing(_progress(args, "reprocess", "article")) as progress:
             for processed in archived_articles(warehouse, since=args.since, until=args.until, progress=progress.update,
                                                workers=settings.workers):
                 if processed.article is None:
                     failed.append(processed)
                     continue
+                extracted += 1
                 record = article_record(processed.article, input=processed.url)
                 if args.format == "jsonl":  # streamed: a reprocess of years of archive prints as it goes
                     print(json.dumps(record, ensure_ascii=False), flush=True)
-                records.append(record)
+                else:
+                    records.append(record)
         if args.format == "table":
             _print_table(records)
-        run.counts.update(articles=len(records), failed=len(failed))
+        run.counts.update(articles=extracted, failed=len(failed))
         run.count_failures(Counter(processed.failure.error_class for processed in failed))
-        log.info("reprocess %s: %d articles extracted, %d failed", run.run_id, len(records), len(failed),
+        log.info("reprocess %s: %d articles extracted, %d failed", run.run_id, extracted, len(failed),
                  extra={"stage": "reprocess"})
         run.end(1 if failed else 0, f"{len(failed)} articles failed extraction" if failed else None)
     return run.exit_code

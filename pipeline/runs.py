@@ -97,7 +97,7 @@ def write_run_summary(warehouse: Warehouse, summary: RunSummary) -> str:
                **{name: list(row[name].items()) for name in ("counts", "failures", "durations", "versions", "arguments")})
     relative = run_file("runs", summary.run_id, summary.command)
     warehouse.write_parquet(relative, pa.Table.from_pylist([row], schema=RUNS), compression="zstd")
-    return warehouse.location_of(warehouse.path(relative))
+    return warehouse.location(relative)
 
 
 def read_run_summaries(warehouse: Warehouse):

@@ -285,6 +285,8 @@ def process_to_stage(warehouse: Warehouse, run_id: str, batch: str, processed: I
     counts = stage(warehouse, run_id, batch, [item.article for item in articles], now)
     write_extract_errors(warehouse, run_id, batch, failed, now)
     return {"articles": len(articles), "extract_errors": len(failed), **{f"{k}_rows": v for k, v in counts.items()}}
+
+
 def write_extract_errors(warehouse: Warehouse, run_id: str, batch: str, failed: list[Processed],
                          now: datetime | None = None) -> None:
     """The failures of one batch of a run, as a file of `extract_errors` (none when none failed)."""

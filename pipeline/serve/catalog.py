@@ -81,7 +81,7 @@ def connect(warehouse: Warehouse, path: str | None = None, read_only: bool = Tru
     path = path or catalog_path(warehouse)
     if read_only:
         connection = duckdb.connect(":memory:", config=config)
-        connection.execute(f"ATTACH {_sql_text(path)} AS {_ATTACHED_AS} (READ_ONLY)")
+        connection.execute(f"ATTACH {sql_text(path)} AS {_ATTACHED_AS} (READ_ONLY)")
         connection.execute(f"USE {_ATTACHED_AS}")
     else:  # a new file, in the format DuckDB 1.x reads too
         connection = duckdb.connect(path, config={**config, "storage_compatibility_version": STORAGE_VERSION})
@@ -99,15 +99,15 @@ def _register_object_storage(connection, warehouse: Warehouse) -> None:
     connection.register_filesystem(S3Wrapper(warehouse.filesystem))
 
 
-def _sql_text(text: str) -> str:
+def sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
 def _sql_list(paths: list[str]) -> str:
-    return "[" + ", ".join(map(_sql_text, paths)) + "]"
+    return "[" + ", ".join(map(sql_text, paths)) + "]"
 
 
-def _identifier(name: str) -> str:
+def sql_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -146,10 +146,10 @@ def _create_views(connection, warehouse: Warehouse, manifest: dict) -> None:
             # Columns named in the schema's order; partition values from the folder names.
             partitions = {field.name: str(connection.from_arrow(pa.schema([field]).empty_table()).types[0])
                           for field in schema if field.name in PARTITION_COLUMNS}
-            hive = ("hive_partitioning = true, hive_types = {" + ", ".join(f"{_sql_text(column)}: {_sql_text(kind)}"
+            hive = ("hive_partitioning = true, hive_types = {" + ", ".join(f"{sql_text(column)}: {sql_text(kind)}"
                                                                           for column, kind in partitions.items()) + "}"
                     if partitions else "hive_partitioning = false")
-            connection.execute(f"CREATE VIEW {name} AS SELECT {', '.join(map(_identifier, schema.names))} "
+            connection.execute(f"CREATE VIEW {name} AS SELECT {', '.join(map(sql_identifier, schema.names))} "
                                f"FROM read_parquet({_sql_list(paths)}, union_by_name = true, {hive})")
             kind = "VIEW"
         else:  # no data yet: an empty table with the documented columns
@@ -162,7 +162,7 @@ def _create_views(connection, warehouse: Warehouse, manifest: dict) -> None:
         sql = resources.files("pipeline.serve.sql").joinpath(f"{view}.sql").read_text(encoding="utf-8")
         connection.execute(sql)
         about = " ".join(line.removeprefix("--").strip() for line in sql.splitlines() if line.startswith("--"))
-        connection.execute(f"COMMENT ON VIEW {view} IS {_sql_text(about)}")
+        connection.execute(f"COMMENT ON VIEW {view} IS {sql_text(about)}")
     connection.execute(f"CREATE TABLE {INFO_TABLE} AS SELECT ?::BIGINT AS manifest_version, ?::INTEGER AS catalog_format, "
                        "now() AS built_at", [manifest["version"], CATALOG_FORMAT])
     connection.execute(f"COMMENT ON TABLE {INFO_TABLE} IS 'the published version these views show, and when they were built'")
@@ -172,11 +172,11 @@ def _comment(connection, kind: str, name: str, schema: pa.Schema) -> None:
     """The schema's docs (pipeline.warehouse.schemas) as the table's and its columns' comments."""
     about = (schema.metadata or {}).get(b"doc")
     if about:
-        connection.execute(f"COMMENT ON {kind} {name} IS {_sql_text(about.decode('utf-8'))}")
+        connection.execute(f"COMMENT ON {kind} {name} IS {sql_text(about.decode('utf-8'))}")
     for field in schema:
         doc = (field.metadata or {}).get(b"doc")
         if doc:
-            connection.execute(f"COMMENT ON COLUMN {name}.{_identifier(field.name)} IS {_sql_text(doc.decode('utf-8'))}")
+            connection.execute(f"COMMENT ON COLUMN {name}.{sql_identifier(field.name)} IS {sql_text(doc.decode('utf-8'))}")
 
 
 def catalog_version(warehouse: Warehouse, catalog_file: str | None = None) -> int | None:

@@ -15,25 +15,22 @@ from typing import IO
 
 import pyarrow as pa
 
+from pipeline.serve.catalog import sql_identifier, sql_text
+
 FORMATS = ("csv", "json", "parquet", "markdown")
 _UTC_ISO = "%Y-%m-%dT%H:%M:%S.%fZ"
 _NESTED = (pa.types.is_list, pa.types.is_large_list, pa.types.is_fixed_size_list, pa.types.is_struct, pa.types.is_map)
 
 
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _copy(connection, select: str, path: str, options: str) -> None:
-    quoted = path.replace("'", "''")
-    connection.execute(f"COPY ({select}) TO '{quoted}' ({options})")
+    connection.execute(f"COPY ({select}) TO {sql_text(path)} ({options})")
 
 
 def _text_columns(table: pa.Table, nested_as_json: bool) -> str:
     """A SELECT list showing `table`'s columns as the module says."""
     columns = []
     for field in table.schema:
-        name = _identifier(field.name)
+        name = sql_identifier(field.name)
         if pa.types.is_timestamp(field.type) and field.type.tz:
             columns.append(f"strftime({name}, '{_UTC_ISO}') AS {name}")
         elif nested_as_json and any(is_kind(field.type) for is_kind in _NESTED):

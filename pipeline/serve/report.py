@@ -16,6 +16,7 @@ font; Chinese values are marked lang="zh" and rendered with the font stack in re
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -81,11 +82,16 @@ def _embedded_json(element_id: str, data: dict) -> str:
     return f'<script type="application/json" id="{element_id}">{_json(data)}</script>'
 
 
+@functools.cache  # read once, not once per page (a report has a page per speaker)
+def _asset(name: str) -> str:
+    return _ASSETS.joinpath(name).read_text(encoding="utf-8")
+
+
 def _page_parts(title: str, depth: int = 0, scripted: bool = False) -> tuple[str, str]:
     """A page's beginning (to the start of its body) and end; `scripted` pages carry table.js."""
     up = "../" * depth
-    style = _ASSETS.joinpath("report.css").read_text(encoding="utf-8")
-    script = f"<script>{_ASSETS.joinpath('table.js').read_text(encoding='utf-8')}</script>" if scripted else ""
+    style = _asset("report.css")
+    script = f"<script>{_asset('table.js')}</script>" if scripted else ""
     nav = " ".join(f'<a href="{up}{href}">{label}</a>' for href, label in (
         ("index.html", "Overview"), ("speeches.html", "Speeches"), ("speakers.html", "Speakers"),
         ("quarantine.html", "Quarantine")))
