@@ -15,10 +15,10 @@ from pathlib import Path
 from benchmarks.corpus import load_cwce, load_daniel
 from benchmarks.report import write_section
 from benchmarks.speech import key, load_pages
-from pipeline.records import PageFailure, page_outcome
+from pipeline.records import Article, PageFailure, page_outcome
 from pipeline.text import article_from_page
 from pipeline.text.names import simplified
-from pipeline.text.quotes import reads_as_a_report as reads_as_report_text
+from pipeline.text.quotes import reads_as_a_report
 
 GOLD_DIR = Path(__file__).resolve().parent / "quotes_gold"
 # A predicted content starts where the gold one does if the gold's first letters come within
@@ -62,28 +62,14 @@ def load_gold() -> dict[str, dict]:
     return pages
 
 
-def reads_as_a_report(raw: bytes, url: str) -> bool | None:
-    """Whether the quotes stage takes the page for a news report (None: the page failed)."""
-    article = page_outcome(raw, article_from_page, raw, url=url)
-    if isinstance(article, PageFailure):
-        return None
-    return reads_as_report_text(simplified(article.body_text))
-
-
-def forum_etl_quotes(raw: bytes, url: str) -> tuple[list[Found], str] | PageFailure:
+def forum_etl_quotes(article: Article) -> tuple[list[Found], str]:
     """The quotes forum-etl finds, and key() of the article's body."""
-    article = page_outcome(raw, article_from_page, raw, url=url)
-    if isinstance(article, PageFailure):
-        return article
     body = article.body_text
     return [Found(key(q.speaker_name), q.speaker_name_raw, key(q.text), q.kind, len(key(body[: q.start_offset])))
             for q in article.quotes], key(body)
 
 
-def naive_quotes(raw: bytes, url: str) -> tuple[list[Found], str] | PageFailure:
-    article = page_outcome(raw, article_from_page, raw, url=url)
-    if isinstance(article, PageFailure):
-        return article
+def naive_quotes(article: Article) -> tuple[list[Found], str]:
     found = []
     body = article.body_text
     for match in _NAIVE.finditer(body):
@@ -156,13 +142,15 @@ def main() -> int:
     references = {f"cwce/{page.page_id}": key(page.body) for page in load_cwce()}
     references.update({f"daniel-dev/{page.page_id}": key(page.body) for page in load_daniel()})
     tallies = {tool: Tally(Counter(), Counter(), Counter(), Counter()) for tool in ("forum-etl", "naive cue regex")}
+    not_reports = []  # pages the quotes stage takes for no news report
     for name, page in sorted(gold.items()):
         raw, url = pages[name]
+        article = page_outcome(raw, article_from_page, raw, url=url)  # one extraction serves both tools
         for tool, quotes_of in (("forum-etl", forum_etl_quotes), ("naive cue regex", naive_quotes)):
-            outcome = quotes_of(raw, url)
-            predicted, body = ([], "") if isinstance(outcome, PageFailure) else outcome
+            predicted, body = ([], "") if isinstance(article, PageFailure) else quotes_of(article)
             score_page(tallies[tool], page, predicted, body, references.get(name, ""))
-    not_reports = [name for name in gold if reads_as_a_report(*pages[name]) is False]
+        if not isinstance(article, PageFailure) and not reads_as_a_report(simplified(article.body_text)):
+            not_reports.append(name)
     news_not_reports = [name for name in not_reports if "not news" not in gold[name].get("note", "").lower()]
     statements_lost = sum(len(gold[name]["quotes"]) for name in news_not_reports)
     not_news = sum(1 for page in gold.values() if "not news" in page.get("note", "").lower())
