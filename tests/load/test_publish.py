@@ -121,8 +121,9 @@ def test_killing_the_writer_mid_publish_leaves_the_previous_state_whole(publishe
     titles = set(read_table(warehouse, "articles", ["title"]).column("title").to_pylist())
     killed = 0
     for delay in (0.3, 1.0, 2.0):
-        # Many revised copies under new ids, so that the publish takes long enough to be interrupted.
-        process = start_publisher(warehouse.root, 0, 40, "（修订）")
+        # Many revised copies under new ids, so that the publish takes long enough to be interrupted
+        # (40 copies published in 1.9 s here once processing got faster: within the 2 s wait).
+        process = start_publisher(warehouse.root, 0, 400, "（修订）")
         assert process.stdout.readline().strip() == "ready"
         time.sleep(delay)
         if process.poll() is not None:
