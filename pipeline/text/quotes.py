@@ -204,12 +204,20 @@ _NOT_A_BODYS_START = ("该", "这", "此", "各", "一些", "有的", "本", "�
                       "从", "给", "让", "接到", "获得", "授予", "成为", "作为", "加入", "进入", "离开")
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|第)")
 # What news reports mention: reporters, agencies, reporting, and the days of the events.
-_REPORTING = re.compile(r"记者|本报|本台|通讯员|日电|新华社|中新社|路透|美联社|法新社|报道|据悉|消息|采访|发布会|日前|近日"
-                        r"|昨日|昨天|昨晚|今天|今日|上午|下午|晚间|当天|当日|\d{1,2}月\d{1,2}日")
+# Words counted with str.count: a regex alternation of them scans several times slower.
+_REPORTING_WORDS = ("记者", "本报", "本台", "通讯员", "日电", "新华社", "中新社", "路透", "美联社", "法新社", "报道", "据悉", "消息",
+                    "采访", "发布会", "日前", "近日", "昨日", "昨天", "昨晚", "今天", "今日", "上午", "下午", "晚间", "当天", "当日")
+_DAY_OF_MONTH = re.compile(r"\d{1,2}月\d{1,2}日")
 # A text of this many characters or more with fewer than one such mention per _REPORTING_PER_CHARS
 # is no report (measured on the gold pages: essays and papers 0–0.7 per 2,000, reports 1–17; BENCHMARKS.md).
 _REPORT_CHECK_CHARS = 2000
 _REPORTING_PER_CHARS = 2000
+# A report narrates in the third person; a narration (quotations aside) saying 我/你 once in fewer
+# than this many characters is a blog, a sermon or a pamphlet (gold pages: reports at most one in
+# 300, first-person texts one in 24 to 143; BENCHMARKS.md).
+_FIRST_OR_SECOND_PERSON = re.compile(r"[我你您咱]")
+_PERSONAL_PER_CHARS = 200
+_QUOTED_WORDS = re.compile(r"[“「][^”」]*[”」]")
 # What a cue takes as its object rather than introducing content ("回应麦田的质疑，并…", "质疑…的说法"):
 # a first clause ending in a noun of what others said.
 _OBJECT_OF_THE_CUE = re.compile(r"[^，。！？；：,\n]{0,24}的(?:质疑|说法|言论|观点|批评|指责|传言|传闻|报道|文章|博文|提问|问题|消息|声明)"
@@ -252,6 +260,13 @@ _ENDS_WITH_DESCRIPTION = re.compile(_DESCRIPTION_WORDS + "$")
 # A clause opening with someone unnamed ("一位私募基金的医药行业研究员也不看好…").
 _SOMEONE_UNNAMED = re.compile(r"(?:^|[。！？\n])(?P<someone>(?:一位|一名)[^，。！？；\n]{0,20}?(?:员|师|家|者|士|生|工|官|人))")
 _CLAUSE_START = re.compile(r"(?:^|[，。！？；：\n“”])(?=[\u3400-\u9fff])")
+# A short epithet in quotation marks before a name describes it ("“最美女孩”刁娜", "“拐杖老师”谭定才").
+_AFTER_EPITHET = re.compile(r"[“「][^”」，。\n]{2,8}[”」](?=[\u3400-\u9fff])")
+# A paragraph that is one quotation, and one that only says who said it ("中国社会科学院金融研究所所长李扬说。").
+_WHOLE_QUOTATION = re.compile(r"\s*[“「][^“”「」]{2,}[”」]\s*")
+_ATTRIBUTION_ALONE = re.compile(rf"\s*[^{_BOUNDARY}]{{2,30}}?(?:{_CUE})道?\s*[。.！!]?\s*")
+# A cue whose clause goes on to "…时" and another cue ("在谈到专利审查时表示，…"): the later cue is the statement's.
+_WHEN_THEN_CUE = re.compile(rf"[^{_BOUNDARY}]{{0,30}}?(?:时|的时候|之际)(?:{_CUE})")
 
 
 def _subject(text: str, article: str = "") -> str:
@@ -394,9 +409,10 @@ class _Context:
         self.clauses_read = True
         text = self.text
         for at, described in itertools.chain(((match.end(), False) for match in _CLAUSE_START.finditer(text)),
-                                             ((match.end(), True) for match in _AFTER_DESCRIPTION.finditer(text))):
+                                             ((match.end(), True) for match in _AFTER_DESCRIPTION.finditer(text)),
+                                             ((match.end(), True) for match in _AFTER_EPITHET.finditer(text))):
             name = _name_at(text, at, self.people, described)
-            if name:
+            if name and not (text[at - 1 : at] in "“「" and text[at + len(name) : at + len(name) + 1] in "”」"):  # "“刘老根”": a title
                 self.mention(at, self.people.get(name) or Speaker(name, name))
         for match in _SOMEONE_UNNAMED.finditer(text):  # "一位…研究员也不看好…。他表示": 他 is that unnamed one
             self.mentions.append((match.start("someone"), ""))
@@ -692,11 +708,8 @@ def attribute_quotes(article: Article) -> Article:
     if not paragraphs:
         return dataclasses.replace(article, quotes=[])
     offsets = line_starts(paragraphs)
-    in_speech = {index for speech in article.speeches for index, start in enumerate(offsets)
-                 if start < speech.end_offset and start + len(paragraphs[index]) > speech.start_offset}
-    # One middle dot for foreign names, also where a space stands for it ("安东尼 彼里茨").
-    folded = [_SPACED_FOREIGN_NAME.sub("·", simplified(text).replace("・", "·")) for text in paragraphs]
-    if not reads_as_a_report("".join(folded)):
+    folded, in_speech = _folded_paragraphs(article, offsets)
+    if not reads_as_a_report("".join(text for index, text in enumerate(folded) if index not in in_speech)):
         return dataclasses.replace(article, quotes=[])
     context = _context("\n".join(folded), simplified(article.title))
     found: list[Quote] = []
@@ -709,19 +722,45 @@ def attribute_quotes(article: Article) -> Article:
         context.pending = None
         if not (_QUOTE_OR_COLON.search(text) or _CUE_AT.search(text)):
             continue  # most paragraphs hold no cue and no quotation: nothing to attribute
-        quoted = _paragraph_quotes(text, index, offsets[index], context, paragraphs[index])
-        for quote in _continued(quoted, text, index, offsets[index], paragraphs[index], last):
+        raw = paragraphs[index]
+        if (_WHOLE_QUOTATION.fullmatch(text) and index + 1 < len(folded) and index + 1 not in in_speech
+                and _ATTRIBUTION_ALONE.fullmatch(folded[index + 1])):
+            # "“…。”" ⏎ "研究所所长李扬说。": one sentence the page broke in two; the body keeps the break
+            text, raw = f"{text}\n{folded[index + 1]}", f"{raw}\n{paragraphs[index + 1]}"
+        quoted = _paragraph_quotes(text, index, offsets[index], context, raw)
+        for quote in _continued(quoted, text, index, offsets[index], raw, last):
             found.append(dataclasses.replace(quote, index=len(found)))
     return dataclasses.replace(article, quotes=found)
 
 
-def reads_as_a_report(text: str) -> bool:
+def _folded_paragraphs(article: Article, offsets: list[int]) -> tuple[list[str], set[int]]:
+    """The paragraphs folded to Simplified, and the indexes of those that are speeches."""
+    paragraphs = article.paragraphs
+    in_speech = {index for speech in article.speeches for index, start in enumerate(offsets)
+                 if start < speech.end_offset and start + len(paragraphs[index]) > speech.start_offset}
+    # One middle dot for foreign names, also where a space stands for it ("安东尼 彼里茨").
+    folded = [simplified(text).replace("・", "·") for text in paragraphs]
+    return [_SPACED_FOREIGN_NAME.sub("·", text) if " " in text else text for text in folded], in_speech
+
+
+def is_a_report(article: Article) -> bool:
+    """Whether the article's narration (its paragraphs outside speeches) reads as a news report."""
+    folded, in_speech = _folded_paragraphs(article, line_starts(article.paragraphs))
+    return reads_as_a_report("".join(text for index, text in enumerate(folded) if index not in in_speech))
+
+
+def reads_as_a_report(narration: str) -> bool:
     """News reports say who reported and when ("记者", "新华社", "据悉", "昨日", "1月12日") every
-    few hundred characters; a long text that almost never does is an essay, a paper, a sermon or
-    a story, whose "柏拉图认为" and "他说" are no statements to record (the gold's rule, README)."""
-    if len(text) < _REPORT_CHECK_CHARS:
+    few hundred characters, and tell in the third person; a long text (its paragraphs outside
+    speeches, folded) that almost never mentions reporting, or whose own words say 我 or 你, is an
+    essay, a paper, a blog, a sermon or a story, whose "柏拉图认为" and "他说" are no statements
+    to record (the gold's rule, README)."""
+    if len(narration) < _REPORT_CHECK_CHARS:
         return True
-    return len(_REPORTING.findall(text)) * _REPORTING_PER_CHARS >= len(text)
+    own_words = _QUOTED_WORDS.sub("", narration)
+    reporting = sum(map(narration.count, _REPORTING_WORDS)) + (len(_DAY_OF_MONTH.findall(narration)) if "月" in narration else 0)
+    return (reporting * _REPORTING_PER_CHARS >= len(narration)
+            and len(_FIRST_OR_SECOND_PERSON.findall(own_words)) * _PERSONAL_PER_CHARS < len(own_words))
 
 
 def _continued(quoted: list[Quote], text: str, index: int, offset: int, raw: str, last: Quote | None) -> list[Quote]:
@@ -797,6 +836,8 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
                 or (len(match.group("cue")) == 1 and text[match.start() - 1 : match.start() + 1] in _WORDS_ENDING_IN_A_CUE)
                 or _NEGATED.search(words)):
             continue  # "维罗达没有说明…": what someone did not say is no statement
+        if _WHEN_THEN_CUE.match(text, match.end()):
+            continue  # "他在谈到专利审查时表示，…": the statement is the later cue's
         so_said = _SO_SAID.search(words)
         if so_said and text[:1] in "“「" and match.group("cue") in _ZERO_SUBJECT_CUES:
             # "“…”在昨日的…仪式现场，…，姚明如是说。": the words are the quotation the paragraph opened with

@@ -371,7 +371,7 @@ _TITLE_THEN_NAME = re.compile("(?:%s)(?=[\u3400-\u9fff])" % "|".join(CORE_TITLES
 _DOTTED_NAME = re.compile(r"[\u3400-\u9fff]{1,8}[·•][\u3400-\u9fff]{1,8}")
 # What comes right after a name in running text: a cue, a preposition, punctuation.
 AFTER_A_NAME = frozenset("表指在说认介强透称告等和与及也还则对向的率带出会一是就将已曾同今昨日近接坦直解建呼回提预估相承宣谈分补重披证否为"
-                          "连主作受发参致讲答问进访没未不并"
+                          "连主作受发参致讲答问进访没未不并通"
                           "，。、；：！？“”（() \n")
 
 

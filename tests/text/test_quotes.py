@@ -300,10 +300,18 @@ def test_an_opening_quotation_goes_to_the_speaker_its_paragraph_names_over_the_o
 
 
 def test_a_long_text_that_never_reports_is_no_report_and_holds_no_statements():
-    essay = ["柏拉图认为，人的灵魂分为三部分。" + "这种看法影响了后来的许多哲学家，也影响了我们对人性的理解。" * 20] * 4
+    essay = ["柏拉图认为，人的灵魂分为三部分。" + "这种看法影响了后来的许多哲学家，也影响了后人对人性的理解。" * 20] * 4
     report = [essay[0], "记者昨日采访了王强。王强说，这种看法很有道理。" + "新华社北京1月12日电，" * 3] + essay[1:]
     assert quotes_of(essay) == []
     assert ("柏拉图", "认为") in [(name, cue) for name, _, cue, *_ in quotes_of(report)]
+
+
+def test_a_long_text_whose_own_words_say_i_or_you_is_no_report_though_its_quotations_may():
+    telling = "那天下午，他坐在门口晒太阳，看着街上来往的行人，想起了年轻时在码头做工的日子。"
+    blog = ["今天我又想起了老王。老王说，“日子总会好起来的。”" + telling * 10 + "我一直记得这句话，也想讲给你听。" * 6] * 4
+    report = ["今天记者来到码头。老王说，“我这辈子就在这里，我哪儿也不去，你们放心。”" * 6 + telling * 10] * 4
+    assert quotes_of(blog) == []
+    assert ("老王", "说") in [(name, cue) for name, _, cue, *_ in quotes_of(report)]
 
 
 def test_a_cue_taking_what_others_said_as_its_object_introduces_nothing():
@@ -342,3 +350,22 @@ def test_an_appeal_to_the_public_is_a_statement_whatever_the_verb_otherwise_take
 def test_the_public_addressed_before_a_comma_is_no_part_of_what_was_said_nor_today_of_the_speaker():
     found = quotes_of(["今天气象局提醒大家，周六开始又会有冷空气。疾管局呼吁您，预防流感没有别的方法，就是要多洗手。"])
     assert [(name, text[:4]) for name, *_, text in found] == [("气象局", "周六开始"), ("疾管局", "预防流感")]
+
+
+def test_a_cue_whose_clause_goes_on_to_when_and_another_cue_leaves_the_statement_to_the_later():
+    [quote] = quotes_of(["国家知识产权局局长申长雨出席论坛。他在谈到专利审查时表示，要进一步提高审查质量。"])
+    assert quote[0] == "申长雨" and quote[2] == "表示" and quote[5] == "要进一步提高审查质量。"
+
+
+def test_a_name_after_a_quoted_epithet_is_mentioned_and_a_quoted_title_is_no_one():
+    found = quotes_of(["陈贤妹红了眼圈。“最美女孩”刁娜通过视频为陈贤妹颁奖，她说：“当我救人的时候，首先就想到了您。”"])
+    assert [(name, text[:4]) for name, *_, text in found] == [("刁娜", "当我救人")]
+    found = quotes_of(["孙启勤一直对记者说：“我并不是个把钱看得很重的人。”", "志当水乡的“刘老根”",
+                       "投资兴办山庄显示出孙启勤的与众不同。他对记者说：“我并不想把一大笔钱吃光用光。”"])
+    assert [name for name, *_ in found] == ["孙启勤", "孙启勤"]
+
+
+def test_a_quotation_paragraph_goes_to_the_speaker_the_next_short_paragraph_names():
+    found = quotes_of(["“改革的环境压力已经很明确。”周其仁说。", "“我主张宏观政策相对稳定，但是改革一定要加快。”",
+                       "中国社会科学院金融研究所所长李扬说。"])
+    assert [(name, text[:4]) for name, *_, text in found] == [("周其仁", "改革的环"), ("李扬", "我主张宏")]
