@@ -217,9 +217,11 @@ TRANSLITERATION_CHARS = frozenset(
     "阿埃艾爱安奥巴拜班贝本比彼波伯布查达戴丹道德迪蒂丁杜多厄恩法菲费芬弗福盖戈格古哈海汉赫亨胡霍基吉加贾杰金卡凯坎康柯"
     "科克肯库奎拉莱兰朗劳勒雷里利连林琳卢鲁伦罗洛马迈麦曼梅门蒙米明莫姆穆纳内尼努诺欧帕佩皮珀普乔切琼萨塞桑瑟森沙尚舍施"
     "什斯索塔泰坦汤特提图托瓦万威韦维温沃乌西希谢休雅亚扬耶伊因英尤约泽扎詹朱"
+    "尔夫茨兹契奇士东华勃妮娜莉丽娅黛琪乐昂邦鲍宾登根贡豪赖列隆潘庞恰绍旺木"
 )
 
 
 def is_transliterated_name(text: str) -> bool:
-    """A foreign name spelt by sound without a middle dot ("弗雷德里克", "亚里斯多德")."""
-    return 3 <= len(text) <= 8 and all(char in TRANSLITERATION_CHARS for char in simplified(text))
+    """A foreign name spelt by sound without a middle dot ("弗雷德里克", "亚里斯多德"), not a
+    place or company jieba knows ("英特尔", "维基百科")."""
+    return 3 <= len(text) <= 8 and all(char in TRANSLITERATION_CHARS for char in simplified(text)) and not is_proper_noun(text)

@@ -369,3 +369,9 @@ def test_a_quotation_paragraph_goes_to_the_speaker_the_next_short_paragraph_name
     found = quotes_of(["“改革的环境压力已经很明确。”周其仁说。", "“我主张宏观政策相对稳定，但是改革一定要加快。”",
                        "中国社会科学院金融研究所所长李扬说。"])
     assert [(name, text[:4]) for name, *_, text in found] == [("周其仁", "改革的环"), ("李扬", "我主张宏")]
+
+
+def test_foreign_names_spelt_with_the_common_transliteration_characters_are_whole():
+    found = quotes_of(["福特总裁兼首席执行官詹姆士潘迪拉说：“中国市场潜力巨大，消费者青睐小型车。”",
+                       "艾尼亚特·斯拉木守护这座桥已有20年。他说：“看着过桥上学的孩子就很满足。”"])
+    assert [name for name, *_ in found] == ["詹姆士潘迪拉", "艾尼亚特·斯拉木"]
