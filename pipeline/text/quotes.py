@@ -261,10 +261,11 @@ _ENDS_WITH_DESCRIPTION = re.compile(_DESCRIPTION_WORDS + "$")
 _SOMEONE_UNNAMED = re.compile(r"(?:^|[。！？\n])(?P<someone>(?:一位|一名)[^，。！？；\n]{0,20}?(?:员|师|家|者|士|生|工|官|人))")
 _CLAUSE_START = re.compile(r"(?:^|[，。！？；：\n“”])(?=[\u3400-\u9fff])")
 # A short epithet in quotation marks before a name describes it ("“最美女孩”刁娜", "“拐杖老师”谭定才").
-_AFTER_EPITHET = re.compile(r"[“「][^”」，。\n]{2,8}[”」](?=[\u3400-\u9fff])")
+_AFTER_EPITHET = re.compile(r"[“「][^”」，。！？!?\n]{2,8}[”」](?=[\u3400-\u9fff])")
 # A paragraph that is one quotation, and one that only says who said it ("中国社会科学院金融研究所所长李扬说。").
 _WHOLE_QUOTATION = re.compile(r"\s*[“「][^“”「」]{2,}[”」]\s*")
 _ATTRIBUTION_ALONE = re.compile(rf"\s*[^{_BOUNDARY}]{{2,30}}?(?:{_CUE})道?\s*[。.！!]?\s*")
+_QUOTATIONS_ONLY = re.compile(r"(?:\s*[“「][^”」]*[”」])*\s*[。！？!?]?\s*")
 # A cue whose clause goes on to "…时" and another cue ("在谈到专利审查时表示，…"): the later cue is the statement's.
 _WHEN_THEN_CUE = re.compile(rf"[^{_BOUNDARY}]{{0,30}}?(?:时|的时候|之际)(?:{_CUE})")
 
@@ -781,13 +782,24 @@ def _continued(quoted: list[Quote], text: str, index: int, offset: int, raw: str
         if before:
             speaker = before[-1]
         elif opening:
-            speaker = after[0] if after else last
+            speaker = after[0] if after else last if last and _goes_on(last, text, match.end()) else None
         else:
             speaker = None
         if speaker is not None:
             more.append(dataclasses.replace(speaker, kind="direct", text=raw[start:end].strip(), paragraph=index,
                                             start_offset=offset + start, end_offset=offset + end))
     return sorted(statements + more, key=lambda quote: quote.start_offset)
+
+
+def _goes_on(last: Quote, text: str, end: int) -> bool:
+    """Whether the speaker of the paragraph before says the quotation opening this one, which ends
+    at `end`: a paragraph of quotations only, or one whose sentence names that speaker again
+    ("“…。”此是裴逸群质疑之二。") — not one that goes on to other narration ("“…”在主持人的结束语中，…")."""
+    if _QUOTATIONS_ONLY.fullmatch(text, end):
+        return True
+    sentence_end = _SENTENCE_MARK.search(text, end)
+    sentence = text[end : sentence_end.start() if sentence_end else len(text)]
+    return any(name and name in sentence for name in (last.speaker_name, simplified(last.speaker_name_raw)))
 
 
 def _in_parentheses(text: str, at: int) -> bool:
@@ -888,6 +900,8 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         subject_start = clause_start + max(0, words.find(subject))
         candidates.append((start, end, subject_start, subject, match.group("cue"), kind))
     for match in _CUE_AFTER.finditer(text):
+        if _AFTER_EPITHET.match(text, match.start()):
+            continue  # "“拐杖老师”谭定才说，…": the quotation is what the speaker is called
         subject = _subject(match.group("subject"), context.text)
         if subject:
             end = match.end("content")

@@ -375,3 +375,17 @@ def test_foreign_names_spelt_with_the_common_transliteration_characters_are_whol
     found = quotes_of(["福特总裁兼首席执行官詹姆士潘迪拉说：“中国市场潜力巨大，消费者青睐小型车。”",
                        "艾尼亚特·斯拉木守护这座桥已有20年。他说：“看着过桥上学的孩子就很满足。”"])
     assert [name for name, *_ in found] == ["詹姆士潘迪拉", "艾尼亚特·斯拉木"]
+
+
+def test_an_opening_quotation_goes_on_from_the_paragraph_before_only_if_nothing_else_is_told():
+    found = quotes_of(["国防大学教授金一南向老兵敬礼，他说：“这样的军魂要一代代延续下去。”",
+                       "“一年一度，我们这样被感动；一年一度，我们把力量传递。”在主持人的结束语中，典礼落下帷幕。",
+                       "裴逸群对整个事件持有两点质疑。“作为消费者，使用产品不适，却通过媒体炒作。”裴逸群表示。",
+                       "“此外，她聘请的所谓代理律师，实际上只是一名自由人。”此是裴逸群质疑之二。"])
+    assert [(name, text[:4]) for name, *_, text in found] == [("金一南", "这样的军"), ("裴逸群", "作为消费"), ("裴逸群", "此外，她")]
+
+
+def test_a_quoted_epithet_before_a_name_is_no_quotation_but_a_short_exclamation_is():
+    found = quotes_of(["谭定才教了3000多个学生。“拐杖老师”谭定才说，孩子们的笑容是最好的止疼片。", "“没问题！”王强说。"])
+    assert [(name, kind, text) for name, _, _, kind, _, text in found] == [
+        ("谭定才", "indirect", "孩子们的笑容是最好的止疼片。"), ("王强", "direct", "没问题！")]
