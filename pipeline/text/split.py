@@ -307,6 +307,8 @@ def _dialogue(folded: list[str], raw: list[str], article: Article, cleaned: list
     # "主任楊麗珍：「…」" between the reporter's sentences: a news report's soundbites (quotes),
     # never a transcript, whose turns are not put in quotation marks.
     speaks &= unquoted
+    if sum(1 for _, label, _, _ in labelled if label in speaks) < 2:
+        return []  # most pages: no two turns, and nothing below is worth its cost
     comments = _comment_runs(labelled, folded)
     title = simplified(article.title)
     first_turn = min((index for index, label, _, _ in labelled if label in speaks), default=len(folded))
@@ -542,7 +544,7 @@ def split(article: Article) -> Article:
     raw = article.paragraphs_raw if len(article.paragraphs_raw) == len(paragraphs) else paragraphs
     folded = [simplified(text) for text in paragraphs]
     speeches: list[Speech] = []
-    turns = _dialogue([simplified(text) for text in raw], raw, article, folded)
+    turns = _dialogue(folded if raw is paragraphs else [simplified(text) for text in raw], raw, article, folded)
     keynotes = _keynotes(paragraphs, raw) if not turns else []
     if keynotes:
         for number, keynote in enumerate(keynotes):
