@@ -759,9 +759,15 @@ def reads_as_a_report(narration: str) -> bool:
     if len(narration) < _REPORT_CHECK_CHARS:
         return True
     own_words = _QUOTED_WORDS.sub("", narration)
-    reporting = sum(map(narration.count, _REPORTING_WORDS)) + (len(_DAY_OF_MONTH.findall(narration)) if "月" in narration else 0)
-    return (reporting * _REPORTING_PER_CHARS >= len(narration)
-            and len(_FIRST_OR_SECOND_PERSON.findall(own_words)) * _PERSONAL_PER_CHARS < len(own_words))
+    if len(_FIRST_OR_SECOND_PERSON.findall(own_words)) * _PERSONAL_PER_CHARS >= len(own_words):
+        return False
+    needed = len(narration) / _REPORTING_PER_CHARS
+    reporting = len(_DAY_OF_MONTH.findall(narration)) if "月" in narration else 0
+    for word in _REPORTING_WORDS:  # a report passes after its first few words
+        if reporting >= needed:
+            return True
+        reporting += narration.count(word)
+    return reporting >= needed
 
 
 def _continued(quoted: list[Quote], text: str, index: int, offset: int, raw: str, last: Quote | None) -> list[Quote]:
