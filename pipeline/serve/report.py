@@ -142,6 +142,10 @@ def build_report(warehouse: Warehouse, out_dir: str | Path | None = None, catalo
         with tempfile.TemporaryDirectory(prefix="forum-etl-report-") as aside:
             _write_report(warehouse, Path(aside), catalog_file, docs_dir)
             warehouse.upload_folder(aside, REPORT)
+            written = {page.name for page in (Path(aside) / SPEAKER_DIR).glob("*.html")}
+        for stale in warehouse.files(f"{REPORT}/{SPEAKER_DIR}", ".html"):  # speakers that no longer exist
+            if stale.rsplit("/", 1)[-1] not in written:
+                warehouse.filesystem.delete_file(stale)
         return warehouse.location(REPORT, "index.html")
     return str(_write_report(warehouse, Path(out_dir or warehouse.path(REPORT)), catalog_file, docs_dir))
 

@@ -77,8 +77,11 @@ def test_the_report_and_data_docs_land_in_the_warehouse_on_s3(s3, tmp_path, monk
     assert docs_index.startswith("s3://forum/warehouse/_data_docs/run_id=") and docs_index.endswith("/index.html")
     docs_key = docs_index.removeprefix("s3://forum/")
     catalog = tmp_path / "forum.duckdb"
+    warehouse.write_bytes("report/speakers/merged-away.html", b"<html>a speaker no longer in the data</html>")
     assert build_report(warehouse, catalog_file=str(catalog)) == "s3://forum/warehouse/report/index.html"
     assert "国家知识产权局" in warehouse.read_bytes("report/speeches.html").decode("utf-8")
+    speaker_pages = [path.rsplit("/", 1)[-1] for path in warehouse.files("report/speakers", ".html")]
+    assert speaker_pages and "merged-away.html" not in speaker_pages
     assert b"<html" in warehouse.read_bytes(docs_key.removeprefix("warehouse/"))
     client = boto3.client("s3", endpoint_url=s3)
     for key in ("warehouse/report/index.html", docs_key):
