@@ -213,10 +213,8 @@ class StagedArchive:
 
 def _staged(batch: _Batch, processed: list[Processed]) -> _StagedBatch:
     kept = [item for item in processed if _within(item, batch.since, batch.until)]
-    counts = process_to_stage(batch.chunk.warehouse, batch.run_id, batch.name, kept)
-    rows = {key.removesuffix("_rows"): value for key, value in counts.items() if key.endswith("_rows")}
-    return _StagedBatch(batch.name, len(processed), [item.article.article_id for item in kept if item.article],
-                        [item for item in kept if item.article is None], rows)
+    articles, failed, rows = _stage_processed(batch.chunk.warehouse, batch.run_id, batch.name, kept)
+    return _StagedBatch(batch.name, len(processed), [item.article.article_id for item in articles], failed, rows)
 
 
 def _stage_batch(batch: _Batch) -> _StagedBatch:
@@ -278,13 +276,20 @@ def _unstage(warehouse: Warehouse, run_id: str, batch: str, article_ids: set[str
 def process_to_stage(warehouse: Warehouse, run_id: str, batch: str, processed: Iterable[Processed]) -> dict[str, int]:
     """Stage the articles of a batch for validation and record the pages that failed
     extraction as rows of `extract_errors`; returns counts."""
+    articles, failed, rows = _stage_processed(warehouse, run_id, batch, processed)
+    return {"articles": len(articles), "extract_errors": len(failed), **{f"{k}_rows": v for k, v in rows.items()}}
+
+
+def _stage_processed(warehouse: Warehouse, run_id: str, batch: str,
+                     processed: Iterable[Processed]) -> tuple[list[Processed], list[Processed], dict[str, int]]:
+    """(articles staged, failures recorded, rows staged per table) of a batch."""
     articles, failed = [], []
     for item in processed:
         (failed if item.article is None else articles).append(item)
     now = datetime.now(UTC)
-    counts = stage(warehouse, run_id, batch, [item.article for item in articles], now)
+    rows = stage(warehouse, run_id, batch, [item.article for item in articles], now)
     write_extract_errors(warehouse, run_id, batch, failed, now)
-    return {"articles": len(articles), "extract_errors": len(failed), **{f"{k}_rows": v for k, v in counts.items()}}
+    return articles, failed, rows
 
 
 def write_extract_errors(warehouse: Warehouse, run_id: str, batch: str, failed: list[Processed],
