@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import mimetypes
 import posixpath
 import re
 from importlib import resources
@@ -127,7 +126,7 @@ def store_data_docs(site: Path, storage: Warehouse, root: str, run_id: str) -> s
             continue
         html, loads = offline_page(path.read_text(encoding="utf-8"), page, site)
         used |= loads
-        storage.write_bytes(_join(run_dir, page), html.encode("utf-8"), "text/html")  # a browser shows it from the store
+        storage.write_bytes(_join(run_dir, page), html.encode("utf-8"))
     if any(relative.startswith(VENDORED + "/") for relative in used):  # the licences travel with the copies
         used |= {f"{VENDORED}/assets.json"} | {f"{VENDORED}/LICENSES/{licence.name}"
                                                  for licence in ASSETS.joinpath("LICENSES").iterdir()}
@@ -140,5 +139,5 @@ def store_data_docs(site: Path, storage: Warehouse, root: str, run_id: str) -> s
             data = ASSETS.joinpath(*relative.split("/")[2:]).read_bytes()
         else:
             data = (site / relative).read_bytes()
-        storage.write_bytes(target, data, mimetypes.guess_type(relative)[0])
+        storage.write_bytes(target, data)
     return storage.location(_join(run_dir, "index.html"))

@@ -114,12 +114,14 @@ class Warehouse:
         with local_atomic_write(target) as temporary:
             pq.write_table(table, temporary, filesystem=self.filesystem, **options)
 
-    def write_bytes(self, relative: str, data: bytes, content_type: str | None = None) -> None:
-        """Write (or replace) a small file whole; on object storage with `content_type`, so that
-        a browser shows it (an HTML page opened from the store's console or a shared link)."""
+    def write_bytes(self, relative: str, data: bytes) -> None:
+        """Write (or replace) a small file whole; on object storage with the Content-Type its
+        name tells, so that a browser shows it (an HTML page opened from the store's console or
+        a shared link)."""
         target = self.path(relative)
         self.filesystem.create_dir(target.rsplit("/", 1)[0], recursive=True)
         if not self.is_local:
+            content_type = mimetypes.guess_type(relative)[0]
             with self.filesystem.open_output_stream(target, metadata={"Content-Type": content_type} if content_type else None) as stream:
                 stream.write(data)
             return
@@ -132,8 +134,7 @@ class Warehouse:
         root = Path(local_dir)
         for path in sorted(root.rglob("*")):
             if path.is_file():
-                self.write_bytes(f"{relative}/{path.relative_to(root).as_posix()}", path.read_bytes(),
-                                 mimetypes.guess_type(path.name)[0])
+                self.write_bytes(f"{relative}/{path.relative_to(root).as_posix()}", path.read_bytes())
 
     def create_exclusive(self, relative: str, data: bytes) -> bool:
         """Create a file only if it does not exist yet, atomically: False when another writer
