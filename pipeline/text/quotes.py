@@ -239,7 +239,7 @@ _COLON_THEN_QUOTE = re.compile(r"[：:]\s*[“「]")
 _ZERO_SUBJECT = frozenset(("并", "还", "也", "又", "同时", "随后", "并且", "则", "更", "他还", "并再次"))
 # What follows a cue word that is not speech ("表示了歉意", "称为", "说明书", "说得好").
 _ZERO_SUBJECT_CUES = frozenset(("称", "表示", "强调", "指出", "说", "认为", "透露", "坦言", "直言", "评价", "补充", "相信", "建议"))
-_NOT_CONTENT = re.compile(r"为|得|过|着|明|出|起|到|法|的|了(?:歉意|感谢|谢意|祝贺|欢迎|慰问|支持|同情|关注|关切|哀悼|遗憾)")
+_NOT_CONTENT = re.compile(r"为(?!了)|得|过|着|明|出|起|到|法|的|了(?:歉意|感谢|谢意|祝贺|欢迎|慰问|支持|同情|关注|关切|哀悼|遗憾)")
 # "X如是说": X said the words quoted before.
 _SO_SAID = re.compile(r"(?:如是|这样|如此)$")
 # The subject of "…，并称…": the speaker of the statement before.
@@ -871,7 +871,7 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
         start = match.end()
         if not subject:  # "…，并称…": the subject of the clause before speaks on
             if not (words in _ZERO_SUBJECT or not words) or match.group("cue") not in _ZERO_SUBJECT_CUES \
-                    or not clause_start or text[clause_start - 1] not in "，," or _in_parentheses(text, match.start()):
+                    or not clause_start or text[clause_start - 1] not in "，,”」" or _in_parentheses(text, match.start()):
                 continue  # "（Psoriasis，又称牛皮癣）": "also called", no statement
             if words or match.group("open"):
                 subject = _SAME_SPEAKER

@@ -389,3 +389,9 @@ def test_a_quoted_epithet_before_a_name_is_no_quotation_but_a_short_exclamation_
     found = quotes_of(["谭定才教了3000多个学生。“拐杖老师”谭定才说，孩子们的笑容是最好的止疼片。", "“没问题！”王强说。"])
     assert [(name, kind, text) for name, _, _, kind, _, text in found] == [
         ("谭定才", "indirect", "孩子们的笑容是最好的止疼片。"), ("王强", "direct", "没问题！")]
+
+
+def test_a_zero_subject_after_a_quotation_and_content_opening_with_for_the_sake_of():
+    found = quotes_of(["方熙接受采访时曾表示，“柯达致力于为个人和企业客户带来创新的解决方案。”并指出全年主要业务增长动因将来自新业务。",
+                       "编剧宁财神则表示为了度娘，以后不用谷歌了。"])
+    assert [(name, text[:4]) for name, *_, text in found] == [("方熙", "柯达致力"), ("方熙", "全年主要"), ("宁财神", "为了度娘")]
