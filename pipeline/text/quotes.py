@@ -170,6 +170,8 @@ _OFFICE = re.compile(
     r"^(?P<org>.{2,30}?)(?:的)?(?:一位|一名|有关|相关)?(?:高层)?(?:新闻发言人|发言人|负责人|主要负责人|负责同志|官员|人员|工作人员|员工|律师|民警"
     r"|警察|职员|代表|人士|高层|管理层)$"
 )
+# An office opening a clause, whose next clause may go on with its cue ("陆娟的律师目前已经…，认为…").
+_OFFICE_OPENING = re.compile(r"[^，。！？；：,\n“”]{2,20}?(?:新闻发言人|发言人|负责人|律师)")
 # Someone of a body the subject names, known by what they do there ("华东电网公司一位参与电价政策改革的人士").
 _BODY_PERSON = re.compile(r"^(?P<org>[^，。的]{2,20}?(?:%s|厂|店))(?:的)?(?:一位|一名)?(?:[^，。]{2,16}的)?人士$"
                           % "|".join(map(re.escape, ORG_SUFFIXES)))
@@ -566,6 +568,8 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
             and not _VAGUE_ORG.search(office.group("org")) and not _NO_SPEAKER.search(office.group("org")):
         # "HTC一位发言人" is HTC's spokesperson: the count is no part of the office.
         return Speaker(_COUNTED.sub("", subject), subject, "", office.group("org")), "office", "name"
+    if office and not _OF_THE_BODY.search(subject) and _of_someone_named(office.group("org"), context):
+        return Speaker(_COUNTED.sub("", subject), subject, "", office.group("org")), "office", "name"  # "陆娟的律师"
     if _OFFICE_COREF.match(subject):  # "该人士": the office quoted last, although 人士 alone is no one
         return (Speaker(context.last_office[0], subject, "", context.last_office[1]), "office", "coref") if context.last_office else None
     if _NO_SPEAKER.search(subject) and not _names_someone(subject, context.text):
@@ -632,6 +636,12 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
             and "、" not in body and not body.startswith(_NOT_A_BODYS_START)):
         return Speaker(body, body, "", body), "organisation", "name"
     return None
+
+
+def _of_someone_named(whose: str, context: _Context) -> bool:
+    """Whether `whose` ("陆娟的" in "陆娟的律师") is a person the article names."""
+    context.read_clauses()
+    return whose.removesuffix("的") in context.people
 
 
 def _trailing_name(subject: str, text: str) -> str | None:
@@ -880,6 +890,8 @@ def _paragraph_quotes(text: str, index: int, offset: int, context: _Context, raw
                 opening = _name_at(text, before, context.people)
                 if opening and text[before + len(opening) : before + len(opening) + 1] != "的":
                     subject, clause_start, words = opening, before, opening
+                elif office := _OFFICE_OPENING.match(text, before):  # "耐克的英国发言人倒颇有绅士风度，表示…"
+                    subject, clause_start, words = office.group(), before, office.group()
                 else:  # "讲师郭春宁昨日便率先抢购龙年邮票，称…": the person its description names
                     described = context.subject_named_in(offset + before, offset + clause_start)
                     if described is None:

@@ -140,7 +140,7 @@ def test_a_quotation_after_a_whole_quoted_sentence_and_its_cue_is_a_statement_of
 def test_a_cue_after_a_comma_speaks_for_the_name_that_opened_the_clause_before():
     found = quotes_of(["在谈到被偷拍的经历时，郭德纲大吐苦水，称自己被跟踪偷拍长达6年之久。郭德纲是相声演员。",
                        "陆娟的律师已经提出管辖异议，认为双方并没有约定管辖。陆娟是原告。"])
-    assert [(name, text[:4]) for name, *_, text in found] == [("郭德纲", "自己被跟")]
+    assert [(name, text[:4]) for name, *_, text in found] == [("郭德纲", "自己被跟"), ("陆娟的律师", "双方并没")]  # not 陆娟
 
 
 def test_a_quoted_term_opening_the_content_starts_indirect_speech_and_a_dateline_is_no_subject():
@@ -395,3 +395,11 @@ def test_a_zero_subject_after_a_quotation_and_content_opening_with_for_the_sake_
     found = quotes_of(["方熙接受采访时曾表示，“柯达致力于为个人和企业客户带来创新的解决方案。”并指出全年主要业务增长动因将来自新业务。",
                        "编剧宁财神则表示为了度娘，以后不用谷歌了。"])
     assert [(name, text[:4]) for name, *_, text in found] == [("方熙", "柯达致力"), ("方熙", "全年主要"), ("宁财神", "为了度娘")]
+
+
+def test_a_named_persons_lawyer_is_an_office_and_an_office_opening_a_clause_goes_on_to_its_cue():
+    found = quotes_of(["陆娟起诉了丈夫。陆娟的律师认为，双方当事人并没有提出管辖异议。",
+                       "陆娟的律师目前已经向法院提出异议，认为此案已超过期限。",
+                       "耐克的英国发言人倒颇有绅士风度，表示非常重视，并且会深入研究。"])
+    assert [(name, kind, text[:4]) for name, kind, *_, text in found] == [
+        ("陆娟的律师", "office", "双方当事"), ("陆娟的律师", "office", "此案已超"), ("耐克的英国发言人", "office", "非常重视")]
