@@ -264,6 +264,7 @@ _SOMEONE_UNNAMED = re.compile(r"(?:^|[。！？\n])(?P<someone>(?:一位|一名)
 _CLAUSE_START = re.compile(r"(?:^|[，。！？；：\n“”])(?=[\u3400-\u9fff])")
 # A short epithet in quotation marks before a name describes it ("“最美女孩”刁娜", "“拐杖老师”谭定才").
 _AFTER_EPITHET = re.compile(r"[“「][^”」，。！？!?\n]{2,8}[”」](?=[\u3400-\u9fff])")
+_STRAIGHT_QUOTATION = re.compile(r'"([^"\n]+)"')
 # A paragraph that is one quotation, and one that only says who said it ("中国社会科学院金融研究所所长李扬说。").
 _WHOLE_QUOTATION = re.compile(r"\s*[“「][^“”「」]{2,}[”」]\s*")
 _ATTRIBUTION_ALONE = re.compile(rf"\s*[^{_BOUNDARY}]{{2,30}}?(?:{_CUE})道?\s*[。.！!]?\s*")
@@ -749,8 +750,10 @@ def _folded_paragraphs(article: Article, offsets: list[int]) -> tuple[list[str],
     paragraphs = article.paragraphs
     in_speech = {index for speech in article.speeches for index, start in enumerate(offsets)
                  if start < speech.end_offset and start + len(paragraphs[index]) > speech.start_offset}
-    # One middle dot for foreign names, also where a space stands for it ("安东尼 彼里茨").
+    # One middle dot for foreign names, also where a space stands for it ("安东尼 彼里茨"), and
+    # straight quotation marks paired as curly ones ('"该罚钱罚钱。"' is “该罚钱罚钱。”): offsets hold.
     folded = [simplified(text).replace("・", "·") for text in paragraphs]
+    folded = [_STRAIGHT_QUOTATION.sub(r"“\1”", text) if '"' in text else text for text in folded]
     return [_SPACED_FOREIGN_NAME.sub("·", text) if " " in text else text for text in folded], in_speech
 
 

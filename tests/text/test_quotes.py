@@ -403,3 +403,8 @@ def test_a_named_persons_lawyer_is_an_office_and_an_office_opening_a_clause_goes
                        "耐克的英国发言人倒颇有绅士风度，表示非常重视，并且会深入研究。"])
     assert [(name, kind, text[:4]) for name, kind, *_, text in found] == [
         ("陆娟的律师", "office", "双方当事"), ("陆娟的律师", "office", "此案已超"), ("耐克的英国发言人", "office", "非常重视")]
+
+
+def test_straight_quotation_marks_quote_like_curly_ones():
+    found = quotes_of(['郭德纲坦然表示，既然已经报警了，"该罚钱罚钱，该道歉道歉，临时工我们会辞掉。"言外之意很清楚。'])
+    assert ("郭德纲", "direct", "该罚钱罚钱，该道歉道歉，临时工我们会辞掉。") in [(name, kind, text) for name, _, _, kind, _, text in found]
