@@ -38,6 +38,7 @@ from pipeline.text.names import (
     is_surname,
     is_transliterated_name,
     simplified,
+    starts_with_a_verb,
 )
 from pipeline.text.speakers import (
     AFTER_A_NAME,
@@ -534,7 +535,8 @@ def _name_at(text: str, at: int, known: dict[str, Speaker], described: bool = Fa
             continue
         if name in known:
             return name
-        if _may_name(name) and (_recurs(name, text) or (described and text[at + size : at + size + 1] in AFTER_A_NAME)):
+        if _may_name(name) and (_recurs(name, text) or (described and (text[at + size : at + size + 1] in AFTER_A_NAME
+                                                                        or starts_with_a_verb(text[at + size : at + size + 2])))):
             return name
     return None
 

@@ -408,3 +408,9 @@ def test_a_named_persons_lawyer_is_an_office_and_an_office_opening_a_clause_goes
 def test_straight_quotation_marks_quote_like_curly_ones():
     found = quotes_of(['郭德纲坦然表示，既然已经报警了，"该罚钱罚钱，该道歉道歉，临时工我们会辞掉。"言外之意很清楚。'])
     assert ("郭德纲", "direct", "该罚钱罚钱，该道歉道歉，临时工我们会辞掉。") in [(name, kind, text) for name, _, _, kind, _, text in found]
+
+
+def test_a_name_after_a_post_counts_before_a_verb_and_he_is_that_person():
+    found = quotes_of(["该消息的采写人为该报记者李青春。几天前，本报终于与中国新闻社河南分社记者史宝银取得了联系。"
+                       "第一次跟他联系时，他说他采访了张丙炎本人。"])
+    assert [(name, via) for name, _, _, _, via, _ in found] == [("史宝银", "coref")]
