@@ -545,7 +545,12 @@ def _name_at(text: str, at: int, known: dict[str, Speaker], described: bool = Fa
 def _may_name(text: str) -> bool:
     """A name a clause may open with: not a word jieba tags as a name but mostly is not ("熊猫"),
     nor a surname and a title ("金医生": how the article refers to someone it names in full)."""
-    return is_name(text) and not is_frequent_word(text) and not is_short_form(text)
+    return is_name(text) and not is_frequent_word(text) and not is_short_form(text) and not _is_a_people(text)
+
+
+def _is_a_people(text: str) -> bool:
+    """"蒙古人", "日本人": a people, not someone's name."""
+    return text.endswith("人") and len(text) >= 3 and is_proper_noun(text[:-1])
 
 
 def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, str] | None:
@@ -558,7 +563,7 @@ def _speaker(subject: str, context: _Context, at: int) -> tuple[Speaker, str, st
             return None
         whose = context.full_name(person.name) or person.name
         return Speaker(_COUNTED.sub("", whose + subject[1:]), subject, "", whose), "office", "coref"
-    if subject.endswith("人") and len(subject) >= 3 and is_proper_noun(subject[:-1]):
+    if _is_a_people(subject):
         return None  # "蒙古人认为…": a people, no speaker
     body_person = _BODY_PERSON.match(subject)  # "国电谏壁发电厂的人士", "华东电网公司一位参与电价政策改革的人士"
     if body_person and len(body_person.group("org")) >= 4 and not _VAGUE_ORG.search(body_person.group("org")):  # not "旅行社人士"

@@ -414,3 +414,9 @@ def test_a_name_after_a_post_counts_before_a_verb_and_he_is_that_person():
     found = quotes_of(["该消息的采写人为该报记者李青春。几天前，本报终于与中国新闻社河南分社记者史宝银取得了联系。"
                        "第一次跟他联系时，他说他采访了张丙炎本人。"])
     assert [(name, via) for name, _, _, _, via, _ in found] == [("史宝银", "coref")]
+
+
+def test_a_people_is_no_one_he_can_mean():
+    found = quotes_of(["编剧朱耀廷一直关注考古消息。朱耀廷介绍说，蒙古族子孙不希望墓被发掘。",
+                       "按照传统观念，蒙古人的习俗很特别，蒙古人认为挖掘土地会带来坏运气。他认为，大规模的考古已经违反了祭祀文化。"])
+    assert [name for name, *_ in found] == ["朱耀廷", "朱耀廷"]
