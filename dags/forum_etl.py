@@ -60,17 +60,13 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
 from pipeline.pools import pool_name, source_names
-from pipeline.settings import Settings, resolve_settings
+from pipeline.settings import SAMPLE_DEFAULTS, Settings, dag_shape, resolve_settings
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CONFIG = str(REPO / "examples" / "sample-site.toml")
-DEFAULT_WAREHOUSE = str(REPO / "warehouse")
-SHAPE = resolve_settings(read_config_file=False, defaults={"config": DEFAULT_CONFIG})
+SHAPE = dag_shape()
 # Each source's fetch tasks take slots of its own pool (pipeline/pools.py). A configuration
 # that cannot be read must not take the DAGs out of Airflow with it: forum_articles is then
 # parsed without sources and its discover task fails with the reason.
@@ -115,7 +111,7 @@ def _settings() -> Settings:
     from pipeline.settings import VARIABLE_NAMES
 
     variables = {name: value for name in VARIABLE_NAMES if (value := Variable.get(name, default=None)) is not None}
-    return resolve_settings(variables=variables, defaults={"config": DEFAULT_CONFIG, "warehouse": DEFAULT_WAREHOUSE})
+    return resolve_settings(variables=variables, defaults=SAMPLE_DEFAULTS)
 
 
 def _run_id() -> str:

@@ -47,13 +47,12 @@ def pool_definitions(config: str | Path, slots: int) -> dict[str, dict]:
 
 
 def main(argv: list[str]) -> int:
-    from pipeline.settings import resolve_settings
+    from pipeline.settings import dag_shape
 
     if len(argv) != 1:
         print("usage: python -m pipeline.pools POOLS_JSON", file=sys.stderr)
         return 2
-    settings = resolve_settings(read_config_file=False,
-                                defaults={"config": str(Path(__file__).resolve().parents[1] / "examples" / "sample-site.toml")})
+    settings = dag_shape()
     Path(argv[0]).write_text(json.dumps(pool_definitions(settings.config, settings.fetch_parallelism), indent=2),
                              encoding="utf-8")
     return 0

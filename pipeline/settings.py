@@ -27,6 +27,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 # Imported when used, so a DAG file can resolve its shape at parse time without pyarrow.
@@ -257,3 +258,14 @@ def resolve_settings(explicit: Mapping[str, object] | None = None, *,
 
 
 _BUILT_IN = {setting.name: setting.default for setting in fields(Settings)}
+
+# Where the DAGs look when no setting says otherwise: the repository's sample site and warehouse.
+_REPOSITORY = Path(__file__).resolve().parents[1]
+SAMPLE_DEFAULTS = {"config": str(_REPOSITORY / "examples" / "sample-site.toml"), "warehouse": str(_REPOSITORY / "warehouse")}
+
+
+def dag_shape() -> Settings:
+    """The settings that shape the DAGs when Airflow parses them (fetch parallelism, pools, the
+    schedule), without reading the crawl configuration: the DAG file and `python -m
+    pipeline.pools` both take them from here, so their pools agree."""
+    return resolve_settings(read_config_file=False, defaults={"config": SAMPLE_DEFAULTS["config"]})
