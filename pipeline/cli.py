@@ -178,13 +178,6 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from error
 
 
-def _share(text: str) -> float:
-    try:
-        return parse_share(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{error}: {text}") from error
-
-
 @contextlib.contextmanager
 def _recorded_run(args: argparse.Namespace, command: str, run_id: str, warehouse: Warehouse,
                   arguments: dict[str, object]) -> Iterator[RunSummary]:
@@ -350,13 +343,6 @@ def _vacuum_command(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _hours(text: str) -> float:
-    try:
-        return parse_hours(text)
-    except ValueError as error:  # argparse shows only an ArgumentTypeError's own message
-        raise argparse.ArgumentTypeError(f"{error}: {text}") from error
-
-
 def _query_command(args: argparse.Namespace, settings: Settings) -> int:
     import duckdb
 
@@ -472,6 +458,22 @@ def _workers_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=_positive, metavar="N",
                         help="processes extracting, splitting and staging the archive, for the same output as one "
                              "(default: $FORUM_ETL_WORKERS, else one per core)")
+
+
+def _argument_type(parse: Callable[[str], float]) -> Callable[[str], float]:
+    """A settings parser as an argparse type: its ValueError shown with the value (argparse
+    shows only an ArgumentTypeError's own message)."""
+    def parsed(text: str) -> float:
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(f"{error}: {text}") from error
+
+    return parsed
+
+
+_share = _argument_type(parse_share)
+_hours = _argument_type(parse_hours)
 
 
 def _positive(text: str) -> int:
