@@ -269,6 +269,7 @@ _STRAIGHT_QUOTATION = re.compile(r'"([^"\n]+)"')
 # A paragraph that is one quotation, and one that only says who said it ("中国社会科学院金融研究所所长李扬说。").
 _WHOLE_QUOTATION = re.compile(r"\s*[“「][^“”「」]{2,}[”」]\s*")
 _ATTRIBUTION_ALONE = re.compile(rf"\s*[^{_BOUNDARY}]{{2,30}}?(?:{_CUE})道?\s*[。.！!]?\s*")
+# The rest of a paragraph opening with a quotation when it holds only more quotations.
 _QUOTATIONS_ONLY = re.compile(r"(?:\s*[“「][^”」]*[”」])*\s*[。！？!?]?\s*")
 # A cue whose clause goes on to "…时" and another cue ("在谈到专利审查时表示，…"): the later cue is the statement's.
 _WHEN_THEN_CUE = re.compile(rf"[^{_BOUNDARY}]{{0,30}}?(?:时|的时候|之际)(?:{_CUE})")
