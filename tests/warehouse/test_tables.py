@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.dataset as ds
@@ -15,14 +16,35 @@ import pytest
 from devkit.publish_helpers import sample_articles
 from pipeline.load.publish import publish
 from pipeline.warehouse.schemas import MANIFEST_TABLES, PARTITION_COLUMNS, PUBLISHED_TABLES
-from pipeline.warehouse.storage import Warehouse
+from pipeline.warehouse.storage import TEMPORARY_MARK, Warehouse
 from pipeline.warehouse.tables import read_table, stored_schema
+
+REPO = Path(__file__).resolve().parents[2]
+# A publisher killed while it writes a table's file: half the file written, never renamed.
+KILLED_WRITE = """
+import os, sys
+import pyarrow as pa
+from pipeline.warehouse import storage
+
+def killed(temporary, target):
+    os.truncate(temporary, os.path.getsize(temporary) // 2)
+    os._exit(9)
+
+storage.os.replace = killed
+storage.Warehouse.open(sys.argv[1]).write_parquet(sys.argv[2], pa.table({"article_id": ["half"] * 1000}))
+"""
 
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> Warehouse:
+    """A published warehouse, and what a publisher killed mid-write leaves in it."""
     warehouse = Warehouse.open(str(tmp_path_factory.mktemp("tables") / "wh"))
     publish(warehouse, sample_articles(), validate_rows=False)
+    partition = next(Path(warehouse.path("articles")).glob("year=*/month=*")).relative_to(warehouse.root)
+    killed = subprocess.run([sys.executable, "-c", KILLED_WRITE, warehouse.root, f"{partition.as_posix()}/part-999999-0000.parquet"],
+                            cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert killed.returncode == 9, killed.stderr
+    assert [path for path in Path(warehouse.root).rglob(f"*{TEMPORARY_MARK}*") if path.stat().st_size > 0]
     return warehouse
 
 
@@ -104,7 +126,8 @@ def read_by_spark(warehouse, client_install, tmp_path_factory) -> dict[str, pa.T
                             env={"PYTHONPATH": str(pyspark), "PATH": os.environ.get("PATH", ""), "SPARK_LOCAL_IP": "127.0.0.1",
                                  **{k: v for k, v in os.environ.items() if k == "JAVA_HOME"}},
                             capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
+    causes = [line for line in result.stderr.splitlines() if line.startswith(("Caused by", "pyspark.errors", "py4j.protocol"))]
+    assert result.returncode == 0, "\n".join(causes) or result.stderr[-3000:]
     return {name: pa.ipc.open_file(str(out / f"{name}.arrow")).read_all() for name in MANIFEST_TABLES}
 
 
