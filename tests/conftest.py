@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from devkit.sample_site.server import serve
@@ -31,3 +35,24 @@ def sample_site_url():
     with serve() as site:
         yield site.url
 
+
+
+@pytest.fixture(scope="session")
+def client_install(request):
+    """Where pinned `requirements` are installed (once, into pytest's cache, as `name`) for a
+    subprocess's PYTHONPATH: readers that cannot, or need not, live in the project's environment
+    (a DuckDB 1.x client, Spark), so that `make test` on a clean clone gets them all the same."""
+    def install(name: str, *requirements: str) -> Path:
+        target = request.config.cache.mkdir(name)
+        done = target / ".installed"
+        if done.exists() and done.read_text() == " ".join(requirements):
+            return target
+        installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                                    "--upgrade", "--target", str(target), *requirements], capture_output=True, text=True)
+        if installed.returncode != 0:
+            if "No matching distribution" in installed.stderr or "connection" in installed.stderr.lower():
+                pytest.skip(f"{' '.join(requirements)} cannot be installed from PyPI here: {installed.stderr.strip()[-300:]}")
+            raise AssertionError(installed.stderr)
+        done.write_text(" ".join(requirements))  # last, so an interrupted install is done again
+        return target
+    return install

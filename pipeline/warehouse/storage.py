@@ -24,20 +24,26 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 TEMPORARY_MARK = ".tmp-"
+# Where a local warehouse writes its files before renaming them into place: outside the table
+# folders, whose readers (pandas, polars, pyarrow.dataset, Spark) would open a half-written file
+# there, during the write or, after a killed run, until vacuum clears it.
+UNFINISHED = "_unfinished"
 S3_SCHEME = "s3://"
 
 
-def _temporary_name(target: str) -> str:
-    """A unique name beside `target`, marked so listings skip it and vacuum can clear it."""
-    return f"{target}{TEMPORARY_MARK}{uuid.uuid4().hex}"
+def _temporary_name(target: str, folder: str | None = None) -> str:
+    """A unique name beside `target` (or in `folder`, on the same filesystem), marked so
+    listings skip it and vacuum can clear it."""
+    named = target if folder is None else f"{folder}/{target.rsplit('/', 1)[-1]}"
+    return f"{named}{TEMPORARY_MARK}{uuid.uuid4().hex}"
 
 
 @contextmanager
-def local_atomic_write(target: str) -> Iterator[str]:
-    """A temporary path beside the local file `target` for the block to write; renamed onto
-    `target` when the block succeeds and removed when it fails, so a reader sees the old
-    file or the new one whole, never half of one."""
-    temporary = _temporary_name(target)
+def local_atomic_write(target: str, folder: str | None = None) -> Iterator[str]:
+    """A temporary path beside the local file `target` (or in `folder`) for the block to write;
+    renamed onto `target` when the block succeeds and removed when it fails, so a reader sees
+    the old file or the new one whole, never half of one."""
+    temporary = _temporary_name(target, folder)
     try:
         yield temporary
         os.replace(temporary, target)
@@ -111,7 +117,7 @@ class Warehouse:
         if not self.is_local:
             pq.write_table(table, target, filesystem=self.filesystem, **options)
             return
-        with local_atomic_write(target) as temporary:
+        with local_atomic_write(target, self._unfinished_folder()) as temporary:
             pq.write_table(table, temporary, filesystem=self.filesystem, **options)
 
     def write_bytes(self, relative: str, data: bytes) -> None:
@@ -125,7 +131,7 @@ class Warehouse:
             with self.filesystem.open_output_stream(target, metadata={"Content-Type": content_type} if content_type else None) as stream:
                 stream.write(data)
             return
-        with local_atomic_write(target) as temporary:
+        with local_atomic_write(target, self._unfinished_folder()) as temporary:
             _write_synced(temporary, data)
 
     def upload_folder(self, local_dir: str | os.PathLike, relative: str) -> None:
@@ -143,7 +149,7 @@ class Warehouse:
         self.filesystem.create_dir(target.rsplit("/", 1)[0], recursive=True)
         if not self.is_local:
             return self._put_if_absent(target, data)
-        temporary = _temporary_name(target)
+        temporary = _temporary_name(target, self._unfinished_folder())
         try:
             _write_synced(temporary, data)
             os.link(temporary, target)  # fails if the name exists: the put-if-absent of POSIX
@@ -153,6 +159,11 @@ class Warehouse:
         finally:
             if os.path.exists(temporary):
                 os.remove(temporary)
+
+    def _unfinished_folder(self) -> str:
+        folder = self.path(UNFINISHED)
+        os.makedirs(folder, exist_ok=True)
+        return folder
 
     def _put_if_absent(self, target: str, data: bytes) -> bool:
         import boto3

@@ -163,20 +163,10 @@ LEGACY_DUCKDB = ("1.5.6", "1.1.3")
 
 
 @pytest.fixture(scope="session")
-def legacy_duckdb(request):
-    """Where `duckdb==VERSION` is installed (once, into pytest's cache) for a subprocess: a 1.x
-    client cannot live in the test's own environment."""
-    def install(version: str) -> Path:
-        target = request.config.cache.mkdir(f"duckdb-{version}")
-        if not (target / "duckdb").is_dir():
-            installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                                        "--target", str(target), f"duckdb=={version}"], capture_output=True, text=True)
-            if installed.returncode != 0:
-                if "No matching distribution" in installed.stderr or "connection" in installed.stderr.lower():
-                    pytest.skip(f"duckdb=={version} cannot be installed from PyPI here: {installed.stderr.strip()[-300:]}")
-                raise AssertionError(installed.stderr)
-        return target
-    return install
+def legacy_duckdb(client_install):
+    """Where `duckdb==VERSION` is installed for a subprocess: a 1.x client cannot live in the
+    test's own environment."""
+    return lambda version: client_install(f"duckdb-{version}", f"duckdb=={version}")
 
 
 @pytest.mark.parametrize("version", LEGACY_DUCKDB)
