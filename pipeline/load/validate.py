@@ -36,6 +36,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 # Found through the package, not the source tree, so an installed wheel finds them too.
 PACKAGED_EXPECTATIONS = resources.files(__package__).joinpath("expectations")
@@ -107,8 +108,6 @@ def _known_ids_named(table: pa.Table, article_ids: set[str]) -> list[str]:
     """The ids of `article_ids` that the table's rows name: for a check that its article_id
     values are in the set, the same verdict as the whole set, in a list the size of the batch
     rather than of everything published. The whole set when the table has no such column."""
-    import pyarrow.compute as pc
-
     if "article_id" not in table.column_names:
         return sorted(article_ids)
     return sorted(article_ids.intersection(pc.unique(table["article_id"]).drop_null().to_pylist()))
@@ -161,11 +160,11 @@ def validate(tables: dict[str, pa.Table], article_ids: set[str], run_id: str, no
             continue
         frame = table.to_pandas()
         ids = None  # the article of each row, read once and only if a row fails
+        parameters = {"now": now.isoformat(), "max_rows": MAX_BATCH_ROWS,
+                      "article_ids": _known_ids_named(table, article_ids)}
         # GX reads a time out of a run name with dateutil, and a bare id "…Z-7888" parses as an
         # impossible offset that breaks its page titles: the name is "run_id=RUN", which no date
         # parser takes, and the time is given (each group of a run gets pages of its own).
-        parameters = {"now": now.isoformat(), "max_rows": MAX_BATCH_ROWS,
-                      "article_ids": _known_ids_named(table, article_ids)}
         outcome = checkpoints[name].run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters,
                                         run_id=RunIdentifier(run_name=f"run_id={run_id}", run_time=datetime.now(UTC)))
         for identifier, run_result in outcome.run_results.items():
