@@ -35,7 +35,8 @@ report_dir, data_docs_dir, expectations_dir (`FORUM_ETL_EXPECTATIONS`), s3_endpo
 retention_hours (how long superseded files stay for readers of older versions, default 1),
 batch_size (URLs per fetch batch, default 50), failure_threshold (the share of the article
 URLs a run tried whose fetch may fail before check_crawl fails the run, default 0.5; the rest
-is published all the same).
+is published all the same), workers (the processes forum_reprocess re-extracts with, default one
+per core).
 
 The DAGs' shape is fixed when Airflow parses this file, from the environment (no Variable is
 read at every parse) and the crawl configuration's source names (one fetch pool per source: the
@@ -361,12 +362,14 @@ fix. Settings as in `forum_articles`' documentation.
 def forum_reprocess():
     @task
     def reextract() -> dict:
-        from pipeline.load.transform import archived_articles, process_to_stage
+        """Staged as `forum-etl publish` stages: in batches, by `workers` processes."""
+        from pipeline.load.transform import stage_archive
 
-        warehouse = _settings().open_warehouse()
+        settings = _settings()
         params = get_current_context()["params"]
-        articles = archived_articles(warehouse, since=_date(params.get("since")), until=_date(params.get("until")))
-        return process_to_stage(warehouse, _run_id(), "reprocess", articles)
+        staged = stage_archive(settings.open_warehouse(), _run_id(), since=_date(params.get("since")),
+                               until=_date(params.get("until")), workers=settings.workers)
+        return staged.counts()
 
     verdict = validate()
     reextract() >> verdict

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from pipeline.warehouse.storage import Warehouse
 
 # The libraries whose version changes what a run produces (parsing, extraction, validation,
-# storage, robots.txt), by distribution name.
-KEY_LIBRARIES = ("lxml", "httpx", "protego", "charset-normalizer", "jieba", "datasketch", "pyarrow", "duckdb",
+# speech terms, storage, robots.txt), by distribution name.
+KEY_LIBRARIES = ("lxml", "httpx", "protego", "charset-normalizer", "jieba", "rjieba", "datasketch", "pyarrow", "duckdb",
                  "great-expectations")
 
 

@@ -14,7 +14,7 @@ from pipeline.warehouse.storage import Warehouse
 def test_versions_name_forum_etl_python_and_the_key_libraries():
     found = versions()
     assert found["forum-etl"] == __version__
-    assert {"python", "lxml", "httpx", "protego", "pyarrow", "duckdb", "great-expectations"} <= set(found)
+    assert {"python", "lxml", "httpx", "protego", "jieba", "rjieba", "pyarrow", "duckdb", "great-expectations"} <= set(found)
 
 
 def test_a_summary_as_json_and_as_a_row_of_runs(tmp_path):

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from pipeline.load.data_docs import docs_storage, store_data_docs
 from pipeline.load.stage import read_staged, staged_article_count, staged_article_ids, staged_batches
-from pipeline.load.validate import Validation, validate
+from pipeline.load.validate import Validation, build_docs_index, validate
 from pipeline.warehouse.layout import run_file, verdict_file
 from pipeline.warehouse.schemas import PUBLISHED_TABLES, QUARANTINE, VALIDATION_RESULTS
 from pipeline.warehouse.storage import Warehouse
@@ -78,6 +78,7 @@ def validate_staged(warehouse: Warehouse, run_id: str, now: datetime | None = No
                 write_table(warehouse, run_file("quarantine", run_id, f"{number:05d}"),
                             _quarantine_rows(tables, validation, group_held, run_id, now))
         if results:
+            build_docs_index(site, expectations_dir)
             docs_index = store_data_docs(Path(site), storage, docs_root, run_id)
     write_table(warehouse, run_file("validation_results", run_id, "00000"),
                 pa.Table.from_pylist(results, schema=VALIDATION_RESULTS))

@@ -12,6 +12,13 @@ are: a scraped title holding `<script>` would run in the browser of whoever open
 So the docs are built from a copy of each result whose values are HTML-escaped and cut short.
 The site is built in a local folder, named by the run (GX's run name is the run's id);
 `pipeline.load.data_docs` makes it work offline and stores it in the warehouse.
+
+A run is validated a group of batches at a time, and its cost must not grow with the run: an
+expectation's parameters are copied and serialised many times per validation, so the set of
+known article ids each table is checked against is cut to the ids its rows name (the same
+verdict); each group's pages are built as it is validated, after which GX's store keeps only the
+result's header (what the index lists); the index and the suites' pages are built once, by
+`build_docs_index`.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 # Found through the package, not the source tree, so an installed wheel finds them too.
 PACKAGED_EXPECTATIONS = resources.files(__package__).joinpath("expectations")
@@ -66,10 +74,9 @@ def _escaped(value, limit: int | None = DOCS_VALUE_CHARS):
     return value
 
 
-def _build_docs(context, suite_name: str, identifier, suite_result) -> None:
-    """Replace the stored result with one safe to render, then build its Data Docs page."""
-    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
-
+def _build_pages(context, identifier, suite_result) -> None:
+    """Replace the stored result with one safe to render and build its Data Docs page; then
+    leave only its header in the store, for the index (memory stays that of one group)."""
     shown = copy.copy(suite_result)
     shown.results = [copy.copy(result) for result in suite_result.results]
     for result in shown.results:
@@ -77,8 +84,33 @@ def _build_docs(context, suite_name: str, identifier, suite_result) -> None:
         # GX's own diagnostics: escaped, but kept whole for debugging
         result.exception_info = _escaped(result.exception_info, limit=None)
     context.validation_results_store.set(identifier, shown)
+    context.build_data_docs(site_names=["forum"], resource_identifiers=[identifier], build_index=False)
+    header = copy.copy(suite_result)
+    header.results = []
+    context.validation_results_store.set(identifier, header)
+
+
+def build_docs_index(docs_dir: str, expectations_dir: str | Path | None = None) -> None:
+    """The index of the Data Docs site `validate` built in `docs_dir` (one line per page) and
+    the suites' pages, once all of a run's groups are validated."""
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+    context, checkpoints = _context(docs_dir, _expectations(expectations_dir))
     context.build_data_docs(site_names=["forum"],
-                            resource_identifiers=[identifier, ExpectationSuiteIdentifier(name=suite_name)])
+                            resource_identifiers=[ExpectationSuiteIdentifier(name=name) for name in checkpoints])
+
+
+def _expectations(expectations_dir: str | Path | None) -> Traversable:
+    return Path(expectations_dir) if expectations_dir else PACKAGED_EXPECTATIONS
+
+
+def _known_ids_named(table: pa.Table, article_ids: set[str]) -> list[str]:
+    """The ids of `article_ids` that the table's rows name: for a check that its article_id
+    values are in the set, the same verdict as the whole set, in a list the size of the batch
+    rather than of everything published. The whole set when the table has no such column."""
+    if "article_id" not in table.column_names:
+        return sorted(article_ids)
+    return sorted(article_ids.intersection(pc.unique(table["article_id"]).drop_null().to_pylist()))
 
 
 @functools.lru_cache(maxsize=1)
@@ -115,27 +147,28 @@ def validate(tables: dict[str, pa.Table], article_ids: set[str], run_id: str, no
              docs_dir: str | None = None, expectations_dir: str | Path | None = None) -> Validation:
     """Validate each table that has a suite (from `expectations_dir`, by default the packaged
     suites); `article_ids` are those a speech, paragraph or term may refer to (already
-    published plus this batch). GX builds the Data Docs site in the local folder `docs_dir`
-    (default: a new temporary one), its pages named by `run_id`."""
+    published plus this batch). GX builds the batch's Data Docs pages in the local folder
+    `docs_dir` (default: a new temporary one), named by `run_id`; `build_docs_index` adds the
+    site's index once the run's batches are validated."""
     from great_expectations.core.run_identifier import RunIdentifier
 
     docs_dir = docs_dir or tempfile.mkdtemp(prefix="forum-etl-docs-")
-    expectations = Path(expectations_dir) if expectations_dir else PACKAGED_EXPECTATIONS
-    context, checkpoints = _context(docs_dir, expectations)
+    context, checkpoints = _context(docs_dir, _expectations(expectations_dir))
     validation = Validation(results=[], docs_dir=docs_dir)
-    parameters = {"now": now.isoformat(), "max_rows": MAX_BATCH_ROWS, "article_ids": sorted(article_ids)}
     for name, table in tables.items():
         if name not in checkpoints or table.num_rows == 0:
             continue
         frame = table.to_pandas()
         ids = None  # the article of each row, read once and only if a row fails
+        parameters = {"now": now.isoformat(), "max_rows": MAX_BATCH_ROWS,
+                      "article_ids": _known_ids_named(table, article_ids)}
         # GX reads a time out of a run name with dateutil, and a bare id "…Z-7888" parses as an
         # impossible offset that breaks its page titles: the name is "run_id=RUN", which no date
         # parser takes, and the time is given (each group of a run gets pages of its own).
         outcome = checkpoints[name].run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters,
                                         run_id=RunIdentifier(run_name=f"run_id={run_id}", run_time=datetime.now(UTC)))
         for identifier, run_result in outcome.run_results.items():
-            _build_docs(context, name, identifier, run_result)
+            _build_pages(context, identifier, run_result)
             for result in run_result.results:
                 described = _describe(result.expectation_config)
                 validation.results.append({

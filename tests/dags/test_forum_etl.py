@@ -266,3 +266,28 @@ def test_the_crawl_configuration_names_where_the_run_publishes(airflow_home, tmp
     assert read_table(warehouse, "articles").num_rows == len(load_content())
     assert catalog_version(warehouse, str(catalog)) == read_manifest(warehouse)["version"]  # built by the run
     assert not (warehouse_dir / "forum.duckdb").exists()
+
+
+def test_reprocess_stages_the_archive_with_the_workers_its_settings_name(airflow_home, tmp_path):
+    warehouse_dir = tmp_path / "warehouse"
+    with serve() as site:
+        crawl(sample_config(site.url, str(warehouse_dir)), Warehouse.open(str(warehouse_dir)))
+    env = {**airflow_home, "FORUM_ETL_WAREHOUSE": str(warehouse_dir), "FORUM_ETL_WORKERS": "3"}
+    # The task's call is recorded in the run's own process (dag.test() runs tasks in it).
+    script = textwrap.dedent("""
+        import sys
+        sys.path.insert(0, sys.argv[1])
+        import pipeline.load.transform as transform
+        stage_archive = transform.stage_archive
+        def recorded(*args, **kwargs):
+            print("WORKERS", kwargs.get("workers"), flush=True)
+            return stage_archive(*args, **kwargs)
+        transform.stage_archive = recorded
+        from forum_etl import forum_reprocess
+        print("STATE", forum_reprocess().test().state)
+        """)
+    result = subprocess.run([sys.executable, "-c", script, str(REPO / "dags")], env=env, capture_output=True, text=True,
+                            timeout=600)
+    assert "STATE success" in result.stdout, result.stdout[-3000:] + result.stderr[-3000:]
+    assert [line for line in result.stdout.splitlines() if line.startswith("WORKERS")] == ["WORKERS 3"]
+    assert read_table(Warehouse.open(str(warehouse_dir)), "articles").num_rows == len(load_content())

@@ -1,19 +1,23 @@
 """What a person opens is inert: scraped values shown in the Data Docs and the HTML report are
-escaped, checked by opening the pages in a real headless Chromium and seeing that no script ran."""
+escaped, checked by opening the pages in a real headless Chromium and seeing that no script ran.
+And the known article ids, cut to those a batch names, gate rows as the whole set does."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from devkit import browser
 from devkit.browser import CHROMIUM, PAYLOAD, TOO_LONG, ran_script
 from devkit.publish_helpers import sample_articles
 from pipeline.load.publish import publish
-from pipeline.load.validate import DOCS_VALUE_CHARS
+from pipeline.load.validate import DOCS_VALUE_CHARS, PACKAGED_EXPECTATIONS, validate
 from pipeline.serve.catalog import build_catalog
 from pipeline.serve.report import build_report
 from pipeline.warehouse.storage import Warehouse
@@ -81,3 +85,23 @@ def test_a_run_id_a_date_parser_misreads_still_gets_its_validation_pages(tmp_pat
     warehouse = Warehouse.open(str(tmp_path / "wh"))
     result = publish(warehouse, sample_articles()[:2], run_id="20261202T164252Z-7888")
     assert list((Path(result.docs_index).parent / "validations").rglob("*.html"))
+
+
+def test_rows_naming_an_unknown_article_fail_and_those_naming_one_published_before_pass(tmp_path):
+    """The set a table's article ids are checked against is cut to the ids the table names (its
+    size was the whole warehouse's); a cut that kept unknown ids, or only the batch's own
+    articles, would pass an orphan row or fail a row of an article published before."""
+    published = [f"{number:016x}" for number in range(5000)]
+    in_batch, earlier, orphan = "a" * 16, published[1234], "b" * 16
+    names = []
+    for path in PACKAGED_EXPECTATIONS.iterdir():
+        suite = json.loads(path.read_text(encoding="utf-8")) if path.name.endswith(".json") else {"expectations": []}
+        rules = [rule for rule in suite["expectations"] if rule["kwargs"].get("value_set") == {"$PARAMETER": "article_ids"}]
+        if rules:
+            (tmp_path / path.name).write_text(json.dumps({"name": suite["name"], "expectations": rules}), encoding="utf-8")
+            names.append(suite["name"])
+    table = pa.table({"article_id": [in_batch, earlier, orphan, None, in_batch]})
+    validation = validate(dict.fromkeys(names, table), {in_batch, *published}, "r1", datetime.now(UTC),
+                          docs_dir=str(tmp_path / "docs"), expectations_dir=tmp_path)
+    assert sorted(names) == ["paragraphs", "quotes", "speech_terms", "speeches"]
+    assert {name: sorted(validation.failed_rows.get(name, {})) for name in names} == dict.fromkeys(names, [2])
