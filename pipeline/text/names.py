@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 # The most common single-character surnames (together they cover well over 95 % of people).
 SURNAMES = frozenset(
@@ -148,13 +149,20 @@ def looks_like_name(text: str) -> bool:
     return is_surname(text[0]) or simplified(text[:2]) in COMPOUND_SURNAMES
 
 
+class _Dictionary(NamedTuple):
+    """What names need of jieba's dictionary."""
+
+    words: frozenset[str]  # 2–3 characters, starting with a surname's character, not names ("应该", "简单")
+    function_words: frozenset[str]  # two characters
+    proper_nouns: frozenset[str]  # places, organisations, brands ("美国", "英特尔")
+    name_tagged_words: frozenset[str]  # tagged as names but mostly words ("明白", "熊猫", "于今")
+    verbs: frozenset[str]  # frequent, two characters ("取得", "认为")
+
+
 @functools.cache
-def _common_words() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
-    """Two- and three-character words of jieba's dictionary that start with a surname's
-    character but are not names ("应该", "简单", "严格"), its two-character function words, its
-    proper nouns, the frequent two-character words it tags as names although most uses are
-    not ("明白", "熊猫", "于今"), and its frequent two-character verbs ("取得", "认为"): read
-    once, ~0.4 s, when a quote's subject first needs telling a name from a word."""
+def _common_words() -> _Dictionary:
+    """jieba's dictionary read for names: once, ~0.4 s, when a quote's subject first needs
+    telling a name from a word."""
     import jieba  # its dictionary ships with it: no download
 
     words, function_words, proper_nouns, name_tagged_words, verbs = set(), set(), set(), set(), set()
@@ -172,13 +180,14 @@ def _common_words() -> tuple[frozenset[str], frozenset[str], frozenset[str], fro
                     words.add(word)
                 elif len(word) == 2 and int(frequency) >= _FREQUENT_NAME_TAGGED:
                     name_tagged_words.add(word)
-    return frozenset(words), frozenset(function_words), frozenset(proper_nouns), frozenset(name_tagged_words), frozenset(verbs)
+    return _Dictionary(frozenset(words), frozenset(function_words), frozenset(proper_nouns), frozenset(name_tagged_words),
+                       frozenset(verbs))
 
 
 def starts_with_a_verb(text: str) -> bool:
     """Whether `text` opens with a frequent two-character verb: what may follow a name
     ("史宝银取得了联系")."""
-    return simplified(text[:2]) in _common_words()[4]
+    return simplified(text[:2]) in _common_words().verbs
 
 
 # jieba tags many everyday two-character words as names; past this count in its dictionary
@@ -206,20 +215,20 @@ def is_name(text: str) -> bool:
         return False
     if "·" in text:
         return True
-    words, function_words, *_ = _common_words()
+    dictionary = _common_words()
     folded = simplified(text)
-    return folded not in words and not (len(folded) == 3 and folded[1:] in function_words)
+    return folded not in dictionary.words and not (len(folded) == 3 and folded[1:] in dictionary.function_words)
 
 
 def is_frequent_word(text: str) -> bool:
     """A two-character word jieba tags as a name but that is mostly an everyday word ("明白",
     "熊猫"): a name only where the text describes someone by it."""
-    return simplified(text) in _common_words()[3]
+    return simplified(text) in _common_words().name_tagged_words
 
 
 def is_proper_noun(text: str) -> bool:
     """A place, organisation or brand jieba's dictionary knows ("美国", "联合国", "英特尔")."""
-    return simplified(text) in _common_words()[2]
+    return simplified(text) in _common_words().proper_nouns
 
 
 # Characters Chinese uses to spell foreign names by sound (the usual 译音用字).
