@@ -36,7 +36,6 @@ def sample_site_url():
         yield site.url
 
 
-
 @pytest.fixture(scope="session")
 def client_install(request):
     """Where pinned `requirements` are installed (once, into pytest's cache, as `name`) for a
